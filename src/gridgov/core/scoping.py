@@ -1,0 +1,130 @@
+"""What each role may see and do, enforced in one place: restrict(user, action, queryset).
+
+Every page, API call and export obtains its rows through restrict(); a view that queries a scoped
+model without it is a bug the permission tests exist to catch.
+
+Scope is a node of the org tree. A user's `scope_path` is that node's materialised path (see
+org.models): "everything under the node" is one indexed prefix filter on every scoped table.
+"""
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+# Roles, their labels and the kinds of node they are scoped to.
+TOWN_ADMIN = "town_admin"
+VILLAGE_SECRETARY = "village_secretary"
+GRID_WORKER = "grid_worker"
+PARTY_MEMBER = "party_member"
+RESIDENT = "resident"
+DEPARTMENT = "department"
+
+ROLE_CHOICES = [
+    (TOWN_ADMIN, _("Town administrator")),
+    (VILLAGE_SECRETARY, _("Village secretary")),
+    (GRID_WORKER, _("Grid worker")),
+    (PARTY_MEMBER, _("Party member")),
+    (RESIDENT, _("Resident")),
+    (DEPARTMENT, _("Department")),
+]
+ROLES = [code for code, _label in ROLE_CHOICES]
+# Roles whose account stands for one person of the registry; their reach is that person.
+PERSONAL_ROLES = {PARTY_MEMBER, RESIDENT}
+
+VIEW = "view"
+CHANGE = "change"
+EXPORT = "export"
+IMPORT = "import"
+VIEW_PERSONAL = "view_personal"  # see an ID number or phone in full (each view is audited)
+AUDIT = "audit"  # browse the audit log
+
+SUBTREE = "subtree"  # objects under the user's scope node
+OWN = "own"  # objects tied to the user's own person (self, household, grid)
+
+_STAFF_RECORDS = {VIEW, CHANGE, EXPORT, VIEW_PERSONAL}
+
+# role -> object kind -> (reach, actions). Absent means nothing.
+POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
+    TOWN_ADMIN: {
+        "region": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT, IMPORT})),
+        "grid": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT, IMPORT})),
+        "household": (SUBTREE, frozenset(_STAFF_RECORDS | {IMPORT})),
+        "person": (SUBTREE, frozenset(_STAFF_RECORDS | {IMPORT})),
+        "party_org": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT})),
+        "post": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT})),
+        "audit": (SUBTREE, frozenset({VIEW})),
+        "user": (SUBTREE, frozenset({VIEW, CHANGE})),
+    },
+    VILLAGE_SECRETARY: {
+        "region": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "grid": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "household": (SUBTREE, frozenset(_STAFF_RECORDS)),
+        "person": (SUBTREE, frozenset(_STAFF_RECORDS)),
+        "party_org": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "post": (SUBTREE, frozenset({VIEW, EXPORT})),
+    },
+    GRID_WORKER: {
+        "grid": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "household": (SUBTREE, frozenset(_STAFF_RECORDS)),
+        "person": (SUBTREE, frozenset(_STAFF_RECORDS)),
+        "party_org": (SUBTREE, frozenset({VIEW})),
+        "post": (SUBTREE, frozenset({VIEW})),
+    },
+    DEPARTMENT: {
+        "region": (SUBTREE, frozenset({VIEW})),
+        "grid": (SUBTREE, frozenset({VIEW})),
+        "party_org": (SUBTREE, frozenset({VIEW})),
+    },
+    PARTY_MEMBER: {
+        "grid": (OWN, frozenset({VIEW})),
+        "household": (OWN, frozenset({VIEW})),
+        "person": (OWN, frozenset({VIEW})),
+    },
+    RESIDENT: {
+        "grid": (OWN, frozenset({VIEW})),
+        "household": (OWN, frozenset({VIEW})),
+        "person": (OWN, frozenset({VIEW})),
+    },
+}
+
+
+def _rule(user, kind: str, action: str) -> str | None:
+    reach, actions = POLICY.get(getattr(user, "role", ""), {}).get(kind, (None, frozenset()))
+    return reach if action in actions else None
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can(user, action: str, kind: str) -> bool:
+    """Whether the user may do `action` on some objects of `kind` (for menus and buttons)."""
+    if not _active(user):
+        return False
+    return user.is_superuser or _rule(user, kind, action) is not None
+
+
+def restrict(user, action: str, queryset: QuerySet | type[Model]) -> QuerySet:
+    """The part of `queryset` that `user` may `action`. Models declare `scope_kind`,
+    `scope_path_field` and `own_q(person)`; everything else lives in POLICY above."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    model = queryset.model
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    reach = _rule(user, model.scope_kind, action)
+    if reach == SUBTREE and user.scope_path:
+        return queryset.filter(**{f"{model.scope_path_field}__startswith": user.scope_path})
+    if reach == OWN and getattr(user, "person_id", None):
+        return queryset.filter(model.own_q(user.person))
+    return queryset.none()
+
+
+def permits(user, action: str, obj: Model) -> bool:
+    return restrict(user, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+class RestrictedQuerySet(QuerySet):
+    def restrict(self, user, action: str = VIEW) -> QuerySet:
+        return restrict(user, action, self)

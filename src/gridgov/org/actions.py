@@ -1,0 +1,180 @@
+"""Every change to the org tree goes through a do_<verb> function here: validated, atomic, audited."""
+
+import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit, personal
+from gridgov.core.scoping import PERSONAL_ROLES, ROLES, VIEW_PERSONAL, permits
+
+from . import codes
+from .geo import bbox
+from .models import Grid, Household, PartyOrg, Person, Post, Region, User
+
+
+class OrgError(ValueError):
+    """A refused change, with a message fit to show the user."""
+
+
+def find_node(code: str) -> Region | Grid | None:
+    code = (code or "").strip()
+    return Region.objects.filter(code=code).first() or Grid.objects.filter(code=code).first()
+
+
+@transaction.atomic
+def do_create_region(actor, code: str, name: str, kind: str | None = None, parent: Region | None = None) -> Region:
+    level = codes.region_level_of(code)
+    if level > 1 and parent is None:
+        raise OrgError(_("Region %(code)s needs a parent region") % {"code": code})
+    if parent is not None and parent.level != level - 1:
+        raise OrgError(_("Region %(code)s cannot sit under %(parent)s") % {"code": code, "parent": parent.code})
+    default_kind = {1: Region.Kind.COUNTY, 2: Region.Kind.TOWN, 3: Region.Kind.VILLAGE, 4: Region.Kind.GROUP}[level]
+    region = Region(
+        code=code, name=name, level=level, kind=kind or default_kind, parent=parent,
+        path=codes.region_path(code, level, parent.path if parent else ""),
+    )
+    region.save()
+    audit.record("region.create", region, None, audit.snapshot(region), actor=actor)
+    return region
+
+
+def set_geometry(grid: Grid, geometry: dict | None) -> None:
+    grid.geometry = geometry
+    grid.min_lng, grid.min_lat, grid.max_lng, grid.max_lat = bbox(geometry) if geometry else (None,) * 4
+
+
+@transaction.atomic
+def do_create_grid(actor, code: str, name: str, parent: Grid | None = None, geometry: dict | None = None) -> Grid:
+    level = codes.grid_level_of(code)
+    region = Region.objects.filter(code=codes.grid_region_code(code)).first()
+    if region is None:
+        raise OrgError(_("No region %(code)s for grid %(grid)s") % {"code": codes.grid_region_code(code), "grid": code})
+    if level > 1 and (parent is None or parent.level != level - 1):
+        raise OrgError(_("Grid %(code)s needs a parent grid one level up") % {"code": code})
+    if level == 3 and parent.region_id != region.pk:
+        raise OrgError(_("A small grid must lie inside its village grid's village"))
+    grid = Grid(code=code, name=name, level=level, parent=parent, region=region,
+                path=codes.grid_path(code, level, region.path))
+    set_geometry(grid, geometry)
+    grid.save()
+    audit.record("grid.create", grid, None, audit.snapshot(grid), actor=actor)
+    return grid
+
+
+@transaction.atomic
+def do_set_grid_geometry(actor, grid: Grid, geometry: dict | None) -> Grid:
+    before = {"geometry": grid.geometry}
+    set_geometry(grid, geometry)
+    grid.save(update_fields=["geometry", "min_lng", "min_lat", "max_lng", "max_lat"])
+    audit.record("grid.geometry", grid, before, {"geometry": geometry}, actor=actor)
+    return grid
+
+
+@transaction.atomic
+def do_create_household(actor, number: str, grid: Grid, address: str) -> Household:
+    if grid.level != Grid.Level.SMALL:
+        raise OrgError(_("Households belong to small grids"))
+    household = Household(number=number, grid=grid, address=address, path=grid.path)
+    household.save()
+    audit.record("household.create", household, None, audit.snapshot(household), actor=actor)
+    return household
+
+
+def build_person(name: str, grid: Grid, id_number: str = "", phone: str = "", gender: str = "",
+                 birth_date: datetime.date | None = None, household: Household | None = None,
+                 relation: str = "", is_party_member: bool = False, party_org: PartyOrg | None = None) -> Person:
+    """An unsaved, validated Person (shared by the form path and the bulk import path)."""
+    person = Person(name=name.strip(), grid=grid, household=household, relation=relation,
+                    is_party_member=is_party_member, party_org=party_org, path=grid.path)
+    if id_number:
+        id_number = personal.validate_id_number(id_number)
+        person.id_number = id_number
+        person.gender = gender or personal.gender_from_id(id_number)
+        person.birth_date = birth_date or personal.birth_date_from_id(id_number)
+    else:
+        person.gender, person.birth_date = gender, birth_date
+    if phone:
+        person.phone = personal.validate_phone(phone)
+    return person
+
+
+@transaction.atomic
+def do_create_person(actor, **fields) -> Person:
+    person = build_person(**fields)
+    if person.id_number_hash and Person.objects.filter(id_number_hash=person.id_number_hash).exists():
+        raise OrgError(_("A person with this ID number is already registered"))
+    person.save()
+    if person.household_id and person.relation == Person.Relation.HEAD:
+        Household.objects.filter(pk=person.household_id).update(head=person)
+    audit.record("person.create", person, None, audit.snapshot(person), actor=actor)
+    return person
+
+
+@transaction.atomic
+def do_add_post(actor, person: Person, kind: str, grid: Grid | None = None, region: Region | None = None,
+                party_org: PartyOrg | None = None) -> Post:
+    node = grid or region or party_org
+    post = Post(person=person, kind=kind, grid=grid, region=region, party_org=party_org, path=node.path)
+    post.save()
+    audit.record("post.create", post, None, audit.snapshot(post), actor=actor)
+    return post
+
+
+def do_reveal_personal(actor, person: Person, field: str) -> str:
+    """The full ID number or phone, for roles allowed to see it; every reveal is audited."""
+    if field not in ("id_number", "phone"):
+        raise OrgError(_("Unknown field"))
+    if not permits(actor, VIEW_PERSONAL, person):
+        raise PermissionError(_("You may not see this in full"))
+    audit.record(f"person.reveal_{field}", person, None, {"field": field}, actor=actor)
+    return getattr(person, field)
+
+
+@transaction.atomic
+def do_create_user(actor, username: str, role: str, scope_code: str, password: str | None = None,
+                   person: Person | None = None, person_name: str = "") -> User:
+    """An account with a role scoped to a region or grid. Resident and party-member accounts are
+    tied to a person of that node, created when none is given."""
+    if role not in ROLES:
+        raise OrgError(_("Unknown role %(role)s; choose one of %(roles)s") % {"role": role, "roles": ", ".join(ROLES)})
+    node = find_node(scope_code)
+    if node is None:
+        raise OrgError(_("No region or grid has the code %(code)s") % {"code": scope_code})
+    if User.objects.filter(username=username).exists():
+        raise OrgError(_("The username %(name)s is taken") % {"name": username})
+    user = User(username=username, role=role, scope_path=node.path)
+    if isinstance(node, Grid):
+        user.scope_grid = node
+    else:
+        user.scope_region = node
+    if role in PERSONAL_ROLES:
+        if person is None:
+            grid = node if isinstance(node, Grid) else None
+            if grid is None or grid.level != Grid.Level.SMALL:
+                grid = Grid.objects.filter(path__startswith=node.path, level=Grid.Level.SMALL).order_by("path").first()
+            if grid is None:
+                raise OrgError(_("No small grid under %(code)s to register the person in") % {"code": scope_code})
+            person = do_create_person(actor, name=person_name or username, grid=grid,
+                                      is_party_member=role == "party_member")
+        elif not person.path.startswith(node.path):
+            raise OrgError(_("The person does not belong to %(code)s") % {"code": scope_code})
+        user.person = person
+        user.scope_path = person.path
+    if password is not None:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record("user.create", user, None, audit.snapshot(user), actor=actor)
+    return user
+
+
+@transaction.atomic
+def do_change_password(actor, user: User, new_password: str) -> None:
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit.record("user.password", user, None, {"changed": True}, actor=actor)

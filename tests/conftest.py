@@ -1,0 +1,99 @@
+"""Personas built once per test on a small real town: two villages A and B with two small grids each.
+
+town_admin (town), secretary_a (village A), worker_a1 (small grid A1), party_a1 and resident_a1 (people
+of A1), department (town), and outsider: the secretary of village B, who must see nothing of A.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from gridgov.core.personal import id_check_char
+from gridgov.org import actions
+
+PASSWORD = "Grid-Test-2026"
+
+
+def make_id_number(region6: str, birth: datetime.date, seq: int) -> str:
+    body = f"{region6}{birth:%Y%m%d}{seq:03d}"
+    return body + id_check_char(body)
+
+
+def square(lng: float, lat: float, size: float = 0.01) -> dict:
+    return {"type": "Polygon", "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size],
+                                                [lng, lat + size], [lng, lat]]]}
+
+
+@pytest.fixture
+def town(db):
+    """The org tree: county > town > villages A and B, each with a village grid and two small grids."""
+    t = SimpleNamespace()
+    t.county = actions.do_create_region(None, "445321000000", "新兴县")
+    t.town = actions.do_create_region(None, "445321104000", "东成镇", parent=t.county)
+    t.village_a = actions.do_create_region(None, "445321104201", "碧塘村", parent=t.town)
+    t.village_b = actions.do_create_region(None, "445321104202", "都斛村", parent=t.town)
+    t.town_grid = actions.do_create_grid(None, "445321104000000", "东成镇网格")
+    t.grid_a = actions.do_create_grid(None, "445321104201000", "碧塘村网格", parent=t.town_grid)
+    t.grid_b = actions.do_create_grid(None, "445321104202000", "都斛村网格", parent=t.town_grid)
+    t.a1 = actions.do_create_grid(None, "445321104201001", "碧塘第一网格", parent=t.grid_a, geometry=square(112.30, 22.70))
+    t.a2 = actions.do_create_grid(None, "445321104201002", "碧塘第二网格", parent=t.grid_a, geometry=square(112.31, 22.70))
+    t.b1 = actions.do_create_grid(None, "445321104202001", "都斛第一网格", parent=t.grid_b, geometry=square(112.30, 22.71))
+    t.b2 = actions.do_create_grid(None, "445321104202002", "都斛第二网格", parent=t.grid_b, geometry=square(112.31, 22.71))
+    t.house_a1 = actions.do_create_household(None, "H445321104201001001", t.a1, "碧塘村一巷1号")
+    t.house_a1b = actions.do_create_household(None, "H445321104201001002", t.a1, "碧塘村一巷2号")
+    t.house_a2 = actions.do_create_household(None, "H445321104201002001", t.a2, "碧塘村二巷1号")
+    t.house_b1 = actions.do_create_household(None, "H445321104202001001", t.b1, "都斛村一巷1号")
+    mk = lambda name, grid, house, seq, rel="head", **kw: actions.do_create_person(  # noqa: E731
+        None, name=name, grid=grid, household=house, relation=rel,
+        id_number=make_id_number("445321", datetime.date(1970 + seq, 1 + seq % 12, 1 + seq), seq),
+        phone=f"138{seq:08d}", **kw)
+    t.zhang = mk("张建国", t.a1, t.house_a1, 11)
+    t.zhang_wife = mk("李秀英", t.a1, t.house_a1, 12, "spouse")
+    t.wang = mk("王志强", t.a1, t.house_a1b, 13, is_party_member=True)
+    t.chen = mk("陈丽华", t.a2, t.house_a2, 14)
+    t.liu = mk("刘德明", t.b1, t.house_b1, 15)
+    return t
+
+
+@pytest.fixture
+def personas(town):
+    p = SimpleNamespace(town=town)
+    add = lambda username, role, code, **kw: actions.do_create_user(  # noqa: E731
+        None, username, role, code, password=PASSWORD, **kw)
+    p.town_admin = add("town_admin", "town_admin", town.town.code)
+    p.secretary_a = add("secretary_a", "village_secretary", town.village_a.code)
+    p.worker_a1 = add("worker_a1", "grid_worker", town.a1.code)
+    p.party_a1 = add("party_a1", "party_member", town.a1.code, person=town.wang)
+    p.resident_a1 = add("resident_a1", "resident", town.a1.code, person=town.zhang)
+    p.department = add("department", "department", town.town.code)
+    p.outsider = add("outsider", "village_secretary", town.village_b.code)
+    return p
+
+
+@pytest.fixture
+def login():
+    """A logged-in Django test client for a user."""
+
+    def _login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client():
+    """A client that obtains a bearer token through the real token endpoint."""
+
+    def _for(username: str, password: str = PASSWORD) -> Client:
+        client = Client()
+        response = client.post("/api/v1/auth/token", {"username": username, "password": password},
+                               content_type="application/json")
+        assert response.status_code == 200, response.content
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {response.json()['token']}"
+        return client
+
+    return _for
