@@ -2,17 +2,16 @@ import multiprocessing
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = _("Serve gridgov with gunicorn (several worker processes), the production server.")
+    help = "Serve gridgov with gunicorn (several worker processes), the production server."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=min(2 * multiprocessing.cpu_count() + 1, 9))
-        parser.add_argument("--no-collectstatic", action="store_true", help=_("Skip collecting static files."))
+        parser.add_argument("--no-collectstatic", action="store_true", help="Skip collecting static files.")
 
     def handle(self, *args, **opts):
         from gunicorn.app.base import BaseApplication

@@ -1,17 +1,16 @@
 import signal
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext_lazy as _
 
 from gridgov.core import jobs
 
 
 class Command(BaseCommand):
-    help = _("Run background jobs (imports, deadlines) from the database until stopped.")
+    help = "Run background jobs (imports, deadlines) from the database until stopped."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help=_("Run what is queued, then exit."))
-        parser.add_argument("--poll", type=float, default=1.0, help=_("Seconds between polls when idle."))
+        parser.add_argument("--once", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument("--poll", type=float, default=1.0, help="Seconds between polls when idle.")
 
     def handle(self, *args, **opts):
         if opts["once"]:
