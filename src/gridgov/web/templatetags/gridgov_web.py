@@ -1,0 +1,38 @@
+"""Template helpers for the web UI."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from gridgov.core.scoping import can as scoping_can
+
+register = template.Library()
+
+
+@register.simple_tag
+def url_if_exists(name, *args, **kwargs):
+    """The URL of `name`, or "" when no such route is installed: menus may link to pages
+    of apps that a deployment (or a half-built branch) does not have."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def can(user, action, kind):
+    """Whether `user` may `action` some objects of `kind`: for menus and buttons only; the
+    pages themselves still restrict their rows."""
+    return scoping_can(user, action, kind)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
