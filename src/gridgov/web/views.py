@@ -1,14 +1,458 @@
-"""Server-rendered pages. Thin: parse, restrict, query, render."""
+"""Server-rendered pages. Thin: parse, restrict, query, render.
 
+Every scoped row comes through restrict(user, action, ...); an object outside the user's scope
+answers 404 exactly like one that does not exist. Lists are paginated and fetch what they show
+with select_related/annotate so a page costs a fixed number of queries whatever its length.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gridgov.core import scoping
+from gridgov.core.models import AuditEntry
+from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
+from gridgov.org.actions import do_change_password, do_reveal_personal
+from gridgov.org.auth import authenticate_or_reason
+from gridgov.org.models import Grid, Household, Person, Post, Region
+from gridgov.org.queries import search_people
+
+from .forms import AuditFilterForm, LoginForm, PasswordChangeForm
+
+PAGE_SIZE = 20
+AUDIT_PAGE_SIZE = 50
+# Above this many grids the tree shows town and village grids only; small grids are a click away.
+TREE_FULL_LIMIT = 400
+# The dashboard lists at most this many villages; the tree has the rest.
+DASHBOARD_VILLAGES = 60
+GRID_STAFF_KINDS = [
+    Post.Kind.GRID_LEADER, Post.Kind.GRID_WORKER_FULL, Post.Kind.GRID_WORKER_PART,
+    Post.Kind.GRID_WORKER_VOLUNTEER, Post.Kind.PARTY_RESPONSIBLE,
+]
+STAFF_ROLES = {scoping.TOWN_ADMIN, scoping.VILLAGE_SECRETARY, scoping.DEPARTMENT}
 
 
-def _pending(request, *args, **kwargs):
-    return render(request, "web/base.html")
+def _page(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-home = login_required(_pending)
-login_view = logout_view = password_change = tree = region_detail = grid_detail = _pending
-household_list = household_detail = person_list = person_detail = reveal_personal = _pending
-map_view = audit_log = _pending
+def _is_htmx_for(request, target: str) -> bool:
+    """An htmx request that replaces only the element `target` (a live search)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
+
+
+def _counts_by(queryset, field: str) -> dict:
+    return {row[field]: row["n"] for row in queryset.order_by().values(field).annotate(n=Count("id"))}
+
+
+def _grid_staff(user, grids) -> list[Post]:
+    """Grid leaders, workers and responsible party members of grids the user may view.
+
+    Residents and party members have no access to posts as such, but the names of the people
+    serving their own grid are what they need to reach them; the grids are restricted, so only
+    the staff of visible grids are listed, and only names and post kinds are shown.
+    """
+    visible = restrict(user, VIEW, Grid).filter(pk__in=[g.pk for g in grids])
+    return list(
+        Post.objects.filter(grid__in=visible, kind__in=GRID_STAFF_KINDS)
+        .select_related("person").order_by("grid_id", "kind", "person__name")
+    )
+
+
+# Accounts ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "web:home")
+    form = LoginForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        user, error = authenticate_or_reason(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        if user is not None:
+            login(request, user)
+            return redirect(next_url or "web:home")
+    return render(request, "web/login.html", {"form": form, "error": error, "next": next_url},
+                  status=401 if error else 200)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("web:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_change_password(request.user, request.user, form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            # The session hash follows the password, so this session stays logged in and others end.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("web:home")
+    return render(request, "web/password.html", {"form": form, "help_texts": password_validators_help_texts()})
+
+
+# Home ----------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role in scoping.PERSONAL_ROLES:
+        return render(request, "web/home_personal.html", _personal_dashboard(user))
+    if user.role == scoping.GRID_WORKER:
+        return render(request, "web/home_worker.html", _worker_dashboard(user))
+    return render(request, "web/home_staff.html", _staff_dashboard(user))
+
+
+def _staff_dashboard(user) -> dict:
+    grids = restrict(user, VIEW, Grid)
+    by_level = _counts_by(grids, "level")
+    households = restrict(user, VIEW, Household).aggregate(
+        total=Count("id"), central=Count("id", filter=Q(is_party_central=True)))
+    people = restrict(user, VIEW, Person).aggregate(
+        total=Count("id"), party=Count("id", filter=Q(is_party_member=True)))
+    villages = list(grids.filter(level=Grid.Level.VILLAGE).select_related("region")
+                    .annotate(small_grids=Count("children"))[:DASHBOARD_VILLAGES])
+    may_view_households = scoping.can(user, VIEW, "household")
+    if may_view_households and villages:
+        household_counts = _counts_by(restrict(user, VIEW, Household), "grid__parent_id")
+        people_counts = _counts_by(restrict(user, VIEW, Person), "grid__parent_id")
+        for village in villages:
+            village.household_count = household_counts.get(village.pk, 0)
+            village.people_count = people_counts.get(village.pk, 0)
+    return {
+        "villages_total": restrict(user, VIEW, Region).filter(level=Region.Level.VILLAGE).count(),
+        "grids": {"town": by_level.get(Grid.Level.TOWN, 0), "village": by_level.get(Grid.Level.VILLAGE, 0),
+                  "small": by_level.get(Grid.Level.SMALL, 0)},
+        "households": households, "people": people, "villages": villages,
+        "villages_cut": by_level.get(Grid.Level.VILLAGE, 0) > len(villages),
+        "may_view_households": may_view_households,
+        "scope_node": user.scope_node,
+    }
+
+
+def _worker_dashboard(user) -> dict:
+    grids = list(restrict(user, VIEW, Grid).filter(level=Grid.Level.SMALL).select_related("parent")[:20])
+    household_counts = _counts_by(restrict(user, VIEW, Household).filter(grid__in=grids), "grid_id")
+    people_counts = _counts_by(restrict(user, VIEW, Person).filter(grid__in=grids), "grid_id")
+    for grid in grids:
+        grid.household_count = household_counts.get(grid.pk, 0)
+        grid.people_count = people_counts.get(grid.pk, 0)
+    return {"grids": grids, "main_grid": grids[0] if grids else None, "staff": _grid_staff(user, grids)}
+
+
+def _personal_dashboard(user) -> dict:
+    person = (restrict(user, VIEW, Person).select_related("grid", "household", "party_org")
+              .filter(pk=user.person_id).first())
+    if person is None:
+        return {"person": None}
+    members = list(restrict(user, VIEW, Person).filter(household_id=person.household_id).exclude(pk=person.pk)
+                   .order_by("id")) if person.household_id else []
+    grid = restrict(user, VIEW, Grid).filter(pk=person.grid_id).first()
+    return {"person": person, "members": members, "grid": grid,
+            "staff": _grid_staff(user, [grid]) if grid else []}
+
+
+# Tree, regions, grids ------------------------------------------------------------------------
+
+
+@login_required
+def tree(request):
+    user = request.user
+    grids = restrict(user, VIEW, Grid)
+    total = grids.count()
+    if total > TREE_FULL_LIMIT:
+        grids = grids.filter(level__lte=Grid.Level.VILLAGE)
+    grids = list(grids.annotate(small_grids=Count("children")).select_related("region").order_by("path"))
+    household_counts = _counts_by(restrict(user, VIEW, Household), "grid_id") if total <= TREE_FULL_LIMIT else {}
+    for grid in grids:
+        grid.household_count = household_counts.get(grid.pk)
+    regions = list(restrict(user, VIEW, Region).filter(level__lte=Region.Level.VILLAGE).order_by("path"))
+    return render(request, "web/tree.html", {"grids": grids, "regions": regions, "cut": total > TREE_FULL_LIMIT})
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.rstrip(".").split(".")
+    return [".".join(parts[:i]) + "." for i in range(1, len(parts))]
+
+
+@login_required
+def region_detail(request, code):
+    user = request.user
+    region = get_object_or_404(restrict(user, VIEW, Region).select_related("parent"), code=code)
+    ancestors = list(restrict(user, VIEW, Region).filter(path__in=_ancestor_paths(region.path)).order_by("path"))
+    children = list(restrict(user, VIEW, Region).filter(parent=region).order_by("code"))
+    grids = list(restrict(user, VIEW, Grid).filter(region=region).annotate(small_grids=Count("children"))
+                 .order_by("path"))
+    households = restrict(user, VIEW, Household).filter(path__startswith=region.path).aggregate(
+        total=Count("id"), central=Count("id", filter=Q(is_party_central=True)))
+    people = restrict(user, VIEW, Person).filter(path__startswith=region.path).aggregate(
+        total=Count("id"), party=Count("id", filter=Q(is_party_member=True)))
+    return render(request, "web/region.html", {
+        "region": region, "ancestors": ancestors, "children": children, "grids": grids,
+        "households": households, "people": people,
+        "may_view_households": scoping.can(user, VIEW, "household"),
+    })
+
+
+def _search_households(queryset, q: str):
+    q = q.strip()
+    if not q:
+        return queryset
+    return queryset.filter(Q(number__startswith=q) | Q(address__contains=q) | Q(head__name__startswith=q))
+
+
+def _household_rows(queryset):
+    return (queryset.select_related("grid", "head").annotate(member_count=Count("members"))
+            .order_by("path", "number"))
+
+
+@login_required
+def grid_detail(request, code):
+    user = request.user
+    grid = get_object_or_404(restrict(user, VIEW, Grid).select_related("parent", "region"), code=code)
+    q = request.GET.get("q", "")[:50]
+    households = _household_rows(_search_households(
+        restrict(user, VIEW, Household).filter(path__startswith=grid.path), q))
+    page = _page(request, households)
+    if _is_htmx_for(request, "household-results"):
+        response = render(request, "web/_household_results.html", {"page": page, "q": q, "show_grid": grid.level < 3})
+        patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        return response
+
+    ancestors = list(restrict(user, VIEW, Grid).filter(path__in=_ancestor_paths(grid.path)).exclude(pk=grid.pk)
+                     .order_by("path"))
+    children = list(restrict(user, VIEW, Grid).filter(parent=grid).order_by("path"))
+    if children:
+        key = "grid_id" if grid.level == Grid.Level.VILLAGE else "grid__parent_id"
+        in_grid = restrict(user, VIEW, Household).filter(path__startswith=grid.path)
+        counts = _counts_by(in_grid, key)
+        for child in children:
+            child.household_count = counts.get(child.pk, 0)
+    people = restrict(user, VIEW, Person).filter(path__startswith=grid.path).aggregate(
+        total=Count("id"), party=Count("id", filter=Q(is_party_member=True)))
+    features = [_feature(g, g is grid) for g in [grid, *children] if g.geometry]
+    response = render(request, "web/grid.html", {
+        "grid": grid, "ancestors": ancestors, "children": children, "staff": _grid_staff(user, [grid]),
+        "page": page, "q": q, "people": people, "show_grid": grid.level < 3,
+        "map_data": {"type": "FeatureCollection", "features": features} if features else None,
+    })
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _feature(grid: Grid, current: bool) -> dict:
+    return {"type": "Feature", "geometry": grid.geometry,
+            "properties": {"code": grid.code, "name": grid.name, "level": grid.level,
+                           "village": grid.region.code if current else grid.code, "current": current}}
+
+
+# Households and people -----------------------------------------------------------------------
+
+
+def _require(user, kind: str) -> None:
+    """Lists of a kind the role never sees at all answer 403, not an empty page."""
+    if not scoping.can(user, VIEW, kind):
+        raise PermissionDenied(_("Your role does not give access to this list."))
+
+
+def _grid_choices(user):
+    """Small grids for the filter drop-down, or None when there are too many for one."""
+    small = restrict(user, VIEW, Grid).filter(level=Grid.Level.SMALL).order_by("path").values_list("code", "name")
+    choices = list(small[:TREE_FULL_LIMIT + 1])
+    return None if len(choices) > TREE_FULL_LIMIT else choices
+
+
+def _grid_filter(user, queryset, code: str):
+    """Rows under the grid `code`, if the user may view it; an unknown grid gives no rows."""
+    if not code:
+        return queryset, None
+    grid = restrict(user, VIEW, Grid).filter(code=code).first()
+    if grid is None:
+        return queryset.none(), None
+    return queryset.filter(path__startswith=grid.path), grid
+
+
+@login_required
+def household_list(request):
+    user = request.user
+    _require(user, "household")
+    q, code = request.GET.get("q", "")[:50], request.GET.get("grid", "")[:20]
+    households, grid = _grid_filter(user, restrict(user, VIEW, Household), code)
+    page = _page(request, _household_rows(_search_households(households, q)))
+    context = {"page": page, "q": q, "show_grid": True}
+    if _is_htmx_for(request, "household-results"):
+        response = render(request, "web/_household_results.html", context)
+    else:
+        response = render(request, "web/households.html", {
+            **context, "grid_code": code, "grid": grid, "grid_choices": _grid_choices(user)})
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+def household_detail(request, pk):
+    user = request.user
+    household = get_object_or_404(restrict(user, VIEW, Household).select_related("grid", "head"), pk=pk)
+    members = list(
+        restrict(user, VIEW, Person).filter(household=household).select_related("party_org")
+        .prefetch_related(_visible_posts(user)).order_by("id")
+    )
+    return render(request, "web/household.html", {"household": household, "members": members})
+
+
+def _visible_posts(user):
+    return Prefetch("posts", queryset=restrict(user, VIEW, Post).select_related("grid", "region", "party_org"),
+                    to_attr="visible_posts")
+
+
+@login_required
+def person_list(request):
+    user = request.user
+    _require(user, "person")
+    q, code = request.GET.get("q", "")[:50], request.GET.get("grid", "")[:20]
+    people, grid = _grid_filter(user, restrict(user, VIEW, Person), code)
+    people = search_people(people.select_related("grid", "household"), q).order_by("path", "household_id", "id")
+    context = {"page": _page(request, people), "q": q}
+    if _is_htmx_for(request, "person-results"):
+        response = render(request, "web/_person_results.html", context)
+    else:
+        response = render(request, "web/people.html", {
+            **context, "grid_code": code, "grid": grid, "grid_choices": _grid_choices(user)})
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@login_required
+def person_detail(request, pk):
+    user = request.user
+    person = _person_in_scope(user, pk)
+    return _render_person(request, person, revealed={})
+
+
+def _person_in_scope(user, pk) -> Person:
+    return get_object_or_404(
+        restrict(user, VIEW, Person).select_related("grid", "household", "party_org")
+        .prefetch_related(_visible_posts(user)), pk=pk)
+
+
+def _render_person(request, person, revealed: dict):
+    may_reveal = restrict(request.user, VIEW_PERSONAL, Person).filter(pk=person.pk).exists()
+    response = render(request, "web/person.html", {"person": person, "may_reveal": may_reveal, "revealed": revealed})
+    if revealed:
+        add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def reveal_personal(request, pk, field):
+    """Shows an ID number or phone in full to a role allowed to see it; do_reveal_personal audits it."""
+    if field not in ("id_number", "phone"):
+        raise Http404
+    person = _person_in_scope(request.user, pk)
+    try:
+        value = do_reveal_personal(request.user, person, field)
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "web/_revealed.html", {"value": value, "field": field})
+    else:
+        response = _render_person(request, person, revealed={field: value})
+    add_never_cache_headers(response)
+    return response
+
+
+# Map -----------------------------------------------------------------------------------------
+
+
+@login_required
+def map_view(request):
+    user = request.user
+    parent = None
+    code = request.GET.get("parent", "")[:20]
+    if code:
+        parent = get_object_or_404(restrict(user, VIEW, Grid), code=code)
+    return render(request, "web/map.html", {"parent": parent})
+
+
+# Audit log -----------------------------------------------------------------------------------
+
+
+def audit_entries(user):
+    """Audit rows the user may browse.
+
+    AuditEntry declares no scope attributes (core.models is not ours to change), so the scope
+    is applied here with restrict's semantics: the POLICY kind "audit" must grant VIEW, and the
+    rows are those whose org path lies under the user's scope node (a superuser sees all).
+    Rows without a path (accounts, logins) are then visible to superusers only.
+    """
+    if not scoping.can(user, VIEW, "audit"):
+        return AuditEntry.objects.none()
+    if user.is_superuser:
+        return AuditEntry.objects.all()
+    if not user.scope_path:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(path__startswith=user.scope_path)
+
+
+def _local_day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@login_required
+def audit_log(request):
+    user = request.user
+    if not scoping.can(user, VIEW, "audit"):
+        raise PermissionDenied(_("Only town administrators may browse the audit log."))
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries(user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action__startswith=data["action"].strip())
+        if data["actor"]:
+            entries = entries.filter(actor_name=data["actor"].strip())
+        if data["object"]:
+            term = data["object"].strip()
+            entries = entries.filter(Q(object_repr__contains=term) | Q(object_id=term) | Q(object_type=term))
+        if data["date_from"]:
+            entries = entries.filter(time__gte=_local_day_start(data["date_from"]))
+        if data["date_to"]:
+            entries = entries.filter(time__lt=_local_day_start(data["date_to"] + datetime.timedelta(days=1)))
+    page = _page(request, entries.order_by("-time", "-id"), per_page=AUDIT_PAGE_SIZE)
+    for entry in page:
+        entry.changes = _changes(entry.before, entry.after)
+    return render(request, "web/audit.html", {"form": form, "page": page})
+
+
+def _changes(before, after) -> list[tuple[str, object, object]]:
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
