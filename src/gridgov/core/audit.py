@@ -39,7 +39,8 @@ def _entry(action: str, obj, before, after, actor=None) -> AuditEntry:
         object_type=obj._meta.label_lower if isinstance(obj, models.Model) else str(obj),
         object_id=str(getattr(obj, "pk", "") or ""),
         object_repr=str(obj)[:200],
-        path=getattr(obj, "path", "") or "",
+        # The object's org path (an account's is its scope), so browsing the log is scoped like everything else.
+        path=getattr(obj, getattr(obj, "scope_path_field", "path"), "") or "",
         before=before,
         after=after,
         request_id=current_request_id(),

@@ -2,9 +2,13 @@
 
 Nothing lives only in memory: a job is a row, claimed with SELECT ... FOR UPDATE SKIP LOCKED on
 PostgreSQL (SQLite serialises writers, so a plain transaction is enough there), and a restart
-picks up whatever is still queued.
+picks up whatever is still queued. A job whose worker died while running it is put back in the
+queue by requeue_abandoned(): on PostgreSQL the running worker holds a session advisory lock on
+the job, which the server drops with the dead connection; on SQLite (one machine, usually one
+worker) a job running for longer than ABANDONED_AFTER is taken as abandoned.
 """
 
+import datetime
 import logging
 import time
 import traceback
@@ -18,6 +22,8 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[Job], dict]] = {}
+ABANDONED_AFTER = datetime.timedelta(hours=6)
+_LOCK_SPACE = 0x6A6F62  # first key of the two-key advisory locks: "job"
 
 
 def handler(kind: str):
@@ -47,28 +53,64 @@ def claim_next() -> Job | None:
         job = queued.first()
         if job is None:
             return None
+        # Taken before the row says "running", so requeue_abandoned() elsewhere never sees it unheld.
+        job._advisory_locked = _holds_advisory_locks() and _advisory("pg_try_advisory_lock", job.pk)
         job.state = Job.State.RUNNING
         job.started_at = timezone.now()
         job.save(update_fields=["state", "started_at"])
         return job
 
 
+def _advisory(function: str, job_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_LOCK_SPACE, job_id & 0x7FFFFFFF])
+        return bool(cursor.fetchone()[0])
+
+
+def _holds_advisory_locks() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def run(job: Job) -> Job:
     func = HANDLERS.get(job.kind)
+    locked = getattr(job, "_advisory_locked", False)
     try:
-        if func is None:
-            raise LookupError(f"no handler for job kind {job.kind!r}")
-        with acting_as(job.created_by, job.request_id or None):
-            result = func(job)
-        job.state, job.result = Job.State.DONE, result
-    except Exception as exc:  # a failed job is reported on its row, the worker carries on
-        log.warning("job %s failed: %s", job.pk, exc)
-        job.state = Job.State.FAILED
-        job.result = {"error": str(exc), "detail": getattr(exc, "detail", None),
-                      "trace": traceback.format_exc(limit=5)}
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "result", "finished_at"])
+        try:
+            if func is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            with acting_as(job.created_by, job.request_id or None):
+                result = func(job)
+            job.state, job.result = Job.State.DONE, result
+        except Exception as exc:  # a failed job is reported on its row, the worker carries on
+            # Only the type in the log: a message may quote the data being processed (personal data).
+            log.warning("job %s (%s) failed: %s", job.pk, job.kind, type(exc).__name__)
+            job.state = Job.State.FAILED
+            job.result = {"error": str(exc), "detail": getattr(exc, "detail", None),
+                          "trace": traceback.format_exc(limit=5)}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "result", "finished_at"])
+    finally:
+        if locked:
+            _advisory("pg_advisory_unlock", job.pk)
     return job
+
+
+def requeue_abandoned(now: datetime.datetime | None = None) -> int:
+    """Put back in the queue the jobs marked running whose worker is gone. Returns how many."""
+    running = Job.objects.filter(state=Job.State.RUNNING)
+    if _holds_advisory_locks():
+        abandoned = []
+        for job_id in running.values_list("pk", flat=True):
+            if _advisory("pg_try_advisory_lock", job_id):  # nobody holds it: its worker is gone
+                abandoned.append(job_id)
+                _advisory("pg_advisory_unlock", job_id)
+        running = running.filter(pk__in=abandoned)
+    else:
+        running = running.filter(started_at__lt=(now or timezone.now()) - ABANDONED_AFTER)
+    count = running.update(state=Job.State.QUEUED, started_at=None)
+    if count:
+        log.warning("requeued %s abandoned job(s)", count)
+    return count
 
 
 def run_pending(limit: int | None = None) -> int:
@@ -84,7 +126,12 @@ def run_pending(limit: int | None = None) -> int:
 
 def work_forever(poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
     log.info("worker started, handlers: %s", ", ".join(sorted(HANDLERS)))
+    requeue_abandoned()
+    idle_polls = 0
     while not stop():
         if run_pending(limit=10) == 0:
+            idle_polls += 1
+            if idle_polls % 60 == 0:
+                requeue_abandoned()
             connection.close()
             time.sleep(poll_seconds)

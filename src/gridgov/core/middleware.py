@@ -40,6 +40,10 @@ class ActorMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
+    """Adds %(request_id)s to log records. django.request logs a response after the middleware has
+    returned, so it is read off the record's request there."""
+
     def filter(self, record):
-        record.request_id = request_id_var.get() or "-"
+        request = getattr(record, "request", None)
+        record.request_id = request_id_var.get() or getattr(request, "request_id", "") or "-"
         return True

@@ -2,14 +2,17 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
 # GB 11643-1999: weights 2^(17-i) mod 11 for the 17 body digits, and the check character per remainder.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only, and \Z rather than $ (which lets a trailing newline through).
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]\Z")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}\Z")
+_LANDLINE = re.compile(r"^0[0-9]{2,3}[0-9]{7,8}\Z")
 
 
 class InvalidIdentifier(ValueError):
@@ -20,8 +23,18 @@ def id_check_char(body17: str) -> str:
     return _CHECK[sum(int(d) * w for d, w in zip(body17, _WEIGHTS)) % 11]
 
 
+def id_check_ok(value: str) -> bool:
+    """Whether an 18-character ID number's last character is the GB 11643 check character of the 17 before it."""
+    return bool(_ID_SHAPE.match(value)) and id_check_char(value[:17]) == value[17]
+
+
+def _ascii(raw) -> str:
+    # Spreadsheets and phone keyboards often give full-width characters: "４４５３…Ｘ" is "4453…X".
+    return unicodedata.normalize("NFKC", str(raw))
+
+
 def normalize_id_number(raw: str) -> str:
-    return str(raw).strip().replace(" ", "").upper()
+    return re.sub(r"\s", "", _ascii(raw)).upper()
 
 
 def validate_id_number(raw: str) -> str:
@@ -29,12 +42,14 @@ def validate_id_number(raw: str) -> str:
     value = normalize_id_number(raw)
     if not _ID_SHAPE.match(value):
         raise InvalidIdentifier(_("ID number must be 17 digits followed by a digit or X"))
-    if id_check_char(value[:17]) != value[17]:
+    if not id_check_ok(value):
         raise InvalidIdentifier(_("ID number check digit is wrong"))
     try:
-        birth_date_from_id(value)
+        born = birth_date_from_id(value)
     except ValueError:
         raise InvalidIdentifier(_("ID number contains an impossible birth date")) from None
+    if born.year < 1850 or born > datetime.date.today():
+        raise InvalidIdentifier(_("ID number contains an impossible birth date"))
     return value
 
 
@@ -48,7 +63,7 @@ def gender_from_id(value: str) -> str:
 
 
 def normalize_phone(raw: str) -> str:
-    value = re.sub(r"[\s-]", "", str(raw).strip())
+    value = re.sub(r"[\s\-()]", "", _ascii(raw))
     if value.startswith("+86"):
         value = value[3:]
     return value
@@ -56,20 +71,26 @@ def normalize_phone(raw: str) -> str:
 
 def validate_phone(raw: str) -> str:
     value = normalize_phone(raw)
-    if not _MOBILE.match(value) and not re.match(r"^0\d{2,3}\d{7,8}$", value):
+    if not _MOBILE.match(value) and not _LANDLINE.match(value):
         raise InvalidIdentifier(_("Phone must be an 11-digit mobile number or a landline with area code"))
     return value
 
 
 def mask_id_number(value: str) -> str:
+    """4453**********1234: the province and prefecture, and the last four characters."""
     if not value:
         return ""
+    if len(value) < 12:
+        return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
 def mask_phone(value: str) -> str:
+    """138****5678 for a mobile; a landline keeps its first three and last two digits."""
     if not value:
         return ""
+    if len(value) < 9:
+        return "*" * len(value)
     if len(value) == 11:
         return value[:3] + "****" + value[-4:]
     return value[:3] + "*" * max(len(value) - 5, 0) + value[-2:]

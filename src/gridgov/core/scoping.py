@@ -103,21 +103,36 @@ def can(user, action: str, kind: str) -> bool:
     return user.is_superuser or _rule(user, kind, action) is not None
 
 
+# Models that cannot declare scope attributes themselves (core.models sits below the org app).
+_SCOPE_OF_LABEL = {"core.auditentry": ("audit", "path")}
+
+
+def scope_of(model) -> tuple[str, str]:
+    """(kind, path field) of a scoped model; a model that is not scoped is a programming error."""
+    kind = getattr(model, "scope_kind", None)
+    if kind:
+        return kind, model.scope_path_field
+    if model._meta.label_lower in _SCOPE_OF_LABEL:
+        return _SCOPE_OF_LABEL[model._meta.label_lower]
+    raise TypeError(f"{model._meta.label} is not a scoped model")
+
+
 def restrict(user, action: str, queryset: QuerySet | type[Model]) -> QuerySet:
     """The part of `queryset` that `user` may `action`. Models declare `scope_kind`,
     `scope_path_field` and `own_q(person)`; everything else lives in POLICY above."""
     if not isinstance(queryset, QuerySet):
         queryset = queryset._default_manager.all()
-    model = queryset.model
+    kind, path_field = scope_of(queryset.model)
     if not _active(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    reach = _rule(user, model.scope_kind, action)
+    reach = _rule(user, kind, action)
     if reach == SUBTREE and user.scope_path:
-        return queryset.filter(**{f"{model.scope_path_field}__startswith": user.scope_path})
-    if reach == OWN and getattr(user, "person_id", None):
-        return queryset.filter(model.own_q(user.person))
+        return queryset.filter(**{f"{path_field}__startswith": user.scope_path})
+    own_q = getattr(queryset.model, "own_q", None)
+    if reach == OWN and own_q is not None and getattr(user, "person_id", None):
+        return queryset.filter(own_q(user.person))
     return queryset.none()
 
 

@@ -1,17 +1,21 @@
 """Every change to the org tree goes through a do_<verb> function here: validated, atomic, audited."""
 
 import datetime
+import hashlib
+import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit, personal
 from gridgov.core.scoping import PERSONAL_ROLES, ROLES, VIEW_PERSONAL, permits
 
-from . import codes
+from . import codes, geo
 from .geo import bbox
-from .models import Grid, Household, PartyOrg, Person, Post, Region, User
+from .models import ApiToken, Grid, Household, PartyOrg, Person, Post, Region, User
 
 
 class OrgError(ValueError):
@@ -23,14 +27,29 @@ def find_node(code: str) -> Region | Grid | None:
     return Region.objects.filter(code=code).first() or Grid.objects.filter(code=code).first()
 
 
+def _code_level(level_of, code: str) -> int:
+    try:
+        return level_of(code)
+    except codes.CodeError as exc:
+        raise OrgError(str(exc)) from None
+
+
 @transaction.atomic
 def do_create_region(actor, code: str, name: str, kind: str | None = None, parent: Region | None = None) -> Region:
-    level = codes.region_level_of(code)
+    code = (code or "").strip()
+    level = _code_level(codes.region_level_of, code)
     if level > 1 and parent is None:
         raise OrgError(_("Region %(code)s needs a parent region") % {"code": code})
-    if parent is not None and parent.level != level - 1:
+    if level == 1 and parent is not None:
+        raise OrgError(_("Region %(code)s is a county and has no parent region") % {"code": code})
+    if parent is not None and (parent.level != level - 1 or codes.region_parent_code(code) != parent.code):
         raise OrgError(_("Region %(code)s cannot sit under %(parent)s") % {"code": code, "parent": parent.code})
+    if Region.objects.filter(code=code).exists():
+        raise OrgError(_("A region with the code %(code)s already exists") % {"code": code})
     default_kind = {1: Region.Kind.COUNTY, 2: Region.Kind.TOWN, 3: Region.Kind.VILLAGE, 4: Region.Kind.GROUP}[level]
+    allowed_kinds = {1: {"county"}, 2: {"town"}, 3: {"village", "community"}, 4: {"group"}}[level]
+    if kind and kind not in allowed_kinds:
+        raise OrgError(_("A region at this level cannot be of kind %(kind)s") % {"kind": kind})
     region = Region(
         code=code, name=name, level=level, kind=kind or default_kind, parent=parent,
         path=codes.region_path(code, level, parent.path if parent else ""),
@@ -45,37 +64,86 @@ def set_geometry(grid: Grid, geometry: dict | None) -> None:
     grid.min_lng, grid.min_lat, grid.max_lng, grid.max_lat = bbox(geometry) if geometry else (None,) * 4
 
 
+def _checked_geometry(geometry: dict | None) -> dict | None:
+    if not geometry:
+        return None
+    try:
+        return geo.check_geometry(geometry)
+    except ValueError as exc:
+        raise OrgError(str(exc)) from None
+
+
 @transaction.atomic
 def do_create_grid(actor, code: str, name: str, parent: Grid | None = None, geometry: dict | None = None) -> Grid:
-    level = codes.grid_level_of(code)
+    """A town grid (on a town), a village grid (on a village, under its town's grid) or a small
+    grid (under a village grid, always inside that one village)."""
+    code = (code or "").strip()
+    level = _code_level(codes.grid_level_of, code)
     region = Region.objects.filter(code=codes.grid_region_code(code)).first()
     if region is None:
         raise OrgError(_("No region %(code)s for grid %(grid)s") % {"code": codes.grid_region_code(code), "grid": code})
+    wanted_region_level = Region.Level.TOWN if level == Grid.Level.TOWN else Region.Level.VILLAGE
+    if region.level != wanted_region_level:
+        raise OrgError(_("Grid %(grid)s: a town grid lies on a town, village and small grids on a village, "
+                         "and %(code)s is neither") % {"grid": code, "code": region.code})
+    if level == Grid.Level.TOWN and parent is not None:
+        raise OrgError(_("A town grid has no parent grid"))
     if level > 1 and (parent is None or parent.level != level - 1):
         raise OrgError(_("Grid %(code)s needs a parent grid one level up") % {"code": code})
-    if level == 3 and parent.region_id != region.pk:
+    if level == Grid.Level.VILLAGE and parent.region_id != region.parent_id:
+        raise OrgError(_("A village grid must sit under the grid of its own town"))
+    if level == Grid.Level.SMALL and parent.region_id != region.pk:
         raise OrgError(_("A small grid must lie inside its village grid's village"))
+    if Grid.objects.filter(code=code).exists():
+        raise OrgError(_("A grid with the code %(code)s already exists") % {"code": code})
     grid = Grid(code=code, name=name, level=level, parent=parent, region=region,
                 path=codes.grid_path(code, level, region.path))
-    set_geometry(grid, geometry)
+    set_geometry(grid, _checked_geometry(geometry))
     grid.save()
     audit.record("grid.create", grid, None, audit.snapshot(grid), actor=actor)
+    if grid.geometry:
+        transaction.on_commit(geo.invalidate)
     return grid
 
 
 @transaction.atomic
 def do_set_grid_geometry(actor, grid: Grid, geometry: dict | None) -> Grid:
     before = {"geometry": grid.geometry}
-    set_geometry(grid, geometry)
+    set_geometry(grid, _checked_geometry(geometry))
     grid.save(update_fields=["geometry", "min_lng", "min_lat", "max_lng", "max_lat"])
-    audit.record("grid.geometry", grid, before, {"geometry": geometry}, actor=actor)
+    audit.record("grid.geometry", grid, before, {"geometry": grid.geometry}, actor=actor)
+    transaction.on_commit(geo.invalidate)
     return grid
+
+
+@transaction.atomic
+def do_create_party_org(actor, code: str, name: str, kind: str, region: Region, parent: PartyOrg | None = None,
+                        grid: Grid | None = None) -> PartyOrg:
+    """A town party committee, a village branch or a grid party group (kind "group", given its grid)."""
+    code = (code or "").strip()
+    if kind not in PartyOrg.Kind.values:
+        raise OrgError(_("Unknown kind of party organisation %(kind)s") % {"kind": kind})
+    if kind == PartyOrg.Kind.GROUP and grid is None:
+        raise OrgError(_("A grid party group needs its grid"))
+    if grid is not None and not grid.path.startswith(region.path):
+        raise OrgError(_("The grid %(grid)s does not lie in %(region)s") % {"grid": grid.code, "region": region.code})
+    if parent is not None and not region.path.startswith(parent.path):
+        raise OrgError(_("A party organisation sits under one of its region's parents"))
+    if not code or PartyOrg.objects.filter(code=code).exists():
+        raise OrgError(_("A party organisation needs a code of its own: %(code)s") % {"code": code})
+    org = PartyOrg(code=code, name=name, kind=kind, parent=parent, region=region, grid=grid,
+                   path=grid.path if grid else region.path)
+    org.save()
+    audit.record("party_org.create", org, None, audit.snapshot(org), actor=actor)
+    return org
 
 
 @transaction.atomic
 def do_create_household(actor, number: str, grid: Grid, address: str) -> Household:
     if grid.level != Grid.Level.SMALL:
         raise OrgError(_("Households belong to small grids"))
+    if Household.objects.filter(number=number).exists():
+        raise OrgError(_("A household with the number %(number)s already exists") % {"number": number})
     household = Household(number=number, grid=grid, address=address, path=grid.path)
     household.save()
     audit.record("household.create", household, None, audit.snapshot(household), actor=actor)
@@ -103,6 +171,8 @@ def build_person(name: str, grid: Grid, id_number: str = "", phone: str = "", ge
 @transaction.atomic
 def do_create_person(actor, **fields) -> Person:
     person = build_person(**fields)
+    if person.household_id and person.household.grid_id != person.grid_id:
+        raise OrgError(_("A person lives in the grid of their household"))
     if person.id_number_hash and Person.objects.filter(id_number_hash=person.id_number_hash).exists():
         raise OrgError(_("A person with this ID number is already registered"))
     person.save()
@@ -116,6 +186,10 @@ def do_create_person(actor, **fields) -> Person:
 def do_add_post(actor, person: Person, kind: str, grid: Grid | None = None, region: Region | None = None,
                 party_org: PartyOrg | None = None) -> Post:
     node = grid or region or party_org
+    if node is None:
+        raise OrgError(_("A post belongs to a grid, a region or a party organisation"))
+    if kind not in Post.Kind.values:
+        raise OrgError(_("Unknown post %(kind)s") % {"kind": kind})
     post = Post(person=person, kind=kind, grid=grid, region=region, party_org=party_org, path=node.path)
     post.save()
     audit.record("post.create", post, None, audit.snapshot(post), actor=actor)
@@ -177,4 +251,16 @@ def do_change_password(actor, user: User, new_password: str) -> None:
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit.record("user.password", user, None, {"changed": True}, actor=actor)
+    # A new password ends what the old one opened: sessions (Django's auth hash) and API tokens.
+    revoked = ApiToken.objects.filter(user=user).delete()[0]
+    audit.record("user.password", user, None, {"changed": True, "tokens_revoked": revoked}, actor=actor)
+
+
+@transaction.atomic
+def do_issue_api_token(user: User) -> tuple[str, datetime.datetime]:
+    """A new bearer token for the API; only its SHA-256 is kept, the token itself is shown once."""
+    token = secrets.token_urlsafe(32)
+    expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+    issued = ApiToken.objects.create(user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    audit.record("user.token", user, None, {"token_id": issued.pk, "expires_at": expires.isoformat()}, actor=user)
+    return token, expires

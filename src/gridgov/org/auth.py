@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +16,21 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 
 
-class AccountLocked(Exception):
+class AccountLocked(PermissionDenied):
+    """Raised by the backend for a locked account. A PermissionDenied, so django.contrib.auth.authenticate()
+    stops there and answers None (the login form then refuses as for a wrong password);
+    authenticate_or_reason() tells the two apart for the message."""
+
     def __init__(self, until):
         self.until = until
         super().__init__(str(until))
+
+
+def _now_locked_until(username: str):
+    from .models import User
+
+    return (User.objects.filter(username=username, locked_until__gt=timezone.now())
+            .values_list("locked_until", flat=True).first())
 
 
 class LockoutBackend(ModelBackend):
@@ -38,34 +49,46 @@ class LockoutBackend(ModelBackend):
         now = timezone.now()
         if user.locked_until and user.locked_until > now:
             raise AccountLocked(user.locked_until)
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password):
+            if not self.user_can_authenticate(user):
+                return None  # a deactivated account: refused, but the right password is not a failed attempt
             if user.failed_logins or user.locked_until:
+                expired_lock = user.locked_until
                 User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
                 user.failed_logins, user.locked_until = 0, None
+                if expired_lock is not None:
+                    audit.record("account.unlock", user, {"locked_until": expired_lock.isoformat()},
+                                 {"locked_until": None}, actor=user)
             return user
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins"])
         if user.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
             until = now + datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit.record("account.lock", user, None, {"locked_until": until.isoformat()}, actor=user)
+            # The system locks, not the person typing: the row names the account as its object.
+            audit.record("account.lock", user, {"locked_until": None},
+                         {"locked_until": until.isoformat(), "failed_logins": user.failed_logins})
         return None
+
+
+def lock_message(until) -> str:
+    local = timezone.localtime(until)
+    return _("This account is locked after too many failed logins until %(time)s.") % {
+        "time": local.strftime("%Y-%m-%d %H:%M")
+    }
 
 
 def authenticate_or_reason(request, username: str, password: str):
     """(user, None) on success, else (None, message) telling a locked account apart from a bad password."""
     from django.contrib.auth import authenticate
 
-    try:
-        user = authenticate(request, username=username, password=password)
-    except AccountLocked as locked:
-        local = timezone.localtime(locked.until)
-        return None, _("This account is locked after too many failed logins until %(time)s.") % {
-            "time": local.strftime("%Y-%m-%d %H:%M")
-        }
-    if user is None:
-        return None, _("Wrong username or password.")
-    return user, None
+    user = authenticate(request, username=username, password=password)
+    if user is not None:
+        return user, None
+    until = _now_locked_until(username)
+    if until is not None:
+        return None, lock_message(until)
+    return None, _("Wrong username or password.")
 
 
 class CharacterClassValidator:

@@ -11,8 +11,9 @@ import re
 
 from django.utils.translation import gettext as _
 
-REGION_CODE = re.compile(r"^\d{12}$|^\d{14}$")
-GRID_CODE = re.compile(r"^\d{15}$")
+# ASCII digits only (\d would take full-width and other scripts' digits), and \Z, not $, which allows a newline.
+REGION_CODE = re.compile(r"^(?:[0-9]{12}|[0-9]{14})\Z")
+GRID_CODE = re.compile(r"^[0-9]{15}\Z")
 
 
 class CodeError(ValueError):
@@ -21,15 +22,29 @@ class CodeError(ValueError):
 
 def region_level_of(code: str) -> int:
     """1 county, 2 town, 3 village, 4 villager group, read off the code itself."""
-    if len(code) == 14:
-        return 4
+    code = code or ""
     if not REGION_CODE.match(code):
         raise CodeError(_("A region code has 12 digits (14 for a villager group): %(code)s") % {"code": code})
+    if code[:6] == "000000":
+        raise CodeError(_("A region code starts with the 6-digit code of its county: %(code)s") % {"code": code})
+    if len(code) == 14:
+        if code[9:12] == "000" or code[12:] == "00":
+            raise CodeError(_("A villager group code is its village's 12-digit code and a group number from 01: "
+                              "%(code)s") % {"code": code})
+        return 4
     if code[6:] == "000000":
         return 1
+    if code[6:9] == "000":
+        raise CodeError(_("The town part (digits 7 to 9) of %(code)s is 000") % {"code": code})
     if code[9:] == "000":
         return 2
     return 3
+
+
+def region_parent_code(code: str) -> str | None:
+    """The code of the region one level up, read off the code (None for a county)."""
+    level = region_level_of(code)
+    return {1: None, 2: code[:6] + "000000", 3: code[:9] + "000", 4: code[:12]}[level]
 
 
 def region_segment(code: str, level: int) -> str:
@@ -41,11 +56,19 @@ def region_path(code: str, level: int, parent_path: str = "") -> str:
 
 
 def grid_level_of(code: str) -> int:
+    """1 town grid (town code + 000), 2 village grid (village code + 000), 3 small grid (village code + 001..999)."""
+    code = code or ""
     if not GRID_CODE.match(code):
         raise CodeError(_("A grid code has 15 digits: %(code)s") % {"code": code})
-    if code[12:] != "000":
-        return 3
-    return 1 if code[9:12] == "000" else 2
+    region_level = region_level_of(code[:12])
+    if region_level == 1:
+        raise CodeError(_("A grid code starts with the code of a town or a village, not a county: %(code)s")
+                        % {"code": code})
+    if region_level == 2:
+        if code[12:] != "000":
+            raise CodeError(_("Small grids lie in a village: %(code)s names a town") % {"code": code})
+        return 1
+    return 2 if code[12:] == "000" else 3
 
 
 def grid_region_code(code: str) -> str:

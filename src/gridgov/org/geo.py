@@ -1,48 +1,80 @@
-"""Point-in-grid: which small grid contains a point, via a shapely STRtree over grid polygons."""
+"""Point-in-grid: which small grid contains a point, via a shapely STRtree over grid polygons.
+
+Each process keeps one tree and rebuilds it when the small grids' boundaries change: at once in the
+process that made the change (invalidate(), on commit), and in every other process at its next
+lookup, which compares a cheap fingerprint of the grid table (count, highest id and the sums of
+the bounding boxes) with the one the tree was built from. A reshaping that keeps every bounding
+box exactly is caught by the other processes within REBUILD_SECONDS.
+"""
 
 import threading
+import time
 
+from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext as _
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
 from .models import Grid
 
+REBUILD_SECONDS = 600
 _lock = threading.Lock()
-_index: tuple[str, STRtree, list] | None = None
+_index: tuple[tuple, float, STRtree, list[str]] | None = None
 
 
-def _version() -> str:
-    """Changes whenever small-grid geometry changes, so each process rebuilds its tree lazily."""
-    from django.db.models import Count, Max
-
-    agg = Grid.objects.filter(level=Grid.Level.SMALL, geometry__isnull=False).aggregate(n=Count("id"), m=Max("id"))
-    from gridgov.core.models import AuditEntry
-
-    last = AuditEntry.objects.filter(object_type="org.grid").order_by("-id").values_list("id", flat=True).first()
-    return f"{agg['n']}:{agg['m']}:{last}"
+def _small_grids_with_boundary():
+    return Grid.objects.filter(level=Grid.Level.SMALL, min_lng__isnull=False)
 
 
-def _tree() -> tuple[STRtree, list]:
+def _fingerprint() -> tuple:
+    agg = _small_grids_with_boundary().aggregate(
+        n=Count("id"), m=Max("id"), a=Sum("min_lng"), b=Sum("min_lat"), c=Sum("max_lng"), d=Sum("max_lat"))
+    # Rounded, so that the sums' float noise between databases cannot force needless rebuilds.
+    return tuple(round(v, 9) if isinstance(v, float) else v for v in agg.values())
+
+
+def invalidate() -> None:
+    """Forget the tree; the next lookup rebuilds it (called after a boundary change commits)."""
     global _index
-    version = _version()
     with _lock:
-        if _index is None or _index[0] != version:
-            rows = list(
-                Grid.objects.filter(level=Grid.Level.SMALL, geometry__isnull=False).values_list("code", "geometry")
-            )
-            shapes = [shape(geom) for _code, geom in rows]
-            _index = (version, STRtree(shapes), [(code, shp) for (code, _g), shp in zip(rows, shapes)])
-        return _index[1], _index[2]
+        _index = None
+
+
+def _tree() -> tuple[STRtree, list[str]]:
+    global _index
+    fingerprint = _fingerprint()
+    with _lock:
+        if _index is None or _index[0] != fingerprint or time.monotonic() - _index[1] > REBUILD_SECONDS:
+            rows = list(_small_grids_with_boundary().order_by("code").values_list("code", "geometry"))
+            codes = [code for code, _geometry in rows]
+            _index = (fingerprint, time.monotonic(), STRtree([shape(geometry) for _code, geometry in rows]), codes)
+        return _index[2], _index[3]
 
 
 def locate(lat: float, lng: float) -> str | None:
     """The code of the small grid containing (lat, lng), or None. Points on a shared border go to
     the grid with the smallest code, so the answer is always exactly one grid."""
-    tree, entries = _tree()
-    point = Point(lng, lat)
-    hits = sorted(entries[i][0] for i in tree.query(point, predicate="intersects"))
-    return hits[0] if hits else None
+    tree, codes = _tree()
+    hits = tree.query(Point(lng, lat), predicate="intersects")
+    return min(codes[i] for i in hits) if len(hits) else None
 
 
 def bbox(geometry: dict) -> tuple[float, float, float, float]:
     return shape(geometry).bounds
+
+
+def check_geometry(geometry: dict) -> dict:
+    """The geometry if it is a valid GeoJSON Polygon or MultiPolygon in longitude/latitude, else a
+    ValueError with a message for people."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError(_("A grid boundary must be a GeoJSON Polygon or MultiPolygon"))
+    try:
+        shp = shape(geometry)
+    except Exception:  # shapely raises several kinds of error on malformed coordinates
+        raise ValueError(_("The grid boundary's coordinates are malformed")) from None
+    if shp.is_empty or not shp.is_valid:
+        raise ValueError(_("The grid boundary is empty or crosses itself"))
+    min_lng, min_lat, max_lng, max_lat = shp.bounds
+    if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValueError(_("The grid boundary must be in longitude and latitude (WGS 84)"))
+    return geometry

@@ -1,0 +1,82 @@
+"""GB 11643-1999 citizen ID numbers: the check character, and what validate_id_number accepts."""
+
+import datetime
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from gridgov.core.personal import InvalidIdentifier, id_check_char, id_check_ok, validate_id_number
+
+# The standard's own example (remainder 2 gives X) and two more, worked by hand from the weights.
+KNOWN_VALID = [
+    "11010519491231002X",
+    "440524188001010014",
+    "445321198112120113",
+]
+KNOWN_INVALID_CHECK = [
+    "110105194912310021",
+    "440524188001010015",
+    "445321198112120112",
+]
+
+digits = st.text(alphabet="0123456789", min_size=17, max_size=17)
+CHECK_CHARS = "0123456789X"
+
+
+@pytest.mark.parametrize("number", KNOWN_VALID)
+def test_known_valid_numbers_validate(number):
+    assert validate_id_number(number) == number
+
+
+@pytest.mark.parametrize("number", KNOWN_INVALID_CHECK)
+def test_known_numbers_with_a_wrong_check_character_are_refused(number):
+    with pytest.raises(InvalidIdentifier, match="check digit"):
+        validate_id_number(number)
+
+
+def test_lower_case_x_spaces_and_full_width_digits_are_normalised():
+    assert validate_id_number(" 11010519491231002x ") == "11010519491231002X"
+    assert validate_id_number("１１０１０５１９４９１２３１００２Ｘ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize("raw", ["", "1101051949123100", "11010519491231002", "1101051949123100211",
+                                 "11010519491231002A", "X10105194912310021", "11010519491231002X\n1"])
+def test_wrong_shapes_are_refused(raw):
+    with pytest.raises(InvalidIdentifier, match="17 digits"):
+        validate_id_number(raw)
+
+
+def test_a_trailing_newline_is_not_part_of_a_valid_number():
+    assert not id_check_ok("11010519491231002X\n")
+
+
+@pytest.mark.parametrize("body", ["11010519491331", "11010519490230", "11010520990101"])
+def test_impossible_or_future_birth_dates_are_refused(body):
+    number = body + "001"
+    number += id_check_char(number)
+    with pytest.raises(InvalidIdentifier, match="birth date"):
+        validate_id_number(number)
+
+
+@given(digits)
+def test_any_17_digits_with_their_computed_check_character_pass_the_check(body):
+    assert id_check_ok(body + id_check_char(body))
+
+
+@given(digits, st.sampled_from(CHECK_CHARS))
+def test_any_other_check_character_fails_the_check(body, char):
+    assume(char != id_check_char(body))
+    assert not id_check_ok(body + char)
+
+
+@given(st.text(alphabet="0123456789", min_size=6, max_size=6),
+       st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2020, 12, 31)),
+       st.integers(min_value=0, max_value=999), st.sampled_from(CHECK_CHARS))
+def test_validation_accepts_exactly_the_computed_check_character(region, birth, seq, char):
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    if char == id_check_char(body):
+        assert validate_id_number(body + char) == body + char
+    else:
+        with pytest.raises(InvalidIdentifier):
+            validate_id_number(body + char)
