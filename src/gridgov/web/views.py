@@ -405,23 +405,6 @@ def map_view(request):
 # Audit log -----------------------------------------------------------------------------------
 
 
-def audit_entries(user):
-    """Audit rows the user may browse.
-
-    AuditEntry declares no scope attributes (core.models is not ours to change), so the scope
-    is applied here with restrict's semantics: the POLICY kind "audit" must grant VIEW, and the
-    rows are those whose org path lies under the user's scope node (a superuser sees all).
-    Rows without a path (accounts, logins) are then visible to superusers only.
-    """
-    if not scoping.can(user, VIEW, "audit"):
-        return AuditEntry.objects.none()
-    if user.is_superuser:
-        return AuditEntry.objects.all()
-    if not user.scope_path:
-        return AuditEntry.objects.none()
-    return AuditEntry.objects.filter(path__startswith=user.scope_path)
-
-
 def _local_day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -432,7 +415,9 @@ def audit_log(request):
     if not scoping.can(user, VIEW, "audit"):
         raise PermissionDenied(_("Only town administrators may browse the audit log."))
     form = AuditFilterForm(request.GET or None)
-    entries = audit_entries(user)
+    # Scoped like everything else: rows whose org path lies under the user's node (core.scoping
+    # maps AuditEntry to the POLICY kind "audit"). Rows without a path (accounts) are superusers' only.
+    entries = restrict(user, VIEW, AuditEntry)
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
