@@ -97,3 +97,10 @@ def api_client():
         return client
 
     return _for
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 is slow on purpose (~0.4 s a hash), which made every personas fixture cost seconds;
+    the tests check what is accepted and refused, not the cost of hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
