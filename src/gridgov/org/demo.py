@@ -690,7 +690,8 @@ class Writer:
         return len(people)
 
     def town_posts(self, town: TownSpec) -> None:
-        posts = [Post(person=p.obj, kind=kind, grid=town.grid.obj, path=town.grid.obj.path) for kind, p in town.grid.posts]
+        grid = town.grid.obj
+        posts = [Post(person=p.obj, kind=kind, grid=grid, path=grid.path) for kind, p in town.grid.posts]
         posts.append(Post(person=town.secretary.obj, kind=Post.Kind.SECRETARY, region=town.obj,
                           party_org=town.committee, path=town.obj.path))
         self._bulk(Post, posts, "posts")
