@@ -969,8 +969,9 @@ class WorkbookImport:
                 parent = self.orgs.get(parent.parent_code) if parent.parent_code else None
             return d
 
-        new_nodes = sorted((n for n in rows if n.pk is None), key=depth)
-        for _depth, group in _group_by(new_nodes, depth):
+        depths = {n.code: depth(n) for n in rows if n.pk is None}
+        new_nodes = sorted((n for n in rows if n.pk is None), key=lambda n: depths[n.code])
+        for _depth, group in _group_by(new_nodes, lambda n: depths[n.code]):
             new = []
             for node in group:
                 row = node.row
