@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, override_settings
 from shapely import STRtree
 from shapely.geometry import Point, shape
 
@@ -39,12 +39,18 @@ def wipe_org_data():
         Region.objects.filter(level=level).delete()
 
 
+# The suite hashes passwords with MD5 (conftest's fast_password_hashing, function-scoped); the demo
+# accounts are made before any test function runs, so they must be hashed the same way to log in.
+FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
 @pytest.fixture(scope="class")
 def demo_town(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         out = io.StringIO()
         try:
-            call_command("demo", "--if-empty", stdout=out, stderr=io.StringIO())
+            with FAST_HASHING:
+                call_command("demo", "--if-empty", stdout=out, stderr=io.StringIO())
             yield out.getvalue()
         finally:
             wipe_org_data()
