@@ -5,5 +5,6 @@ from gridgov.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("data/", include("gridgov.org.urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -16,6 +16,7 @@ import datetime
 import json
 import logging
 import re
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -1183,6 +1184,38 @@ def import_workbook(path, actor=None, progress: ProgressCallback | None = None, 
 
 def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def enqueue_upload(user, uploaded, language: str = "", request_id: str = "") -> Job:
+    """Save an uploaded workbook under MEDIA_ROOT/imports/ and queue its import for the worker."""
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.xlsx"
+    with open(directory / name, "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    payload = {"file": f"imports/{name}", "name": Path(uploaded.name or "").name[:200],
+               "language": language or settings.LANGUAGE_CODE}
+    return jobs.enqueue(JOB_KIND, payload, user=user, request_id=request_id)
+
+
+def job_status(job: Job) -> dict:
+    """What the progress page shows of an import job (the JSON of /data/import/<id>/status)."""
+    result = job.result or {}
+    status = {"state": job.state, "progress": job.progress, "total": job.total, "errors": [], "error_count": 0,
+              "summary": None, "message": ""}
+    if job.state == Job.State.DONE:
+        status["summary"] = result.get("summary")
+        status["progress"] = status["total"] = max(job.total, job.progress)
+    elif job.state == Job.State.FAILED:
+        detail = result.get("detail")
+        if isinstance(detail, dict) and "errors" in detail:
+            status.update(errors=detail["errors"], error_count=detail.get("count", len(detail["errors"])),
+                          message=result.get("error", ""))
+        else:
+            # Anything else is a fault of ours, not of the workbook; its text is not for the page.
+            status["message"] = _("The import stopped on an unexpected error; nothing was written.")
+    return status
 
 
 @jobs.handler(JOB_KIND)
