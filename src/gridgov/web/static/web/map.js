@@ -3,9 +3,12 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98", "#17a589", "#a04000",
-                 "#2e4053", "#d4ac0d", "#cb4335", "#1f618d", "#196f3d", "#6c3483", "#ca6f1e",
-                 "#148f77", "#5d6d7e"];
+  // Twenty colours told apart easily, so neighbouring villages do not blur into one.
+  var PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45",
+                 "#469990", "#9a6324", "#800000", "#808000", "#000075", "#ffe119", "#dcbeff", "#aaffc3",
+                 "#fabed4", "#ffd8b1", "#a9a9a9", "#fffac8"];
+  // A grid's name is shown once the grid is this wide on screen; below it, village names only.
+  var LABEL_MIN_WIDTH = 90;
 
   function colourOf(key, colours) {
     if (!(key in colours)) {
@@ -22,8 +25,8 @@
       style: function (feature) {
         var props = feature.properties;
         var colour = colourOf(props.village, colours);
-        return {color: colour, weight: props.current ? 3 : 1.5, fillColor: colour,
-                fillOpacity: props.current ? 0.15 : 0.35};
+        return {color: props.current ? "#b3261e" : "#444", weight: props.current ? 3 : 1, fillColor: colour,
+                fillOpacity: props.current ? 0.15 : 0.55};
       },
       onEachFeature: function (feature, shape) {
         var props = feature.properties;
@@ -41,7 +44,41 @@
     } else {
       map.setView([0, 0], 2);
     }
+    villageLabels(map, layer);
+    map.on("zoomend", function () { fitLabels(map, layer, element); });
+    fitLabels(map, layer, element);
     return colours;
+  }
+
+  function villageLabels(map, layer) {
+    var villages = {};
+    layer.eachLayer(function (shape) {
+      var props = shape.feature.properties;
+      if (props.current || !props.village_name) { return; }
+      var entry = villages[props.village] || (villages[props.village] = {name: props.village_name, bounds: null});
+      entry.bounds = entry.bounds ? entry.bounds.extend(shape.getBounds()) : L.latLngBounds(shape.getBounds());
+    });
+    var codes = Object.keys(villages);
+    if (codes.length < 2) { return; }
+    codes.forEach(function (code) {
+      var label = document.createElement("span");
+      label.textContent = villages[code].name;
+      L.marker(villages[code].bounds.getCenter(), {
+        icon: L.divIcon({className: "village-label", html: label, iconSize: null}), interactive: false,
+        keyboard: false
+      }).addTo(map);
+    });
+  }
+
+  function fitLabels(map, layer, element) {
+    var widths = [];
+    layer.eachLayer(function (shape) {
+      var b = shape.getBounds();
+      widths.push(map.latLngToContainerPoint(b.getNorthEast()).x - map.latLngToContainerPoint(b.getSouthWest()).x);
+    });
+    widths.sort(function (a, b) { return a - b; });
+    var typical = widths.length ? widths[Math.floor(widths.length / 2)] : 0;
+    element.classList.toggle("grid-labels-hidden", typical < LABEL_MIN_WIDTH);
   }
 
   function legend(collection, colours) {
