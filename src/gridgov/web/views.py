@@ -190,9 +190,10 @@ def tree(request):
     if total > TREE_FULL_LIMIT:
         grids = grids.filter(level__lte=Grid.Level.VILLAGE)
     grids = list(grids.annotate(small_grids=Count("children")).select_related("region").order_by("path"))
-    household_counts = _counts_by(restrict(user, VIEW, Household), "grid_id") if total <= TREE_FULL_LIMIT else {}
-    for grid in grids:
-        grid.household_count = household_counts.get(grid.pk)
+    if total <= TREE_FULL_LIMIT:
+        household_counts = _counts_by(restrict(user, VIEW, Household), "grid_id")
+        for grid in grids:
+            grid.household_count = household_counts.get(grid.pk, 0)
     regions = list(restrict(user, VIEW, Region).filter(level__lte=Region.Level.VILLAGE).order_by("path"))
     return render(request, "web/tree.html", {"grids": grids, "regions": regions, "cut": total > TREE_FULL_LIMIT})
 
