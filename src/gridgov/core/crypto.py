@@ -19,15 +19,14 @@ from django.conf import settings
 _VERSION = "v1"
 
 
-def _derive(label: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"gridgov", info=label).derive(
-        settings.DATA_KEY.encode()
-    )
+def _derive(master: str, label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"gridgov", info=label).derive(master.encode())
 
 
 @functools.cache
 def _keys(master: str) -> tuple[AESGCM, bytes]:
-    return AESGCM(_derive(b"gridgov personal data encryption")), _derive(b"gridgov personal data search")
+    return (AESGCM(_derive(master, b"gridgov personal data encryption")),
+            _derive(master, b"gridgov personal data search"))
 
 
 def _aead() -> AESGCM:
