@@ -1,6 +1,8 @@
 import logging
 import re
 
+from django.conf import settings
+
 from .context import actor_var, new_request_id, request_id_var
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -13,7 +15,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        # An id from the proxy in front ties our audit rows to its logs; only trusted when configured,
+        # since any client could otherwise choose the id its writes are audited under.
+        incoming = request.headers.get("X-Request-ID", "") if settings.TRUST_REQUEST_ID else ""
         request.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else new_request_id()
         token = request_id_var.set(request.request_id)
         try:

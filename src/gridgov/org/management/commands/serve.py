@@ -26,6 +26,8 @@ class Command(BaseCommand):
                 self.cfg.set("bind", f"{opts['host']}:{opts['port']}")
                 self.cfg.set("workers", opts["workers"])
                 self.cfg.set("accesslog", "-")
+                # Path only, never the query string: searches carry ID numbers and phones (?q=).
+                self.cfg.set("access_log_format", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms')
                 self.cfg.set("timeout", 120)
 
             def load(self):
