@@ -142,6 +142,49 @@ def grids(request, filters: Query[GridFilter]):
     return qs
 
 
+class GridFeatureProperties(Schema):
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    village: str = Field(..., description="code of the grid's village (of its town for the town grid)")
+    village_name: str
+
+
+class GridFeature(Schema):
+    type: Literal["Feature"] = "Feature"
+    geometry: dict
+    properties: GridFeatureProperties
+
+
+class GridFeatureCollection(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[GridFeature]
+
+
+# Like /grids/locate, declared before /grids/{code} so "geojson" is not taken for a grid code.
+@router.get("/grids/geojson", response=GridFeatureCollection)
+def grids_geojson(request, filters: Query[GridFilter]):
+    """The boundaries of the grids in scope as one GeoJSON FeatureCollection, for maps: one request
+    instead of one per grid. `parent=CODE` keeps the grids below that grid, `level` one level;
+    grids without a boundary are left out."""
+    qs = restrict(request.user, VIEW, Grid.objects.all()).filter(geometry__isnull=False)
+    if filters.parent:
+        parent = get_object_or_404(restrict(request.user, VIEW, Grid), code=filters.parent)
+        qs = qs.filter(path__startswith=parent.path).exclude(pk=parent.pk)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    rows = qs.order_by("path").values("code", "name", "level", "geometry", "parent__code", "region__code",
+                                      "region__name")
+    return {"features": [
+        {"geometry": row["geometry"],
+         "properties": {"code": row["code"], "name": row["name"], "level": row["level"],
+                        "parent": row["parent__code"], "village": row["region__code"],
+                        "village_name": row["region__name"]}}
+        for row in rows
+    ]}
+
+
 # Declared before /grids/{code}: Django tries the routes in order and "locate" is not a grid code.
 @router.get("/grids/locate", response=LocateOut)
 def locate(request, lat: float = Query(..., ge=-90, le=90, description="latitude, WGS 84"),
@@ -256,49 +299,3 @@ class _Masked:
 
     def __getitem__(self, item):
         return [_masked(p) for p in self.queryset[item]]
-
-
-class GridFeatureProperties(Schema):
-    code: str
-    name: str
-    level: int
-    parent: str | None
-    village: str = Field(..., description="code of the grid's village (of its town for the town grid)")
-    village_name: str
-
-
-class GridFeature(Schema):
-    type: Literal["Feature"] = "Feature"
-    geometry: dict
-    properties: GridFeatureProperties
-
-
-class GridFeatureCollection(Schema):
-    type: Literal["FeatureCollection"] = "FeatureCollection"
-    features: list[GridFeature]
-
-
-@router.get("/grids/geojson", response=GridFeatureCollection)
-def grids_geojson(request, filters: Query[GridFilter]):
-    """The boundaries of the grids in scope as one GeoJSON FeatureCollection, for maps: one request
-    instead of one per grid. `parent=CODE` keeps the grids below that grid, `level` one level;
-    grids without a boundary are left out."""
-    qs = restrict(request.user, VIEW, Grid.objects.all()).filter(geometry__isnull=False)
-    if filters.parent:
-        parent = get_object_or_404(restrict(request.user, VIEW, Grid), code=filters.parent)
-        qs = qs.filter(path__startswith=parent.path).exclude(pk=parent.pk)
-    if filters.level:
-        qs = qs.filter(level=filters.level)
-    rows = qs.order_by("path").values("code", "name", "level", "geometry", "parent__code", "region__code",
-                                      "region__name")
-    return {"features": [
-        {"geometry": row["geometry"],
-         "properties": {"code": row["code"], "name": row["name"], "level": row["level"],
-                        "parent": row["parent__code"], "village": row["region__code"],
-                        "village_name": row["region__name"]}}
-        for row in rows
-    ]}
-
-
-# Django tries routes in order, and "/grids/{code}" above would take "geojson" for a grid code.
-router.path_operations = {"/grids/geojson": router.path_operations.pop("/grids/geojson"), **router.path_operations}
