@@ -164,6 +164,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request until collectstatic made it
 # Front-end libraries come from npm packages pinned in package-lock.json (see Makefile: npm ci).
 NODE_MODULES = Path(env_str("GRIDGOV_NODE_MODULES", str(Path.cwd() / "node_modules")))
 STATICFILES_DIRS = [
