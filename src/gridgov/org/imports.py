@@ -1112,7 +1112,8 @@ class WorkbookImport:
                 grid_pk, path = (grid.pk, grid.path) if grid else (person.grid_id, person.path)
                 if (person.pk, kind, grid_pk) not in held:
                     held.add((person.pk, kind, grid_pk))
-                    new.append(Post(person_id=person.pk, kind=kind, grid_id=grid_pk, path=path))
+                    # The person instance, not just its id: the audit row's str(post) names them without a query.
+                    new.append(Post(person=person, kind=kind, grid_id=grid_pk, path=path))
         if new:
             Post.objects.bulk_create(new, batch_size=BATCH)
             audit.record_many("post.create", [(p, None, audit.snapshot(p)) for p in new], actor=self.actor)

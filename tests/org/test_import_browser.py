@@ -1,0 +1,65 @@
+"""Chromium (Debian's, through Playwright): a town administrator uploads a workbook, the page follows
+the job through its status URL (org/import.js) and shows the table of problems, then the result.
+
+Screenshots go to var/screenshots/ for a person to look at."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from gridgov.core import jobs
+from tests.org.test_import_support import village_sheets, write_workbook
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain synchronous ones.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = settings.VAR_DIR / "screenshots"
+
+
+@pytest.fixture
+def page(live_server, transactional_db, personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = Client()
+    client.force_login(personas.town_admin)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            context = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                                  "url": live_server.url}])
+            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+            yield context.new_page()
+        finally:
+            chromium.close()
+
+
+def _upload(page, live_server, path):
+    page.goto(f"{live_server.url}/data/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("main form[enctype] button[type=submit]")
+    page.wait_for_selector("#import-progress")
+
+
+def test_upload_follows_the_job_to_the_problems_and_then_the_result(page, live_server, tmp_path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sheets = village_sheets()
+    sheets["people"][1]["手机号"] = "12345"
+    _upload(page, live_server, write_workbook(tmp_path / "bad.xlsx", **sheets))
+    assert jobs.run_pending() == 1
+    page.wait_for_selector("#import-errors", timeout=15000)
+    cells = page.locator("#import-errors tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:3] == ["人员", "3", "手机号"]
+    assert "Phone must be" in cells[4]
+    page.screenshot(path=str(SCREENSHOTS / "import-errors.png"), full_page=True)
+
+    _upload(page, live_server, write_workbook(tmp_path / "good.xlsx", **village_sheets()))
+    assert jobs.run_pending() == 1
+    page.wait_for_selector("text=The workbook was imported.", timeout=15000)
+    assert "人员" in page.locator("table").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "import-done.png"), full_page=True)
