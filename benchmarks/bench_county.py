@@ -77,7 +77,7 @@ def phase_export(args) -> dict:
 
     from gridgov.org.exports import export_workbook
 
-    bar = tqdm(unit=" rows", desc="export")
+    bar = tqdm(unit=" rows", desc="export", mininterval=5)
     seen = {}
 
     def progress(kind, count):
@@ -99,7 +99,7 @@ def phase_import(args) -> dict:
     from gridgov.core.context import acting_as
     from gridgov.org.imports import import_workbook
 
-    bar = tqdm(unit=" rows", desc="import")
+    bar = tqdm(unit=" rows", desc="import", mininterval=5)
     marks = {}
 
     def progress(phase, done, total):

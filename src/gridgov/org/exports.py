@@ -7,14 +7,14 @@ never sit in memory at once.
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from gridgov.core import audit, crypto, personal
 from gridgov.core.scoping import EXPORT, VIEW, VIEW_PERSONAL, can, restrict
@@ -51,31 +51,33 @@ def _scoped(user, model, action: str = EXPORT):
     return model.objects.all() if user is None else restrict(user, action, model)
 
 
-def _region_rows(user, full: bool) -> Iterator[list]:
+# Each list is (queryset of value tuples, function turning one tuple into a row of the sheet).
+
+def _region_rows(user, full: bool):
     qs = _scoped(user, Region).order_by("path").values_list("code", "name", "kind", "parent__code")
-    for code, name, kind, parent in qs.iterator(chunk_size=CHUNK):
-        yield [code, name, excel.label_of(excel.REGION_KINDS, kind), parent or ""]
+    return qs, lambda v: [v[0], v[1], excel.label_of(excel.REGION_KINDS, v[2]), v[3] or ""]
 
 
-def _grid_rows(user, full: bool) -> Iterator[list]:
+def _grid_rows(user, full: bool):
     qs = _scoped(user, Grid).order_by("level", "path").values_list("code", "name", "parent__code", "geometry")
-    for code, name, parent, geometry in qs.iterator(chunk_size=CHUNK):
-        text = json.dumps(geometry, ensure_ascii=False, separators=(",", ":")) if geometry else ""
-        yield [code, name, parent or "", text]
+
+    def row(v):
+        text = json.dumps(v[3], ensure_ascii=False, separators=(",", ":")) if v[3] else ""
+        return [v[0], v[1], v[2] or "", text]
+
+    return qs, row
 
 
-def _party_rows(user, full: bool) -> Iterator[list]:
+def _party_rows(user, full: bool):
     qs = _scoped(user, PartyOrg).order_by("path", "code").values_list(
         "code", "name", "kind", "parent__code", "region__code", "grid__code")
-    for code, name, kind, parent, region, grid in qs.iterator(chunk_size=CHUNK):
-        yield [code, name, excel.label_of(excel.PARTY_KINDS, kind), parent or "", region, grid or ""]
+    return qs, lambda v: [v[0], v[1], excel.label_of(excel.PARTY_KINDS, v[2]), v[3] or "", v[4], v[5] or ""]
 
 
-def _household_rows(user, full: bool) -> Iterator[list]:
+def _household_rows(user, full: bool):
     qs = _scoped(user, Household).order_by("path", "number").values_list(
         "number", "grid__code", "address", "is_party_central")
-    for number, grid, address, central in qs.iterator(chunk_size=CHUNK):
-        yield [number, grid, address, "是" if central else "否"]
+    return qs, lambda v: [v[0], v[1], v[2], "是" if v[3] else "否"]
 
 
 def people_queryset(user, full: bool):
@@ -86,7 +88,7 @@ def people_queryset(user, full: bool):
     return qs
 
 
-def _person_rows(user, full: bool) -> Iterator[list]:
+def _person_rows(user, full: bool):
     people = people_queryset(user, full)
     # 身份 lists the posts held in a grid: in the person's own grid by name, in another grid as
     # name@grid code. Posts on a region or a party organisation alone are not part of the workbook.
@@ -104,15 +106,19 @@ def _person_rows(user, full: bool) -> Iterator[list]:
     qs = people.order_by("path", "household_id", "id").values_list(
         "pk", "name", "gender", "birth_date", "id_number_enc", "phone_enc", "household__number", "relation",
         "grid__code", "is_party_member", "party_org__code")
-    for pk, name, gender, birth, id_enc, phone_enc, house, relation, grid, party, org in qs.iterator(chunk_size=CHUNK):
+
+    def row(v):
+        pk, name, gender, birth, id_enc, phone_enc, house, relation, grid, party, org = v
         id_number = crypto.decrypt(id_enc) if id_enc else ""
         phone = crypto.decrypt(phone_enc) if phone_enc else ""
         if not full:
             id_number, phone = personal.mask_id_number(id_number), personal.mask_phone(phone)
-        yield [name, gender_words.get(gender, ""), birth.isoformat() if birth else "", id_number, phone,
-               house or "", relation_words.get(relation, ""), grid,
-               excel.PARTY_MEMBER if party else excel.NOT_PARTY_MEMBER, org or "",
-               "、".join(text for *_order, text in sorted(posts.pop(pk, ())))]
+        return [name, gender_words.get(gender, ""), birth.isoformat() if birth else "", id_number, phone,
+                house or "", relation_words.get(relation, ""), grid,
+                excel.PARTY_MEMBER if party else excel.NOT_PARTY_MEMBER, org or "",
+                "、".join(text for *_order, text in sorted(posts.pop(pk, ())))]
+
+    return qs, row
 
 
 ROWS = {"regions": _region_rows, "grids": _grid_rows, "party_orgs": _party_rows,
@@ -143,18 +149,21 @@ def export_workbook(kind: str, target, user=None, full: bool = False,
     counts: dict[str, int] = {}
     for sheet_kind in kinds:
         sheet = excel.SHEET_BY_KIND[sheet_kind]
-        ws, part, in_sheet, count = workbook.create_sheet(sheet.name), 1, 0, 0
-        _header(ws, sheet)
-        for row in ROWS[sheet_kind](user, full):
-            if in_sheet == max_rows:
-                part += 1
-                ws, in_sheet = workbook.create_sheet(f"{sheet.name}{part}"), 0
-                _header(ws, sheet)
-            ws.append(row)
-            in_sheet += 1
-            count += 1
-            if progress and count % 10000 == 0:
-                progress(sheet_kind, count)
+        queryset, to_row = ROWS[sheet_kind](user, full)
+        # Counted first, so that each sheet can state its size (<dimension>): readers such as openpyxl
+        # otherwise scan a whole sheet once just to learn it. The rows written are at most that many.
+        total = queryset.count()
+        count = 0
+        for part in range(max(1, -(-total // max_rows))):
+            ws = workbook.create_sheet(sheet.name if part == 0 else f"{sheet.name}{part + 1}")
+            size = min(max_rows, total - part * max_rows)
+            ws.calculate_dimension = _dimension(len(sheet.headers), size + 1)
+            _header(ws, sheet)
+            for values in queryset[part * max_rows:part * max_rows + size].iterator(chunk_size=CHUNK):
+                ws.append(to_row(values))
+                count += 1
+                if progress and count % 10000 == 0:
+                    progress(sheet_kind, count)
         counts[sheet_kind] = count
         if progress:
             progress(sheet_kind, count)
@@ -162,6 +171,11 @@ def export_workbook(kind: str, target, user=None, full: bool = False,
     audit.record("org.export", _ExportSubject(user), None,
                  {"kind": kind, "rows": counts, "masked": not full}, actor=user)
     return counts
+
+
+def _dimension(columns: int, rows: int):
+    ref = f"A1:{get_column_letter(columns)}{rows}"
+    return lambda: ref
 
 
 class _ExportSubject:

@@ -14,7 +14,6 @@ a gigabyte); model instances exist only for the batch being written.
 
 import datetime
 import json
-import logging
 import re
 import uuid
 import zipfile
@@ -39,8 +38,6 @@ from gridgov.core.scoping import CHANGE, IMPORT, can, restrict
 from . import codes, excel, geo
 from .actions import build_person, set_geometry
 from .models import Grid, Household, PartyOrg, Person, Post, Region
-
-log = logging.getLogger(__name__)
 
 MAX_ERRORS = 200
 BATCH = 2000
@@ -115,13 +112,12 @@ class Node:
     or a row of this workbook (row set), or both when a row updates a stored object."""
 
     __slots__ = ("pk", "code", "level", "path", "parent_code", "region_code", "grid_pk", "head_id",
-                 "row", "broken", "in_scope")
+                 "row", "broken")
 
     def __init__(self, code, pk=None, level=None, path="", parent_code="", row=None):
         self.code, self.pk, self.level, self.path, self.parent_code, self.row = code, pk, level, path, parent_code, row
         self.region_code = self.grid_pk = self.head_id = None
         self.broken = False
-        self.in_scope = True
 
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
@@ -312,6 +308,8 @@ class WorkbookImport:
             workbook.close()
 
     def read_sheet(self, sheet: excel.Sheet, ws, reader) -> None:
+        # A <dimension> that is too small (some writers get it wrong) would make openpyxl stop early.
+        ws.reset_dimensions()
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None) or ()
         positions: dict[str, int] = {}
