@@ -18,6 +18,18 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def login(login):
+    """Logged-in clients that ask for English pages, so texts compare with their msgids."""
+
+    def _login(user):
+        client = login(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return _login
+
+
 def upload(client, path, name="村表.xlsx"):
     with open(path, "rb") as fh:
         return client.post("/data/import/", {"file": SimpleUploadedFile(name, fh.read())})

@@ -60,7 +60,7 @@ def index(request):
 def import_upload(request):
     if not may_import(request.user):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         job = imports.enqueue_upload(request.user, form.cleaned_data["file"],
                                      language=getattr(request, "LANGUAGE_CODE", ""),
