@@ -322,15 +322,11 @@ class WorkbookImport:
         if missing:
             return
         index_of = [positions.get(c.header) for c in sheet.columns]
-        width = len(index_of)
         for number, values in enumerate(rows, start=2):
             self.progress.advance()
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            cells = [values[i] if i is not None and i < len(values) else None for i in index_of]
-            if len(cells) < width:
-                cells += [None] * (width - len(cells))
-            reader(ws.title, number, cells)
+            reader(ws.title, number, [values[i] if i is not None and i < len(values) else None for i in index_of])
 
     def _required(self, row, sheet, column, value) -> str:
         text = _text(value)
