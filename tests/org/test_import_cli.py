@@ -53,3 +53,11 @@ def test_import_command_draws_a_progress_bar(town, tmp_path, capsys):
     call_command("import", write_workbook(tmp_path / "v.xlsx", **village_sheets()))
     err = capsys.readouterr().err
     assert "writing" in err and "100%" in err
+
+
+@pytest.mark.parametrize("name", ["import", "export"])
+def test_help_is_printed(db, name):
+    from django.core.management import load_command_class
+
+    text = load_command_class("gridgov.org", name).create_parser("gridgov", name).format_help()
+    assert "--as USERNAME" in text and ".xlsx" in text

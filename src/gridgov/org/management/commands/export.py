@@ -5,7 +5,6 @@ import sys
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from gridgov.core.context import acting_as
@@ -14,20 +13,22 @@ from gridgov.org.models import User
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain text like the other commands: argparse cannot format lazy translations.
+    help = (
         "Export regions, grids, party_orgs, households, people or all of them to an .xlsx workbook in the "
-        "import format, or the empty template. ID numbers and phones are masked unless --full is given.")
+        "import format, or the empty template. ID numbers and phones are masked unless --full is given."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS, help=gettext_lazy("What to export."))
-        parser.add_argument("file", help=gettext_lazy("The .xlsx file to write."))
+        parser.add_argument("kind", choices=KINDS, help="What to export.")
+        parser.add_argument("file", help="The .xlsx file to write.")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help=gettext_lazy("Export what this account may see, masked as for it "
-                                              "(default: the system, everything)."))
+                            help="Export what this account may see, masked as for it (default: the system, "
+                                 "everything).")
         parser.add_argument("--full", action="store_true",
-                            help=gettext_lazy("Unmasked ID numbers and phones (audited); with --as only for an "
-                                              "account that may see them in full."))
-        parser.add_argument("--no-progress", action="store_true", help=gettext_lazy("Do not draw a progress bar."))
+                            help="Unmasked ID numbers and phones (audited); with --as only for an account that "
+                                 "may see them in full.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
 
     def handle(self, *args, **opts):
         user = None

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from gridgov.core.context import acting_as
@@ -25,19 +24,20 @@ def find_user(username: str | None):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain text like the other commands: argparse cannot format lazy translations.
+    help = (
         "Import regions, grids, party organisations, households and people from an .xlsx workbook "
         "(download the template with `gridgov export template FILE.xlsx`). The whole workbook is checked "
         "first: if any row is wrong nothing is written and every problem is listed with its sheet, row, "
-        "column and reason.")
+        "column and reason."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_lazy("The .xlsx workbook."))
+        parser.add_argument("file", help="The .xlsx workbook.")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help=gettext_lazy("Import as this account, within its scope (default: the system)."))
-        parser.add_argument("--check", action="store_true",
-                            help=gettext_lazy("Only check the workbook; write nothing."))
-        parser.add_argument("--no-progress", action="store_true", help=gettext_lazy("Do not draw a progress bar."))
+                            help="Import as this account, within its scope (default: the system).")
+        parser.add_argument("--check", action="store_true", help="Only check the workbook; write nothing.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
 
     def handle(self, *args, **opts):
         path = Path(opts["file"])
