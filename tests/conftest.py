@@ -104,3 +104,12 @@ def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose (~0.4 s a hash), which made every personas fixture cost seconds;
     the tests check what is accepted and refused, not the cost of hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english():
+    """For tests that compare messages with their English msgids; Chinese is the default language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

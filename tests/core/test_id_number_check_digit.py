@@ -8,6 +8,9 @@ from hypothesis import strategies as st
 
 from gridgov.core.personal import InvalidIdentifier, id_check_char, id_check_ok, validate_id_number
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 # The standard's own example (remainder 2 gives X) and two more, worked by hand from the weights.
 KNOWN_VALID = [
     "11010519491231002X",

@@ -11,6 +11,9 @@ from gridgov.org.actions import OrgError
 from gridgov.org.models import Person, Post, User
 from tests.conftest import PASSWORD, make_id_number
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_a_person_lives_in_the_grid_of_their_household(town):
     with pytest.raises(OrgError, match="household"):

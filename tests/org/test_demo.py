@@ -19,6 +19,9 @@ from gridgov.core.models import AuditEntry
 from gridgov.org import codes, demo, geo
 from gridgov.org.models import ApiToken, Grid, Household, PartyOrg, Person, Post, Region, User
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 WORKER_KINDS = {Post.Kind.GRID_WORKER_FULL, Post.Kind.GRID_WORKER_PART, Post.Kind.GRID_WORKER_VOLUNTEER}
 
 

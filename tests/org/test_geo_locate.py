@@ -6,6 +6,9 @@ from gridgov.org import actions, geo
 from gridgov.org.actions import OrgError
 from tests.conftest import square
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 # The fixture's small grids are 0.01° squares: a1 and a2 side by side at lat 22.70, b1 and b2 above them.
 
 

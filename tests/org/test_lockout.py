@@ -13,6 +13,9 @@ from gridgov.org.auth import authenticate_or_reason
 from gridgov.org.models import User
 from tests.conftest import PASSWORD
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 WRONG = "Wrong-Pass-99"
 
 

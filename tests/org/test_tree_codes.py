@@ -4,6 +4,9 @@ import pytest
 
 from gridgov.org import codes
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize("code, level, parent", [
     ("445321000000", 1, None),

@@ -7,6 +7,9 @@ from gridgov.org import actions
 from gridgov.org.actions import OrgError
 from gridgov.org.models import Grid, Region
 
+# Messages are compared with their English msgids.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_fixture_tree_has_levels_and_paths_from_its_codes(town):
     assert [(r.level, r.kind, r.path) for r in (town.county, town.town, town.village_a)] == [
