@@ -3,6 +3,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from gridgov.core.scoping import ROLE_CHOICES
 from gridgov.org import demo
 from gridgov.org.models import Region
 
@@ -64,7 +65,8 @@ class Command(BaseCommand):
         if not rows:
             return
         header = [_("username"), _("role"), _("scope code"), _("scope"), _("person"), _("password")]
-        body = [[r["username"], r["role"], r["scope_code"], r["scope_name"], r["person"],
+        labels = {**dict(ROLE_CHOICES), "superuser": _("Superuser")}
+        body = [[r["username"], f'{labels.get(r["role"], "")} {r["role"]}', r["scope_code"], r["scope_name"], r["person"],
                  _("(unchanged)") if r["username"] in kept else demo.PASSWORD] for r in rows]
         self.stdout.write(_("Demo accounts:"))
         self.stdout.write(table(header, body))
