@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "gridgov.core",
     "gridgov.org",
+    "gridgov.cases",
     "gridgov.web",
 ]
 

@@ -87,6 +87,25 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
 }
 
 
+# The case loop (gridgov.cases): staff see and export the cases under their node and may see reporters'
+# phones in full (audited); departments see the town's cases; residents and party members their own
+# (Case.own_q). Which transitions each may take is the workflow table's business (cases/workflow.py).
+# "case_config" is the category tree, handling units and working calendar.
+_CASES = {
+    TOWN_ADMIN: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
+                 "unit": (SUBTREE, frozenset({VIEW, CHANGE})),
+                 "case_config": (SUBTREE, frozenset({VIEW, CHANGE}))},
+    VILLAGE_SECRETARY: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
+                        "unit": (SUBTREE, frozenset({VIEW}))},
+    GRID_WORKER: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL}))},
+    DEPARTMENT: {"case": (SUBTREE, frozenset({VIEW, EXPORT})),
+                 "unit": (SUBTREE, frozenset({VIEW}))},
+    PARTY_MEMBER: {"case": (OWN, frozenset({VIEW}))},
+    RESIDENT: {"case": (OWN, frozenset({VIEW}))},
+}
+for _role, _kinds in _CASES.items():
+    POLICY[_role].update(_kinds)
+
 def _rule(user, kind: str, action: str) -> str | None:
     reach, actions = POLICY.get(getattr(user, "role", ""), {}).get(kind, (None, frozenset()))
     return reach if action in actions else None

@@ -1,0 +1,938 @@
+"""Every change to a case goes through a do_<verb> function here.
+
+Each runs in a transaction, locks the case row (SELECT ... FOR UPDATE), checks the action against the
+workflow table (workflow.TRANSITIONS), moves the clock on the working calendar, appends a timeline
+event, writes an audit row and queues notifications. A refusal raises CaseError (status 409 for a
+wrong state or actor, 404 for a case outside the actor's scope, 400 for bad input) and changes nothing.
+`actor=None` is the system (the worker, the demo); it is not checked against the table's `who`.
+
+The functions the worker calls (mark_clocks, auto_escalate_overdue, auto_close_unrated) take `now`
+and are idempotent: a second run, or a run after a restart, changes and notifies nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+import warnings
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit, personal
+from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, can, permits, restrict
+from gridgov.org.models import Person, Region, User
+
+from . import calendar, conf, routing
+from .models import (
+    CLOCKED_STATES, LEVEL_ORDER, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest, Holiday,
+    Level, Notification, State, Supervision, TimeUnit, Unit,
+)
+from .workflow import ACTION_LABELS, STAFF_ROLES, CaseError, check, level_rank, next_level
+
+__all__ = ["CaseError"]
+
+MAX_TEXT = 2000
+MAX_EXTENSION = {TimeUnit.HOURS: 720, TimeUnit.DAYS: 90}
+SWEEP_BATCH = 500
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def _text(value, message, required: bool = True, max_length: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise CaseError(message, status=400)
+    if len(value) > max_length:
+        raise CaseError(_("Keep it under %(n)d characters.") % {"n": max_length}, status=400)
+    return value
+
+
+def actor_name(actor) -> str:
+    if actor is None:
+        return "system"
+    if actor.get_full_name():
+        return actor.get_full_name()
+    if actor.person_id:
+        return actor.person.name
+    return actor.username
+
+
+def _lock(actor, case) -> Case:
+    """The case row, locked for this transaction, if the actor may see it (else 404)."""
+    pk = case.pk if isinstance(case, Case) else case
+    if actor is not None and not restrict(actor, VIEW, Case.objects.filter(pk=pk)).exists():
+        raise CaseError(_("No such case."), status=404)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("category").filter(pk=pk).first()
+    if locked is None:
+        raise CaseError(_("No such case."), status=404)
+    return locked
+
+
+def _begin(action: str, actor, case) -> tuple[Case, dict, str]:
+    locked = _lock(actor, case)
+    check(action, actor, locked)
+    return locked, audit.snapshot(locked), locked.state
+
+
+def _commit(action: str, actor, case: Case, before: dict, from_state: str, now, note: str = "",
+            data: dict | None = None) -> CaseEvent:
+    case.updated_at = now
+    case.save()
+    event = CaseEvent.objects.create(
+        case=case, action=action, actor=actor, actor_name=actor_name(actor), from_state=from_state,
+        to_state=case.state, level=case.level, note=note, data=data or {}, time=now)
+    changed_before, changed_after = audit.diff(before, audit.snapshot(case))
+    audit.record(f"case.{action}", case, changed_before, {**changed_after, "event": event.pk}, actor=actor)
+    return event
+
+
+def _leave_step(case: Case, now) -> None:
+    """Count the step as late if it ends past its deadline and nobody flagged it yet."""
+    if case.state in CLOCKED_STATES and case.deadline and not case.overdue and now > case.deadline:
+        case.late_steps += 1
+
+
+def _start_step(case: Case, now, cal=None) -> None:
+    """Start the clock of the step that the case's (new) state belongs to."""
+    cal = cal or calendar.current()
+    step = STEP_OF_STATE[case.state]
+    category = case.category
+    case.step_started_at = now
+    case.deadline = cal.add(now, category.limit(step), category.limit_unit)
+    share = conf.get_float("GRIDGOV_CASE_DUE_SOON_SHARE")
+    case.due_soon_at = cal.add_seconds(now, cal.seconds_between(now, case.deadline) * share)
+    case.due_soon_notified = False
+    case.overdue = False
+    case.overdue_at = None
+    case.paused_at = None
+
+
+def _stop_clock(case: Case) -> None:
+    case.deadline = None
+    case.due_soon_at = None
+    case.due_soon_notified = False
+    case.overdue = False
+    case.paused_at = None
+
+
+def _withdraw_pending_extensions(case: Case, now, why: str) -> None:
+    ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.Decision.PENDING).update(
+        state=ExtensionRequest.Decision.REFUSED, decided_at=now, decision_note=why)
+
+
+def _resolve_target(case: Case, to) -> tuple[User | None, Unit | None]:
+    """A dispatch target: a User or Unit, or a string naming a username or a unit code."""
+    if isinstance(to, User):
+        user, unit = to, None
+    elif isinstance(to, Unit):
+        user, unit = None, to
+    else:
+        name = (to or "").strip()
+        if not name:
+            raise CaseError(_("Say whom to dispatch the case to: a username or a unit code."), status=400)
+        user = User.objects.filter(username=name).first()
+        unit = Unit.objects.filter(code=name).first()
+        if user and unit:
+            raise CaseError(_("“%(name)s” is both a username and a unit code.") % {"name": name}, status=400)
+        if not user and not unit:
+            raise CaseError(_("No user or unit is called “%(name)s”.") % {"name": name}, status=400)
+    if user is not None:
+        from .models import village_path
+
+        near = case.path.startswith(user.scope_path or "\0") or (
+            bool(user.scope_path) and user.scope_path.startswith(village_path(case.path)))
+        if not user.is_active or user.role not in STAFF_ROLES | {"party_member", "department"} or not near:
+            raise CaseError(_("%(name)s cannot handle cases of this place.") % {"name": user.username}, status=400)
+        return user, None
+    if not unit.is_active or not case.path.startswith(unit.path):
+        raise CaseError(_("%(name)s does not serve this place.") % {"name": unit.name}, status=400)
+    if level_rank(unit.level) > level_rank(case.level):
+        raise CaseError(_("%(name)s works at a higher level than this case: escalate the case first.")
+                        % {"name": unit.name})
+    return None, unit
+
+
+def _target_data(user, unit) -> dict:
+    return {"to_user": user.username if user else None, "to_unit": unit.code if unit else None,
+            "to_name": (actor_name(user) if user else unit.name)}
+
+
+# --- report ----------------------------------------------------------------------------------------
+
+DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_worker": "patrol",
+                   "village_secretary": "hotline", "town_admin": "hotline", "department": "hotline"}
+
+
+@transaction.atomic
+def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
+              reporter_person: Person | None = None) -> Case:
+    """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
+    worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case)."""
+    if actor is not None and not (actor.is_authenticated and actor.is_active):
+        raise CaseError(_("Sign in to report."), status=403)
+    if isinstance(category, str):
+        category = Category.objects.filter(code=category.strip()).first()
+    if category is None or not category.is_active or category.level != 2:
+        raise CaseError(_("Choose an active subcategory."), status=400)
+    description = _text(description, _("Describe the problem."))
+    role = getattr(actor, "role", "")
+    if channel is None:
+        channel = "proxy" if reporter_person is not None else DEFAULT_CHANNEL.get(role, "api")
+    if channel not in Case.Channel.values:
+        raise CaseError(_("Unknown channel %(channel)s.") % {"channel": channel}, status=400)
+    if reporter_person is not None:
+        if actor is not None and not (actor.is_superuser or (role in STAFF_ROLES and permits(actor, VIEW,
+                                                                                            reporter_person))):
+            raise CaseError(_("You may report only for people of your own grids."), status=403)
+    elif actor is not None and actor.person_id and (role in PERSONAL_ROLES or channel != "hotline"):
+        reporter_person = actor.person
+    phone = ""
+    if reporter_phone:
+        try:
+            phone = personal.validate_phone(reporter_phone)
+        except personal.InvalidIdentifier as exc:
+            raise CaseError(str(exc), status=400) from None
+    grid = routing.grid_for_report(lat, lng, grid)
+    now = calendar.now()
+    case = Case(category=category, description=description, lat=lat, lng=lng, grid=grid, path=grid.path,
+                reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,
+                level=Level.GRID, created_at=now, updated_at=now)
+    case.reporter_phone = phone
+    _start_step(case, now)
+    case.save()
+    case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    CaseEvent.objects.create(case=case, action="report", actor=actor, actor_name=actor_name(actor),
+                             to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
+    audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
+    routing.notify(routing.grid_workers(case), case, "reported", now, exclude=actor)
+    return case
+
+
+# --- assess ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_accept(actor, case, level: str | None = None, priority: str | None = None, note: str = "") -> Case:
+    case, before, from_state = _begin("accept", actor, case)
+    now = calendar.now()
+    if level is not None:
+        if level not in Level.values:
+            raise CaseError(_("Unknown level %(level)s.") % {"level": level}, status=400)
+        if level_rank(level) > level_rank(case.level):
+            raise CaseError(_("To hand the case to a higher level, escalate it."))
+        case.level = level
+    if priority is not None:
+        if priority not in Case.Priority.values:
+            raise CaseError(_("Unknown priority %(priority)s.") % {"priority": priority}, status=400)
+        case.priority = priority
+    _leave_step(case, now)
+    case.state = State.ACCEPTED
+    case.accepted_at = case.accepted_at or now
+    _start_step(case, now)
+    _commit("accept", actor, case, before, from_state, now, _text(note, "", required=False),
+            {"level": case.level, "priority": case.priority})
+    routing.notify(routing.reporter_accounts(case), case, "accepted", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_reject(actor, case, reason: str = "") -> Case:
+    case, before, from_state = _begin("reject", actor, case)
+    reason = _text(reason, _("Give the reason for not accepting the case."))
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.REJECTED
+    _stop_clock(case)
+    _commit("reject", actor, case, before, from_state, now, reason)
+    routing.notify(routing.reporter_accounts(case), case, "rejected", now, exclude=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def do_merge(actor, case, into, note: str = "") -> Case:
+    """Close a duplicate into the case that will be handled (`into`: a Case or its id)."""
+    case, before, from_state = _begin("merge", actor, case)
+    into_pk = into.pk if isinstance(into, Case) else into
+    target = Case.objects.filter(pk=into_pk).select_related("category").first()
+    if target is None or (actor is not None and not permits(actor, VIEW, target)):
+        raise CaseError(_("The case to merge into does not exist."), status=400)
+    if target.pk == case.pk:
+        raise CaseError(_("A case cannot be merged into itself."), status=400)
+    if not target.is_open:
+        raise CaseError(_("Merge into an open case."), status=400)
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.MERGED
+    case.merged_into = target
+    _stop_clock(case)
+    note = _text(note, "", required=False)
+    _commit("merge", actor, case, before, from_state, now, note, {"into": target.pk, "into_number": target.number})
+    CaseEvent.objects.create(case=target, action="merged_in", actor=actor, actor_name=actor_name(actor),
+                             from_state=target.state, to_state=target.state, level=target.level, note=note,
+                             data={"case": case.pk, "case_number": case.number}, time=now)
+    routing.notify(routing.reporter_accounts(case), case, "merged", now, exclude=actor, into=target.number)
+    return case
+
+
+def _escalate(actor, case: Case, before: dict, from_state: str, reason: str, now, auto: bool = False) -> Case:
+    to_level = next_level(case.level)
+    if to_level is None:
+        raise CaseError(_("A department-level case cannot be escalated further."))
+    from_level = case.level
+    _leave_step(case, now)
+    case.state = State.REPORTED
+    case.level = to_level
+    case.escalation_count += 1
+    case.assignee = None
+    case.unit = None
+    case.in_pool = False
+    _withdraw_pending_extensions(case, now, _("The case was escalated."))
+    _start_step(case, now)
+    _commit("escalate", actor, case, before, from_state, now, reason,
+            {"from_level": from_level, "to_level": to_level, "auto": auto})
+    routing.notify(routing.assessors(case), case, "escalated", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_escalate(actor, case, reason: str = "") -> Case:
+    """Hand the case to the next level (grid > village > town > department), which assesses it again."""
+    case, before, from_state = _begin("escalate", actor, case)
+    reason = _text(reason, _("Give the reason for escalating the case."))
+    return _escalate(actor, case, before, from_state, reason, calendar.now())
+
+
+# --- dispatch --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_dispatch(actor, case, to, note: str = "") -> Case:
+    """Give the case to a person (a username or User) or a unit (a unit code or Unit)."""
+    case, before, from_state = _begin("dispatch", actor, case)
+    user, unit = _resolve_target(case, to)
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.DISPATCHED
+    case.assignee, case.unit, case.in_pool = user, unit, False
+    _start_step(case, now)
+    _commit("dispatch", actor, case, before, from_state, now, _text(note, "", required=False),
+            _target_data(user, unit))
+    routing.notify(routing.handlers(case), case, "dispatched", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_publish(actor, case, note: str = "") -> Case:
+    """Put the case in the order pool (接单大厅) of the party members of its village; the first to claim gets it."""
+    case, before, from_state = _begin("publish", actor, case)
+    members = list(routing.pool_members(case).values_list("pk", flat=True))
+    if not members:
+        raise CaseError(_("No party member of this village has an account to take orders."))
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.DISPATCHED
+    case.assignee, case.unit, case.in_pool = None, None, True
+    _start_step(case, now)
+    _commit("publish", actor, case, before, from_state, now, _text(note, "", required=False),
+            {"pool_size": len(members)})
+    routing.notify(members, case, "published", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_transfer(actor, case, to, reason: str = "") -> Case:
+    """Give a dispatched case to another unit of the same level (or another person); its handling clock restarts."""
+    case, before, from_state = _begin("transfer", actor, case)
+    user, unit = _resolve_target(case, to)
+    if (user is not None and user.pk == case.assignee_id and not case.unit_id) or (
+            unit is not None and unit.pk == case.unit_id):
+        raise CaseError(_("The case is already with %(name)s.") % {"name": _target_data(user, unit)["to_name"]},
+                        status=400)
+    if unit is not None and case.unit_id and case.unit.level != unit.level:
+        raise CaseError(_("Transfer to a unit of the same level; to go higher, escalate the case."))
+    reason = _text(reason, "", required=False)
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.DISPATCHED
+    case.assignee, case.unit, case.in_pool = user, unit, False
+    _withdraw_pending_extensions(case, now, _("The case was transferred."))
+    _start_step(case, now)
+    _commit("transfer", actor, case, before, from_state, now, reason, _target_data(user, unit))
+    routing.notify(routing.handlers(case), case, "dispatched", now, exclude=actor)
+    return case
+
+
+# --- handle ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_claim(actor, case, note: str = "") -> Case:
+    """Sign for a dispatched case (签收), or take it from the order pool (接单). From the pool exactly one
+    claimer wins: the row lock serialises claimers and the conditional UPDATE below lets only a case
+    still in the pool be taken, so every later claimer gets a 409."""
+    case, before, from_state = _begin("claim", actor, case)
+    now = calendar.now()
+    if case.in_pool:
+        taken = Case.objects.filter(pk=case.pk, state=State.DISPATCHED, in_pool=True, assignee__isnull=True).update(
+            in_pool=False, assignee=actor, state=State.IN_PROGRESS, updated_at=now)
+        if taken != 1:
+            raise CaseError(_("Someone else took this order first."))
+        case.in_pool = False
+    case.assignee = actor
+    case.state = State.IN_PROGRESS
+    _commit("claim", actor, case, before, from_state, now, _text(note, "", required=False),
+            {"from_pool": from_state == State.DISPATCHED and before.get("in_pool", False)})
+    routing.notify(routing.reporter_accounts(case), case, "claimed", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_return(actor, case, reason: str = "") -> Case:
+    """Give the case back to the dispatcher (退回) when it is not the handler's to handle."""
+    case, before, from_state = _begin("return", actor, case)
+    reason = _text(reason, _("Give the reason for returning the case."))
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.ACCEPTED
+    case.assignee, case.unit, case.in_pool = None, None, False
+    _withdraw_pending_extensions(case, now, _("The case was returned."))
+    _start_step(case, now)
+    _commit("return", actor, case, before, from_state, now, reason)
+    routing.notify(routing.assessors(case), case, "returned", now, exclude=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def do_extend(actor, case, amount, reason: str = "", unit: str | None = None) -> ExtensionRequest:
+    """Ask for more time (延期): `amount` working hours or days (default: the category's unit)."""
+    case, before, from_state = _begin("extend", actor, case)
+    unit = unit or case.category.limit_unit
+    if unit not in TimeUnit.values:
+        raise CaseError(_("An extension is counted in working hours (h) or working days (d)."), status=400)
+    try:
+        amount = int(amount)
+    except (TypeError, ValueError):
+        amount = 0
+    if not 0 < amount <= MAX_EXTENSION[unit]:
+        raise CaseError(_("Ask for between 1 and %(n)d %(unit)s.") % {"n": MAX_EXTENSION[unit],
+                                                                      "unit": TimeUnit(unit).label}, status=400)
+    reason = _text(reason, _("Give the reason for the extension."))
+    if ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.Decision.PENDING).exists():
+        raise CaseError(_("An extension request for this case is already waiting for a decision."))
+    now = calendar.now()
+    request = ExtensionRequest.objects.create(case=case, requested_by=actor, amount=amount, unit=unit,
+                                              reason=reason, created_at=now)
+    _commit("extend", actor, case, before, from_state, now, reason,
+            {"request": request.pk, "amount": amount, "unit": unit})
+    routing.notify(list(routing.supervisors(case)) + list(routing.assessors(case)), case, "extension_requested",
+                   now, exclude=actor)
+    return request
+
+
+@transaction.atomic
+def do_approve_extension(actor, case, approved: bool = True, request=None, note: str = "") -> ExtensionRequest:
+    """Decide on the pending extension request: approved moves the deadline by its working time."""
+    case, before, from_state = _begin("approve_extension", actor, case)
+    pending = ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.Decision.PENDING)
+    if request is not None:
+        pending = pending.filter(pk=request.pk if isinstance(request, ExtensionRequest) else request)
+    extension = pending.first()
+    if extension is None:
+        raise CaseError(_("No extension request for this case is waiting for a decision."))
+    if actor is not None and extension.requested_by_id == actor.pk:
+        raise CaseError(_("You may not decide on your own extension request."))
+    now = calendar.now()
+    data = {"request": extension.pk, "approved": bool(approved), "amount": extension.amount, "unit": extension.unit}
+    if approved:
+        cal = calendar.current()
+        old = case.deadline
+        case.deadline = cal.add(old, extension.amount, extension.unit)
+        case.due_soon_at = cal.add_seconds(case.due_soon_at or old, cal.seconds_between(old, case.deadline))
+        if case.due_soon_at > now:
+            case.due_soon_notified = False
+        data["deadline"] = case.deadline.isoformat()
+    extension.state = ExtensionRequest.Decision.APPROVED if approved else ExtensionRequest.Decision.REFUSED
+    extension.decided_by, extension.decided_at = actor, now
+    extension.decision_note = _text(note, "", required=False)
+    extension.save()
+    _commit("approve_extension", actor, case, before, from_state, now, extension.decision_note, data)
+    if extension.requested_by_id:
+        decision = _("approved") if approved else _("refused")
+        routing.notify([extension.requested_by_id], case, "extension_decided", now, decision=decision)
+    return extension
+
+
+@transaction.atomic
+def do_suspend(actor, case, reason: str = "") -> Case:
+    """Stop the clock (挂起), e.g. while waiting for a court or the weather."""
+    case, before, from_state = _begin("suspend", actor, case)
+    reason = _text(reason, _("Give the reason for suspending the case."))
+    now = calendar.now()
+    case.state = State.SUSPENDED
+    case.paused_at = now
+    _commit("suspend", actor, case, before, from_state, now, reason)
+    return case
+
+
+@transaction.atomic
+def do_resume(actor, case, note: str = "") -> Case:
+    """Restart the clock: the deadline moves by the working time the case spent suspended."""
+    case, before, from_state = _begin("resume", actor, case)
+    now = calendar.now()
+    cal = calendar.current()
+    paused = cal.seconds_between(case.paused_at, now) if case.paused_at else 0
+    case.deadline = cal.add_seconds(case.deadline, paused)
+    case.due_soon_at = cal.add_seconds(case.due_soon_at, paused)
+    if case.due_soon_at > now:
+        case.due_soon_notified = False
+    case.paused_seconds += paused
+    case.paused_at = None
+    case.state = State.IN_PROGRESS
+    _commit("resume", actor, case, before, from_state, now, _text(note, "", required=False),
+            {"paused_seconds": paused})
+    return case
+
+
+@transaction.atomic
+def do_resolve(actor, case, result: str = "") -> Case:
+    case, before, from_state = _begin("resolve", actor, case)
+    result = _text(result, _("Describe what was done."))
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.RESOLVED
+    case.resolved_at = now
+    _withdraw_pending_extensions(case, now, _("The case was resolved."))
+    _start_step(case, now)
+    _commit("resolve", actor, case, before, from_state, now, result)
+    routing.notify(list(routing.grid_workers(case)) + list(routing.reporter_accounts(case)), case, "resolved", now,
+                   exclude=actor)
+    return case
+
+
+# --- follow up -------------------------------------------------------------------------------------
+
+def _reopen(actor, case, reason) -> Case:
+    case, before, from_state = _begin("reopen", actor, case)
+    reason = _text(reason, _("Say what is still wrong."))
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.IN_PROGRESS
+    case.rework_count += 1
+    case.resolved_at = None
+    _start_step(case, now)
+    _commit("reopen", actor, case, before, from_state, now, reason, {"rework": case.rework_count})
+    routing.notify(routing.handlers(case), case, "reopened", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_verify(actor, case, passed: bool = True, note: str = "") -> Case:
+    """Check the result on the spot: passed closes the case, not passed sends it back for rework (返工)."""
+    if not passed:
+        return _reopen(actor, case, note)
+    case, before, from_state = _begin("verify", actor, case)
+    now = calendar.now()
+    _leave_step(case, now)
+    case.state = State.CLOSED
+    case.closed_at = now
+    case.closed_level = case.level
+    case.closed_on_time = case.late_steps == 0
+    _stop_clock(case)
+    _commit("verify", actor, case, before, from_state, now, _text(note, "", required=False), {"passed": True})
+    routing.notify(routing.reporter_accounts(case), case, "closed", now, exclude=actor)
+    return case
+
+
+@transaction.atomic
+def do_reopen(actor, case, reason: str = "") -> Case:
+    """The same as verify with passed=false."""
+    return _reopen(actor, case, reason)
+
+
+@transaction.atomic
+def do_rate(actor, case, rating: str, note: str = "") -> Case:
+    case, before, from_state = _begin("rate", actor, case)
+    if rating not in Case.Rating.values:
+        raise CaseError(_("Rate it satisfied, basic or dissatisfied."), status=400)
+    if case.rating and not case.rating_auto:
+        raise CaseError(_("This case has been rated already."))
+    now = calendar.now()
+    case.rating, case.rating_auto, case.rated_at = rating, False, now
+    _commit("rate", actor, case, before, from_state, now, _text(note, "", required=False), {"rating": rating})
+    return case
+
+
+# --- supervise and record --------------------------------------------------------------------------
+
+@transaction.atomic
+def do_supervise(actor, case, note: str = "") -> Supervision:
+    """Issue a supervision order (督办) that the handler must answer within GRIDGOV_CASE_SUPERVISION_HOURS."""
+    case, before, from_state = _begin("supervise", actor, case)
+    note = _text(note, _("Say what you expect to be done."))
+    now = calendar.now()
+    due = calendar.add_working_time(now, conf.get_int("GRIDGOV_CASE_SUPERVISION_HOURS"), "h")
+    order = Supervision.objects.create(case=case, issued_by=actor, note=note, due=due, created_at=now)
+    _commit("supervise", actor, case, before, from_state, now, note, {"supervision": order.pk, "due": due.isoformat()})
+    routing.notify(routing.responsible(case), case, "supervised", now, exclude=actor, note=note[:100])
+    return order
+
+
+@transaction.atomic
+def do_answer_supervision(actor, case, answer: str = "", supervision=None) -> Supervision:
+    case, before, from_state = _begin("answer_supervision", actor, case)
+    answer = _text(answer, _("Write the answer to the supervision order."))
+    open_orders = Supervision.objects.filter(case=case, answered_at__isnull=True).order_by("created_at", "pk")
+    if supervision is not None:
+        open_orders = open_orders.filter(pk=supervision.pk if isinstance(supervision, Supervision) else supervision)
+    order = open_orders.first()
+    if order is None:
+        raise CaseError(_("No supervision order on this case is waiting for an answer."))
+    now = calendar.now()
+    order.answer, order.answered_at, order.answered_by = answer, now, actor
+    order.save()
+    _commit("answer_supervision", actor, case, before, from_state, now, answer, {"supervision": order.pk})
+    if order.issued_by_id:
+        routing.notify([order.issued_by_id], case, "supervision_answered", now, exclude=actor)
+    return order
+
+
+@transaction.atomic
+def do_comment(actor, case, text: str = "") -> CaseEvent:
+    """A progress note on the timeline; anyone who may see the case may add one."""
+    case, before, from_state = _begin("comment", actor, case)
+    text = _text(text, _("Write something."))
+    return _commit("comment", actor, case, before, from_state, calendar.now(), text)
+
+
+ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+MAX_IMAGE_PIXELS = 60_000_000
+
+
+def clean_image(fileobj) -> tuple[bytes, str, int, int]:
+    """Decode an uploaded photo and encode it again: proves it is an image, drops EXIF (location,
+    device) and other metadata, applies the EXIF orientation, bounds its size.
+    Returns (bytes, content type, width, height)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    max_bytes = conf.get_int("GRIDGOV_CASE_PHOTO_MAX_BYTES")
+    data = fileobj.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise CaseError(_("A photo may be at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}, status=400)
+    not_an_image = CaseError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), status=400)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ALLOWED_IMAGE_FORMATS or image.width * image.height > MAX_IMAGE_PIXELS:
+                raise not_an_image
+            image.load()  # decodes every pixel: a truncated or forged file fails here
+            image = ImageOps.exif_transpose(image)
+    except CaseError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise not_an_image from None
+    side = conf.get_int("GRIDGOV_CASE_PHOTO_MAX_SIDE")
+    image.thumbnail((side, side))
+    icc = image.info.get("icc_profile")
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if alpha else "RGB")
+    image.info = {}  # nothing of the original's metadata may travel into the new file
+    out = io.BytesIO()
+    if alpha:
+        image.save(out, "PNG", optimize=True)
+        content_type = "image/png"
+    else:
+        image.save(out, "JPEG", quality=85, optimize=True, icc_profile=icc)
+        content_type = "image/jpeg"
+    return out.getvalue(), content_type, image.width, image.height
+
+
+@transaction.atomic
+def do_add_photo(actor, case, fileobj, event: CaseEvent | None = None) -> CasePhoto:
+    """Attach a photo to the case: to `event`, else to the actor's latest event on it (at most
+    GRIDGOV_CASE_PHOTOS_PER_EVENT per event). The stored file is a clean re-encoding (see clean_image)."""
+    case, before, from_state = _begin("add_photo", actor, case)
+    if event is None:
+        event = CaseEvent.objects.filter(case=case, actor=actor).order_by("-time", "-pk").first() if actor else None
+    elif event.case_id != case.pk:
+        raise CaseError(_("That entry belongs to another case."), status=400)
+    if event is not None and CasePhoto.objects.filter(event=event).count() >= conf.get_int(
+            "GRIDGOV_CASE_PHOTOS_PER_EVENT"):
+        raise CaseError(_("At most %(n)d photos per entry.") % {"n": conf.get_int("GRIDGOV_CASE_PHOTOS_PER_EVENT")},
+                        status=400)
+    data, content_type, width, height = clean_image(fileobj)
+    now = calendar.now()
+    if event is None:
+        event = CaseEvent.objects.create(case=case, action="add_photo", actor=actor, actor_name=actor_name(actor),
+                                         from_state=case.state, to_state=case.state, level=case.level, time=now)
+    photo = CasePhoto(case=case, event=event, content_type=content_type, size=len(data), width=width, height=height,
+                      uploaded_by=actor, created_at=now)
+    photo.file.save(f"{uuid.uuid4().hex}.{'png' if content_type == 'image/png' else 'jpg'}", ContentFile(data),
+                    save=False)
+    stored = photo.file.name
+    try:
+        photo.save()
+    except Exception:
+        photo.file.storage.delete(stored)
+        raise
+    # If an outer transaction rolls back later, the file stays on disk with no row pointing at it:
+    # harmless, and nothing ever serves a file without its row.
+    audit.record("case.add_photo", case, None, {"photo": photo.pk, "event": event.pk, "size": photo.size}, actor=actor)
+    return photo
+
+
+@transaction.atomic
+def do_reveal_reporter_phone(actor, case) -> str:
+    """The reporter's phone in full, for roles allowed to see it; every reveal is audited."""
+    case = Case.objects.get(pk=case.pk if isinstance(case, Case) else case)
+    if not permits(actor, VIEW_PERSONAL, case):
+        raise CaseError(_("You may not see this in full."), status=403)
+    audit.record("case.reveal_phone", case, None, {"field": "reporter_phone"}, actor=actor)
+    return case.reporter_phone
+
+
+@transaction.atomic
+def do_mark_read(actor, notification_ids=None) -> int:
+    """Mark the actor's notifications read (all unread when no ids are given)."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+# --- the worker's sweeps ---------------------------------------------------------------------------
+
+def _sweep_ids(queryset) -> list[int]:
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True)
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+
+
+def _system_events(cases, action: str, now, data_of) -> None:
+    CaseEvent.objects.bulk_create([
+        CaseEvent(case=c, action=action, actor=None, actor_name="system", from_state=c.state, to_state=c.state,
+                  level=c.level, data=data_of(c), time=now) for c in cases])
+
+
+def mark_clocks(now=None) -> dict:
+    """Flag cases whose step went overdue or is due soon, once per step, and notify those responsible
+    (overdue: also the supervisors). Returns {"overdue": n, "due_soon": n}."""
+    now = now or timezone.now()
+    counts = {"overdue": 0, "due_soon": 0}
+    while True:
+        with transaction.atomic():
+            due = Case.objects.filter(overdue=False, deadline__isnull=False, deadline__lte=now,
+                                      state__in=CLOCKED_STATES)
+            ids = _sweep_ids(due)
+            if not ids:
+                break
+            Case.objects.filter(pk__in=ids).update(overdue=True, overdue_at=now, due_soon_notified=True,
+                                                   late_steps=F("late_steps") + 1)
+            cases = list(Case.objects.filter(pk__in=ids).select_related("category"))
+            _system_events(cases, "overdue", now, lambda c: {"deadline": c.deadline.isoformat()})
+            audit.record_many("case.overdue", [(c, None, {"overdue": True}) for c in cases], actor=None)
+            recipients = routing.responsible_ids(cases, with_supervisors=True)
+            routing.notify_many([(recipients[c.pk], c, "overdue", {}) for c in cases], now)
+            counts["overdue"] += len(cases)
+    while True:
+        with transaction.atomic():
+            soon = Case.objects.filter(due_soon_notified=False, due_soon_at__isnull=False, due_soon_at__lte=now,
+                                       deadline__gt=now, state__in=CLOCKED_STATES)
+            ids = _sweep_ids(soon)
+            if not ids:
+                break
+            Case.objects.filter(pk__in=ids).update(due_soon_notified=True)
+            cases = list(Case.objects.filter(pk__in=ids).select_related("category"))
+            recipients = routing.responsible_ids(cases)
+            routing.notify_many([
+                (recipients[c.pk], c, "due_soon", {"deadline": f"{timezone.localtime(c.deadline):%Y-%m-%d %H:%M}"})
+                for c in cases], now)
+            counts["due_soon"] += len(cases)
+    return counts
+
+
+def auto_escalate_overdue(now=None) -> int:
+    """Escalate cases overdue in the states GRIDGOV_CASE_AUTO_ESCALATE_STATES names, up to the level
+    GRIDGOV_CASE_AUTO_ESCALATE_MAX_LEVEL. Each case in its own transaction; returns how many."""
+    now = now or timezone.now()
+    states = [s for s in conf.get_list("GRIDGOV_CASE_AUTO_ESCALATE_STATES") if s in State.values]
+    top = conf.get("GRIDGOV_CASE_AUTO_ESCALATE_MAX_LEVEL")
+    if not states or top not in Level.values:
+        return 0
+    below_top = LEVEL_ORDER[: LEVEL_ORDER.index(top)]
+    candidates = Case.objects.filter(state__in=states, level__in=below_top, deadline__lte=now)
+    done = 0
+    for pk in list(candidates.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
+            # Checked again under the lock: a parallel run or an action may have moved it already.
+            if case.state not in states or case.level not in below_top or not case.deadline or case.deadline > now:
+                continue
+            check("escalate", None, case)
+            reason = _("Escalated automatically: the %(step)s time limit passed.") % {
+                "step": STEP_OF_STATE[case.state].label.lower()}
+            with calendar.replaying_at(now):
+                _escalate(None, case, audit.snapshot(case), case.state, reason, now, auto=True)
+            done += 1
+    return done
+
+
+def auto_close_unrated(now=None) -> int:
+    """Rate closed cases left unrated for GRIDGOV_CASE_AUTO_RATE_DAYS days with GRIDGOV_CASE_AUTO_RATING
+    (marked as automatic, so metrics can tell them apart). Returns how many."""
+    now = now or timezone.now()
+    days = conf.get_int("GRIDGOV_CASE_AUTO_RATE_DAYS")
+    rating = conf.get("GRIDGOV_CASE_AUTO_RATING")
+    if days <= 0 or rating not in Case.Rating.values:
+        return 0
+    done = 0
+    while True:
+        with transaction.atomic():
+            stale = Case.objects.filter(state=State.CLOSED, rating="", closed_at__lte=now - datetime.timedelta(days=days))
+            ids = _sweep_ids(stale)
+            if not ids:
+                break
+            Case.objects.filter(pk__in=ids, rating="").update(rating=rating, rating_auto=True, rated_at=now,
+                                                              updated_at=now)
+            cases = list(Case.objects.filter(pk__in=ids))
+            _system_events(cases, "auto_rate", now, lambda c: {"rating": rating})
+            audit.record_many("case.auto_rate", [(c, {"rating": ""}, {"rating": rating}) for c in cases], actor=None)
+            done += len(cases)
+    return done
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+def _may_configure(actor) -> None:
+    if actor is not None and not can(actor, CHANGE, "case_config"):
+        raise CaseError(_("You may not change the case configuration."), status=403)
+
+
+CATEGORY_LIMIT_FIELDS = ("accept_limit", "dispatch_limit", "handle_limit", "verify_limit")
+
+
+def _check_category(category: Category) -> None:
+    if category.level == 1 and (len(category.code) != 2 or not category.code.isdigit()):
+        raise CaseError(_("A main category's code has 2 digits: %(code)s") % {"code": category.code}, status=400)
+    if category.level == 2 and not (len(category.code) == 4 and category.code.isdigit()
+                                    and category.parent and category.code.startswith(category.parent.code)):
+        raise CaseError(_("A subcategory's code is its main category's code and 2 digits: %(code)s")
+                        % {"code": category.code}, status=400)
+    if category.handling_level not in Level.values or category.limit_unit not in TimeUnit.values:
+        raise CaseError(_("Unknown handling level or time unit."), status=400)
+    if any(int(getattr(category, f) or 0) <= 0 for f in CATEGORY_LIMIT_FIELDS):
+        raise CaseError(_("Every time limit must be at least 1."), status=400)
+
+
+@transaction.atomic
+def do_create_category(actor, code: str, name: str, parent: Category | None = None, **fields) -> Category:
+    """A main category (no parent, code "01") or a subcategory (code "0101"); `fields`: handling_level,
+    default_unit, limit_unit and the four *_limit values."""
+    _may_configure(actor)
+    code = (code or "").strip()
+    if Category.objects.filter(code=code).exists():
+        raise CaseError(_("A category with the code %(code)s already exists.") % {"code": code}, status=400)
+    if parent is not None and parent.level != 1:
+        raise CaseError(_("Subcategories sit under a main category."), status=400)
+    category = Category(code=code, name=_text(name, _("Give the category a name."), max_length=100), parent=parent,
+                        level=2 if parent else 1, **fields)
+    _check_category(category)
+    category.save()
+    audit.record("case_category.create", category, None, audit.snapshot(category), actor=actor)
+    return category
+
+
+@transaction.atomic
+def do_update_category(actor, category: Category, **fields) -> Category:
+    _may_configure(actor)
+    allowed = {"name", "handling_level", "default_unit", "limit_unit", "is_active", *CATEGORY_LIMIT_FIELDS}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise CaseError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+                        status=400)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    before = audit.snapshot(category)
+    for name, value in fields.items():
+        setattr(category, name, value)
+    _check_category(category)
+    category.save()
+    audit.record("case_category.update", category, *audit.diff(before, audit.snapshot(category)), actor=actor)
+    return category
+
+
+def _check_members(unit: Unit, members: list) -> None:
+    outside = [u.username for u in members
+               if not u.scope_path or not (unit.path.startswith(u.scope_path) or u.scope_path.startswith(unit.path))]
+    if outside:
+        raise CaseError(_("These accounts do not work where the unit does: %(names)s") % {"names": ", ".join(outside)},
+                        status=400)
+
+
+@transaction.atomic
+def do_create_unit(actor, code: str, name: str, kind: str, region: Region, members=()) -> Unit:
+    """A handling unit of a village (kind "village") or of a town (kinds "town" and "department")."""
+    _may_configure(actor)
+    code = (code or "").strip()
+    if not code or Unit.objects.filter(code=code).exists():
+        raise CaseError(_("A unit needs a code of its own: %(code)s") % {"code": code}, status=400)
+    if kind not in Unit.Kind.values:
+        raise CaseError(_("Unknown kind of unit %(kind)s.") % {"kind": kind}, status=400)
+    if (kind == Unit.Kind.VILLAGE) != (region.level == Region.Level.VILLAGE) or region.level < Region.Level.TOWN:
+        raise CaseError(_("A village committee belongs to a village; town offices and departments to a town."),
+                        status=400)
+    unit = Unit(code=code, name=_text(name, _("Give the unit a name."), max_length=100), kind=kind, region=region,
+                path=region.path)
+    members = list(members)
+    _check_members(unit, members)
+    unit.save()
+    unit.members.set(members)
+    audit.record("case_unit.create", unit, None,
+                 {**audit.snapshot(unit), "members": sorted(u.pk for u in members)}, actor=actor)
+    return unit
+
+
+@transaction.atomic
+def do_set_unit_members(actor, unit: Unit, members) -> Unit:
+    _may_configure(actor)
+    members = list(members)
+    _check_members(unit, members)
+    before = sorted(unit.members.values_list("pk", flat=True))
+    unit.members.set(members)
+    audit.record("case_unit.members", unit, {"members": before}, {"members": sorted(u.pk for u in members)},
+                 actor=actor)
+    return unit
+
+
+@transaction.atomic
+def do_set_holiday(actor, date: datetime.date, is_workday: bool, name: str = "") -> Holiday:
+    """Mark a day as a holiday (is_workday False) or a make-up workday (True) on the working calendar."""
+    _may_configure(actor)
+    day, created = Holiday.objects.get_or_create(date=date, defaults={"is_workday": is_workday, "name": name})
+    before = None if created else audit.snapshot(day)
+    day.is_workday, day.name = is_workday, (name or "")[:50]
+    day.save()
+    audit.record("holiday.set", day, before, audit.snapshot(day), actor=actor)
+    calendar.invalidate()
+    return day
+
+
+@transaction.atomic
+def do_remove_holiday(actor, date: datetime.date) -> bool:
+    """Let a day follow the Monday-to-Friday rule again."""
+    _may_configure(actor)
+    day = Holiday.objects.filter(date=date).first()
+    if day is None:
+        return False
+    audit.record("holiday.remove", day, audit.snapshot(day), None, actor=actor)
+    day.delete()
+    calendar.invalidate()
+    return True
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+

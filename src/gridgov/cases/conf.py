@@ -1,0 +1,55 @@
+"""Settings of the case loop, read when used so tests and deployments can change them.
+
+Each value is taken from the Django setting of the same name if present, else from the environment
+variable of that name, else the default below.
+"""
+
+import os
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Working hours of a workday (local time), as comma-separated periods.
+    "GRIDGOV_WORKDAY": "08:30-12:00,14:00-17:30",
+    # Share of a step's working time after which its clock turns "due soon" (yellow).
+    "GRIDGOV_CASE_DUE_SOON_SHARE": "0.8",
+    # Closed cases left unrated this many calendar days are rated automatically (0: never).
+    "GRIDGOV_CASE_AUTO_RATE_DAYS": "7",
+    "GRIDGOV_CASE_AUTO_RATING": "satisfied",
+    # States in which an overdue case is escalated by the worker (empty: never), and the highest level
+    # an automatic escalation reaches.
+    "GRIDGOV_CASE_AUTO_ESCALATE_STATES": "reported",
+    "GRIDGOV_CASE_AUTO_ESCALATE_MAX_LEVEL": "town",
+    # Working hours a handler has to answer a supervision order (督办).
+    "GRIDGOV_CASE_SUPERVISION_HOURS": "8",
+    # Delivery channels that get an outbox row for every notification (the in-app inbox always does).
+    "GRIDGOV_NOTIFY_CHANNELS": "log",
+    # Duplicate suggestions: open cases of the same category this close, reported this many days apart.
+    "GRIDGOV_CASE_DUPLICATE_METERS": "100",
+    "GRIDGOV_CASE_DUPLICATE_DAYS": "7",
+    "GRIDGOV_CASE_PHOTO_MAX_BYTES": str(10 * 1024 * 1024),
+    "GRIDGOV_CASE_PHOTOS_PER_EVENT": "6",
+    # Photos are stored at most this many pixels on their longer side.
+    "GRIDGOV_CASE_PHOTO_MAX_SIDE": "2560",
+}
+
+
+def get(name: str) -> str:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name)
+    if value is None:
+        value = DEFAULTS[name]
+    return str(value) if not isinstance(value, (list, tuple)) else ",".join(value)
+
+
+def get_int(name: str) -> int:
+    return int(get(name))
+
+
+def get_float(name: str) -> float:
+    return float(get(name))
+
+
+def get_list(name: str) -> list[str]:
+    return [item.strip() for item in get(name).split(",") if item.strip()]

@@ -1,0 +1,244 @@
+"""Where a case goes and who hears of it: the small grid of a report, the people responsible for a case
+in each state, duplicate suggestions, and the notifications (inbox rows plus outbox rows per channel).
+"""
+
+import math
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.core.scoping import GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VILLAGE_SECRETARY
+from gridgov.org import geo
+from gridgov.org.models import Grid, Post, User
+
+from . import conf
+from .models import OPEN_STATES, Case, Level, Notification, Outbox, State, Unit, ancestor_paths, village_path
+from .workflow import ASSESSORS_AT, CaseError, STAFF_ROLES
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def grid_for_report(lat: float | None, lng: float | None, grid: Grid | str | None) -> Grid:
+    """The small grid a report belongs to: the one containing the point, else the one chosen."""
+    if (lat is None) != (lng is None):
+        raise CaseError(_("Give both latitude and longitude, or neither."), status=400)
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise CaseError(_("The location is not a valid latitude and longitude."), status=400)
+    if lat is not None:
+        code = geo.locate(lat, lng)
+        if code is not None:
+            return Grid.objects.get(code=code)
+    if isinstance(grid, str):
+        grid = Grid.objects.filter(code=grid.strip()).first() if grid.strip() else None
+        if grid is None:
+            raise CaseError(_("No grid has this code."), status=400)
+    if grid is None:
+        if lat is not None:
+            raise CaseError(_("The place is outside every grid: choose your grid."), status=400)
+        raise CaseError(_("Give the place on the map or choose your grid."), status=400)
+    if grid.level != Grid.Level.SMALL:
+        raise CaseError(_("Choose a small grid, not a village or town grid."), status=400)
+    return grid
+
+
+def grid_contacts(grid: Grid) -> dict:
+    """The grid's workers and responsible party members (people of the registry, from their posts)."""
+    posts = Post.objects.filter(grid=grid).select_related("person").order_by("pk")
+    workers = [p.person for p in posts if p.kind.startswith("grid_worker") or p.kind == Post.Kind.GRID_LEADER]
+    party = [p.person for p in posts if p.kind == Post.Kind.PARTY_RESPONSIBLE]
+    return {"workers": workers, "party_members": party}
+
+
+# --- who is responsible ---------------------------------------------------------------------------
+
+def _active_users():
+    return User.objects.filter(is_active=True)
+
+
+def assessors(case: Case):
+    """Accounts that assess the case at its current level."""
+    return _active_users().filter(role__in=ASSESSORS_AT[case.level], scope_path__in=ancestor_paths(case.path))
+
+
+def staff(case: Case):
+    return _active_users().filter(role__in=STAFF_ROLES, scope_path__in=ancestor_paths(case.path))
+
+
+def supervisors(case: Case):
+    roles = [TOWN_ADMIN] + ([VILLAGE_SECRETARY] if case.level == Level.GRID else [])
+    return _active_users().filter(role__in=roles, scope_path__in=ancestor_paths(case.path))
+
+
+def handlers(case: Case):
+    q = Q(pk=case.assignee_id) if case.assignee_id else Q(pk__in=[])
+    if case.unit_id:
+        q |= Q(case_units=case.unit_id)
+    return _active_users().filter(q).distinct()
+
+
+def pool_members(case: Case):
+    return _active_users().filter(role=PARTY_MEMBER, scope_path__startswith=village_path(case.path))
+
+
+def grid_workers(case: Case):
+    return _active_users().filter(role=GRID_WORKER, scope_path__in=ancestor_paths(case.path))
+
+
+def reporter_accounts(case: Case):
+    if case.reporter_id:
+        return _active_users().filter(person_id=case.reporter_id)
+    return _active_users().filter(pk=case.reporter_user_id) if case.reporter_user_id else User.objects.none()
+
+
+def responsible(case: Case):
+    """Who must act next: the assessors, the handlers, or (resolved) the grid's workers."""
+    if case.state in (State.REPORTED, State.ACCEPTED):
+        return assessors(case)
+    if case.state == State.RESOLVED:
+        return grid_workers(case)
+    if case.state in (State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED):
+        if case.in_pool:
+            return assessors(case)
+        return handlers(case)
+    return User.objects.none()
+
+
+def unit_for(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code, is_active=True).first()
+
+
+# --- duplicates -------------------------------------------------------------------------------------
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=None, limit: int = 10):
+    """Open cases of `category` within GRIDGOV_CASE_DUPLICATE_METERS of the point, reported within
+    GRIDGOV_CASE_DUPLICATE_DAYS of `around` (default now), nearest first, as (case, metres)."""
+    import datetime
+
+    from django.utils import timezone
+
+    meters = conf.get_float("GRIDGOV_CASE_DUPLICATE_METERS")
+    days = conf.get_int("GRIDGOV_CASE_DUPLICATE_DAYS")
+    around = around or timezone.now()
+    dlat = meters / 111_320
+    dlng = meters / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    window = datetime.timedelta(days=days)
+    candidates = (Case.objects.filter(category=category, lat__gte=lat - dlat, lat__lte=lat + dlat,
+                                      lng__gte=lng - dlng, lng__lte=lng + dlng, state__in=OPEN_STATES,
+                                      created_at__gte=around - window, created_at__lte=around + window)
+                  .exclude(pk=exclude_pk).select_related("category", "grid"))
+    found = [(c, distance_m(lat, lng, c.lat, c.lng)) for c in candidates]
+    found = [(c, round(d, 1)) for c, d in found if d <= meters]
+    found.sort(key=lambda pair: (pair[1], pair[0].pk))
+    return found[:limit]
+
+
+def find_duplicates(case: Case, limit: int = 10):
+    """Possible duplicates of a case: see nearby_open_cases. A case without a point has none."""
+    if case.lat is None or case.lng is None:
+        return []
+    return nearby_open_cases(case.category_id, case.lat, case.lng, around=case.created_at, exclude_pk=case.pk,
+                             limit=limit)
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+NOTICES = {
+    "reported": gettext_lazy("New case %(number)s in your grid: %(category)s"),
+    "accepted": gettext_lazy("Your case %(number)s was accepted"),
+    "rejected": gettext_lazy("Your case %(number)s was not accepted: %(reason)s"),
+    "merged": gettext_lazy("Your case %(number)s is handled together with case %(into)s"),
+    "dispatched": gettext_lazy("Case %(number)s was dispatched to you: %(category)s"),
+    "published": gettext_lazy("New order in the pool: case %(number)s, %(category)s"),
+    "claimed": gettext_lazy("Your case %(number)s is being handled"),
+    "returned": gettext_lazy("Case %(number)s was returned: %(reason)s"),
+    "escalated": gettext_lazy("Case %(number)s was escalated to you for assessment: %(category)s"),
+    "extension_requested": gettext_lazy("An extension is requested for case %(number)s"),
+    "extension_decided": gettext_lazy("Your extension request for case %(number)s was %(decision)s"),
+    "resolved": gettext_lazy("Case %(number)s was resolved: please verify it"),
+    "closed": gettext_lazy("Your case %(number)s is closed: please rate the result"),
+    "reopened": gettext_lazy("Case %(number)s failed verification and needs rework"),
+    "supervised": gettext_lazy("Supervision order on case %(number)s: %(note)s"),
+    "supervision_answered": gettext_lazy("Your supervision order on case %(number)s was answered"),
+    "due_soon": gettext_lazy("Case %(number)s is due soon (%(deadline)s)"),
+    "overdue": gettext_lazy("Case %(number)s is overdue"),
+}
+
+
+def _render(kind: str, data: dict) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(NOTICES[kind] % data)[:300]
+
+
+def notify(users, case: Case, kind: str, now, exclude=None, **data) -> int:
+    """Inbox rows for `users` (a queryset or list) and one outbox row per delivery channel each."""
+    if exclude is not None:
+        users = [u for u in users if (u if isinstance(u, int) else u.pk) != exclude.pk]
+    return notify_many([(users, case, kind, data)], now)
+
+
+def notify_many(batches: list[tuple], now) -> int:
+    """Several notifications at once: [(users, case, kind, data), ...] in two bulk inserts."""
+    notes = []
+    for users, case, kind, data in batches:
+        data = {"number": case.number, "category": case.category.name, **{k: str(v) for k, v in data.items()}}
+        text = _render(kind, data)
+        for uid in sorted({u if isinstance(u, int) else u.pk for u in users}):
+            notes.append(Notification(user_id=uid, case=case, kind=kind, text=text, data=data, created_at=now))
+    if not notes:
+        return 0
+    rows = Notification.objects.bulk_create(notes, batch_size=1000)
+    channels = conf.get_list("GRIDGOV_NOTIFY_CHANNELS")
+    if channels:
+        Outbox.objects.bulk_create([
+            Outbox(channel=channel, recipient_id=row.user_id, notification=row, next_attempt_at=now, created_at=now,
+                   payload={"kind": row.kind, "text": row.text, "case": row.data.get("number"),
+                            "case_id": row.case_id})
+            for row in rows for channel in channels
+        ], batch_size=1000)
+    return len(rows)
+
+
+def responsible_ids(cases: list[Case], with_supervisors: bool = False) -> dict[int, set[int]]:
+    """For many cases at once (the worker's sweeps), the ids of the accounts responsible for each,
+    found with three queries whatever the number of cases."""
+    from .workflow import ASSESSORS_AT as at
+
+    paths = {p for c in cases for p in ancestor_paths(c.path)}
+    staff_rows = list(_active_users().filter(scope_path__in=paths, role__in=set().union(*at.values()))
+                      .values_list("pk", "role", "scope_path"))
+    unit_ids = {c.unit_id for c in cases if c.unit_id}
+    members: dict[int, set[int]] = {}
+    if unit_ids:
+        through = Unit.members.through.objects.filter(unit_id__in=unit_ids, user__is_active=True)
+        for unit_id, user_id in through.values_list("unit_id", "user_id"):
+            members.setdefault(unit_id, set()).add(user_id)
+    out = {}
+    for case in cases:
+        above = set(ancestor_paths(case.path))
+
+        def having(roles):
+            return {pk for pk, role, path in staff_rows if role in roles and path in above}
+
+        if case.state in (State.REPORTED, State.ACCEPTED) or (case.in_pool and case.state != State.RESOLVED):
+            ids = having(at[case.level])
+        elif case.state == State.RESOLVED:
+            ids = having({GRID_WORKER})
+        else:
+            ids = ({case.assignee_id} if case.assignee_id else set()) | members.get(case.unit_id, set())
+            if not ids:
+                ids = having(at[case.level])
+        if with_supervisors:
+            ids |= having({TOWN_ADMIN} | ({VILLAGE_SECRETARY} if case.level == Level.GRID else set()))
+        out[case.pk] = ids
+    return out
