@@ -30,7 +30,7 @@ from gridgov.org.models import Person, Region, User
 from . import calendar, conf, routing
 from .models import (
     CLOCKED_STATES, LEVEL_ORDER, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest, Holiday,
-    Level, Notification, State, Supervision, TimeUnit, Unit,
+    Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
 )
 from .workflow import ACTION_LABELS, STAFF_ROLES, CaseError, check, level_rank, next_level
 
@@ -142,8 +142,6 @@ def _resolve_target(case: Case, to) -> tuple[User | None, Unit | None]:
         if not user and not unit:
             raise CaseError(_("No user or unit is called “%(name)s”.") % {"name": name}, status=400)
     if user is not None:
-        from .models import village_path
-
         near = case.path.startswith(user.scope_path or "\0") or (
             bool(user.scope_path) and user.scope_path.startswith(village_path(case.path)))
         if not user.is_active or user.role not in STAFF_ROLES | {"party_member", "department"} or not near:
@@ -295,7 +293,7 @@ def _escalate(actor, case: Case, before: dict, from_state: str, reason: str, now
     _start_step(case, now)
     _commit("escalate", actor, case, before, from_state, now, reason,
             {"from_level": from_level, "to_level": to_level, "auto": auto})
-    routing.notify(routing.assessors(case), case, "escalated", now, exclude=actor)
+    routing.notify(routing.first_assessors(case), case, "escalated", now, exclude=actor)
     return case
 
 
@@ -373,7 +371,12 @@ def do_claim(actor, case, note: str = "") -> Case:
     """Sign for a dispatched case (签收), or take it from the order pool (接单). From the pool exactly one
     claimer wins: the row lock serialises claimers and the conditional UPDATE below lets only a case
     still in the pool be taken, so every later claimer gets a 409."""
-    case, before, from_state = _begin("claim", actor, case)
+    try:
+        case, before, from_state = _begin("claim", actor, case)
+    except CaseError as exc:
+        if exc.status == 404 and _was_in_my_pool(actor, case):
+            raise CaseError(_("Someone else took this order first.")) from None
+        raise
     now = calendar.now()
     if case.in_pool:
         taken = Case.objects.filter(pk=case.pk, state=State.DISPATCHED, in_pool=True, assignee__isnull=True).update(
@@ -389,6 +392,16 @@ def do_claim(actor, case, note: str = "") -> Case:
     return case
 
 
+def _was_in_my_pool(actor, case) -> bool:
+    """Whether a case the actor can no longer see was offered in their village's pool: someone else
+    claimed it, which they may be told since they saw the offer."""
+    if actor is None or actor.role != "party_member" or not actor.scope_path:
+        return False
+    pk = case.pk if isinstance(case, Case) else case
+    return Case.objects.filter(pk=pk, path__startswith=village_path(actor.scope_path), in_pool=False,
+                               events__action="publish").exists()
+
+
 @transaction.atomic
 def do_return(actor, case, reason: str = "") -> Case:
     """Give the case back to the dispatcher (退回) when it is not the handler's to handle."""
@@ -401,7 +414,7 @@ def do_return(actor, case, reason: str = "") -> Case:
     _withdraw_pending_extensions(case, now, _("The case was returned."))
     _start_step(case, now)
     _commit("return", actor, case, before, from_state, now, reason)
-    routing.notify(routing.assessors(case), case, "returned", now, exclude=actor, reason=reason)
+    routing.notify(routing.first_assessors(case), case, "returned", now, exclude=actor, reason=reason)
     return case
 
 
@@ -427,7 +440,7 @@ def do_extend(actor, case, amount, reason: str = "", unit: str | None = None) ->
                                               reason=reason, created_at=now)
     _commit("extend", actor, case, before, from_state, now, reason,
             {"request": request.pk, "amount": amount, "unit": unit})
-    routing.notify(list(routing.supervisors(case)) + list(routing.assessors(case)), case, "extension_requested",
+    routing.notify(list(routing.supervisors(case)) + routing.first_assessors(case), case, "extension_requested",
                    now, exclude=actor)
     return request
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.scoping import GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VILLAGE_SECRETARY
+from gridgov.core.scoping import DEPARTMENT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VILLAGE_SECRETARY
 from gridgov.org import geo
 from gridgov.org.models import Grid, Post, User
 
@@ -58,9 +58,21 @@ def _active_users():
     return User.objects.filter(is_active=True)
 
 
+# Who is told first at each level; the other assessors of the level only when this role has nobody there.
+PRIMARY_ASSESSOR = {Level.GRID: GRID_WORKER, Level.VILLAGE: VILLAGE_SECRETARY, Level.TOWN: TOWN_ADMIN,
+                    Level.DEPARTMENT: DEPARTMENT}
+
+
 def assessors(case: Case):
     """Accounts that assess the case at its current level."""
     return _active_users().filter(role__in=ASSESSORS_AT[case.level], scope_path__in=ancestor_paths(case.path))
+
+
+def first_assessors(case: Case) -> list:
+    """The accounts to tell about a case waiting for assessment or dispatch at its level."""
+    users = list(assessors(case))
+    primary = [u for u in users if u.role == PRIMARY_ASSESSOR[case.level]]
+    return primary or users
 
 
 def staff(case: Case):
@@ -95,14 +107,12 @@ def reporter_accounts(case: Case):
 
 def responsible(case: Case):
     """Who must act next: the assessors, the handlers, or (resolved) the grid's workers."""
-    if case.state in (State.REPORTED, State.ACCEPTED):
-        return assessors(case)
+    if case.state in (State.REPORTED, State.ACCEPTED) or (case.in_pool and case.state == State.DISPATCHED):
+        return first_assessors(case)
     if case.state == State.RESOLVED:
         return grid_workers(case)
     if case.state in (State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED):
-        if case.in_pool:
-            return assessors(case)
-        return handlers(case)
+        return list(handlers(case)) or first_assessors(case)
     return User.objects.none()
 
 
@@ -230,14 +240,17 @@ def responsible_ids(cases: list[Case], with_supervisors: bool = False) -> dict[i
         def having(roles):
             return {pk for pk, role, path in staff_rows if role in roles and path in above}
 
-        if case.state in (State.REPORTED, State.ACCEPTED) or (case.in_pool and case.state != State.RESOLVED):
-            ids = having(at[case.level])
+        def first():
+            return having({PRIMARY_ASSESSOR[case.level]}) or having(at[case.level])
+
+        if case.state in (State.REPORTED, State.ACCEPTED) or (case.in_pool and case.state == State.DISPATCHED):
+            ids = first()
         elif case.state == State.RESOLVED:
             ids = having({GRID_WORKER})
         else:
             ids = ({case.assignee_id} if case.assignee_id else set()) | members.get(case.unit_id, set())
             if not ids:
-                ids = having(at[case.level])
+                ids = first()
         if with_supervisors:
             ids |= having({TOWN_ADMIN} | ({VILLAGE_SECRETARY} if case.level == Level.GRID else set()))
         out[case.pk] = ids
