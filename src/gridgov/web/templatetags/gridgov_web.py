@@ -1,21 +1,10 @@
 """Template helpers for the web UI."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from gridgov.core.scoping import can as scoping_can
 
 register = template.Library()
-
-
-@register.simple_tag
-def url_if_exists(name, *args, **kwargs):
-    """The URL of `name`, or "" when no such route is installed: menus may link to pages
-    of apps that a deployment (or a half-built branch) does not have."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag
