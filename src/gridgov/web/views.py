@@ -302,19 +302,10 @@ def _grid_filter(user, queryset, code: str):
 
 @login_required
 def household_list(request):
-    user = request.user
-    _require(user, "household")
-    q, code = request.GET.get("q", "")[:50], request.GET.get("grid", "")[:20]
-    households, grid = _grid_filter(user, restrict(user, VIEW, Household), code)
-    page = _page(request, _household_rows(_search_households(households, q)))
-    context = {"page": page, "q": q, "show_grid": True}
-    if _is_htmx_for(request, "household-results"):
-        response = render(request, "web/_household_results.html", context)
-    else:
-        response = render(request, "web/households.html", {
-            **context, "grid_code": code, "grid": grid, "grid_choices": _grid_choices(user)})
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
+    return _searchable_list(
+        request, "household", Household,
+        lambda households, q: _household_rows(_search_households(households, q)),
+        results="household-results", extra={"show_grid": True})
 
 
 @login_required
@@ -335,16 +326,26 @@ def _visible_posts(user):
 
 @login_required
 def person_list(request):
+    return _searchable_list(
+        request, "person", Person,
+        lambda people, q: search_people(people.select_related("grid", "household"), q)
+        .order_by("path", "household_id", "id"),
+        results="person-results")
+
+
+def _searchable_list(request, kind: str, model, search, results: str, extra: dict | None = None):
+    """A scoped list with search `q` and a grid filter; an htmx request for the results block
+    (live search) gets only that block, `web/_<kind>_results.html`."""
     user = request.user
-    _require(user, "person")
+    _require(user, kind)
     q, code = request.GET.get("q", "")[:50], request.GET.get("grid", "")[:20]
-    people, grid = _grid_filter(user, restrict(user, VIEW, Person), code)
-    people = search_people(people.select_related("grid", "household"), q).order_by("path", "household_id", "id")
-    context = {"page": _page(request, people), "q": q}
-    if _is_htmx_for(request, "person-results"):
-        response = render(request, "web/_person_results.html", context)
+    rows, grid = _grid_filter(user, restrict(user, VIEW, model), code)
+    context = {"page": _page(request, search(rows, q)), "q": q, **(extra or {})}
+    if _is_htmx_for(request, results):
+        response = render(request, f"web/_{kind}_results.html", context)
     else:
-        response = render(request, "web/people.html", {
+        page_template = "web/households.html" if kind == "household" else "web/people.html"
+        response = render(request, page_template, {
             **context, "grid_code": code, "grid": grid, "grid_choices": _grid_choices(user)})
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
