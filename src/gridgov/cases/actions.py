@@ -788,8 +788,7 @@ def auto_escalate_overdue(now=None) -> int:
             check("escalate", None, case)
             reason = _("Escalated automatically: the %(step)s time limit passed.") % {
                 "step": STEP_OF_STATE[case.state].label.lower()}
-            with calendar.replaying_at(now):
-                _escalate(None, case, audit.snapshot(case), case.state, reason, now, auto=True)
+            _escalate(None, case, audit.snapshot(case), case.state, reason, now, auto=True)
             done += 1
     return done
 

@@ -19,6 +19,7 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.core.context import acting_as
 from gridgov.org.actions import do_create_user
@@ -127,7 +128,7 @@ def _town(town: Region | None = None) -> Region:
     town = town or Region.objects.filter(code=TOWN_CODE).first() or Region.objects.filter(level=2).order_by(
         "code").first()
     if town is None:
-        raise CaseError("Load the org demo first: there is no town.", status=400)
+        raise CaseError(_("Load the org demo first: there is no town."), status=400)
     return town
 
 
@@ -319,7 +320,7 @@ def build_cases(now: datetime.datetime | None = None, seed: int = DEFAULT_SEED, 
                  .order_by("code"))
     subcategories = list(Category.objects.filter(level=2, is_active=True).order_by("code"))
     if not grids or not subcategories:
-        raise CaseError("Load the org demo and the case configuration first.", status=400)
+        raise CaseError(_("Load the org demo and the case configuration first."), status=400)
     cast = _Cast(town)
     player = _Player(rng, now)
     start = now - datetime.timedelta(days=days)
