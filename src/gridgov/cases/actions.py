@@ -32,7 +32,7 @@ from .models import (
     CLOCKED_STATES, LEVEL_ORDER, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest, Holiday,
     Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
 )
-from .workflow import ACTION_LABELS, STAFF_ROLES, CaseError, check, level_rank, next_level
+from .workflow import STAFF_ROLES, CaseError, check, level_rank, next_level
 
 __all__ = ["CaseError"]
 
@@ -804,7 +804,8 @@ def auto_close_unrated(now=None) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            stale = Case.objects.filter(state=State.CLOSED, rating="", closed_at__lte=now - datetime.timedelta(days=days))
+            cutoff = now - datetime.timedelta(days=days)
+            stale = Case.objects.filter(state=State.CLOSED, rating="", closed_at__lte=cutoff)
             ids = _sweep_ids(stale)
             if not ids:
                 break
@@ -943,8 +944,4 @@ def do_remove_holiday(actor, date: datetime.date) -> bool:
     day.delete()
     calendar.invalidate()
     return True
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
 

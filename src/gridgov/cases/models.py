@@ -285,7 +285,8 @@ class Case(models.Model):
             # What makes a claim from the pool exclusive at the database too: a pooled case has no assignee.
             models.CheckConstraint(condition=Q(in_pool=False) | Q(assignee__isnull=True), name="case_pool_unassigned"),
             models.CheckConstraint(
-                condition=Q(state="merged", merged_into__isnull=False) | (~Q(state="merged") & Q(merged_into__isnull=True)),
+                condition=(Q(state="merged", merged_into__isnull=False)
+                           | (~Q(state="merged") & Q(merged_into__isnull=True))),
                 name="case_merged_has_target"),
         ]
 

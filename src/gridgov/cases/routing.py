@@ -16,7 +16,7 @@ from gridgov.org.models import Grid, Post, User
 
 from . import conf
 from .models import OPEN_STATES, Case, Level, Notification, Outbox, State, Unit, ancestor_paths, village_path
-from .workflow import ASSESSORS_AT, CaseError, STAFF_ROLES
+from .workflow import ASSESSORS_AT, CaseError
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -75,10 +75,6 @@ def first_assessors(case: Case) -> list:
     return primary or users
 
 
-def staff(case: Case):
-    return _active_users().filter(role__in=STAFF_ROLES, scope_path__in=ancestor_paths(case.path))
-
-
 def supervisors(case: Case):
     roles = [TOWN_ADMIN] + ([VILLAGE_SECRETARY] if case.level == Level.GRID else [])
     return _active_users().filter(role__in=roles, scope_path__in=ancestor_paths(case.path))
@@ -114,10 +110,6 @@ def responsible(case: Case):
     if case.state in (State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED):
         return list(handlers(case)) or first_assessors(case)
     return User.objects.none()
-
-
-def unit_for(code: str) -> Unit | None:
-    return Unit.objects.filter(code=code, is_active=True).first()
 
 
 # --- duplicates -------------------------------------------------------------------------------------

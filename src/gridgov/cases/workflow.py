@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.scoping import DEPARTMENT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, permits
 
-from .models import LEVEL_ORDER, OPEN_STATES, Level, State, ancestor_paths, village_path
+from .models import LEVEL_ORDER, OPEN_STATES, Level, State, village_path
 
 REPORTER = "reporter"
 ASSESSOR = "assessor"
@@ -205,7 +205,3 @@ def allowed_actions(user, case) -> list[str]:
     return [name for name, t in TRANSITIONS.items()
             if case.state in t.sources and any(has(role) for role in t.who)]
 
-
-def assessor_paths(case) -> list[str]:
-    """Scope paths an assessor of this case may hold (the case's own node and every node above)."""
-    return ancestor_paths(case.path)
