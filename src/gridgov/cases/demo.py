@@ -121,6 +121,8 @@ DESCRIPTIONS = {
     "0703": ["返乡青年想找工作", "脱贫户希望参加技能培训"],
 }
 RATINGS = [("satisfied", 80), ("basic", 15), ("dissatisfied", 5)]
+# Most problems are small ones that end in the grid (小事不出格); few need the town or a department.
+LEVEL_WEIGHTS = {"grid": 8, "village": 3, "town": 1, "department": 1}
 PASSWORD_UNUSABLE = None
 
 
@@ -300,7 +302,7 @@ class _Player:
         """A moment some share of the current step's time after t (past its deadline when `late`), or
         None if that is after now."""
         limit = max(self.cal.seconds_between(case.step_started_at or t, case.deadline), 1800) if case.deadline else 3600
-        share = self.rng.uniform(1.1, 1.8) if late else self.rng.uniform(0.05, 0.7)
+        share = self.rng.uniform(1.1, 1.8) if late else self.rng.uniform(0.05, 0.45)
         moment = self.cal.add_seconds(t, limit * share)
         return moment if moment <= self.now else None
 
@@ -345,7 +347,7 @@ def _point_in(rng: random.Random, grid: Grid) -> tuple[float | None, float | Non
 
 def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment) -> None:
     grid = rng.choice(grids)
-    category = rng.choice(subcategories)
+    category = rng.choices(subcategories, weights=[LEVEL_WEIGHTS[c.handling_level] for c in subcategories])[0]
     lat, lng = _point_in(rng, grid)
     duplicate_of = None
     if rng.random() < 0.05:  # the same problem reported again near an open case: merged at assessment
