@@ -43,6 +43,10 @@ OWN = "own"  # objects tied to the user's own person (self, household, grid)
 _STAFF_RECORDS = {VIEW, CHANGE, EXPORT, VIEW_PERSONAL}
 
 # role -> object kind -> (reach, actions). Absent means nothing.
+# Cases (gridgov.cases): staff see the cases under their node and reporters' phones in full (audited);
+# departments see their town's cases; residents and party members their own (Case.own_q). Which
+# transitions each may take is the workflow table's business (cases/workflow.py). "case_config" is
+# the category tree, handling units and working calendar.
 POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
     TOWN_ADMIN: {
         "region": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT, IMPORT})),
@@ -53,6 +57,9 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
         "post": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT})),
         "audit": (SUBTREE, frozenset({VIEW})),
         "user": (SUBTREE, frozenset({VIEW, CHANGE})),
+        "case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
+        "unit": (SUBTREE, frozenset({VIEW, CHANGE})),
+        "case_config": (SUBTREE, frozenset({VIEW, CHANGE})),
     },
     VILLAGE_SECRETARY: {
         "region": (SUBTREE, frozenset({VIEW, EXPORT})),
@@ -61,6 +68,8 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
         "person": (SUBTREE, frozenset(_STAFF_RECORDS)),
         "party_org": (SUBTREE, frozenset({VIEW, EXPORT})),
         "post": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
+        "unit": (SUBTREE, frozenset({VIEW})),
     },
     GRID_WORKER: {
         "grid": (SUBTREE, frozenset({VIEW, EXPORT})),
@@ -68,43 +77,29 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
         "person": (SUBTREE, frozenset(_STAFF_RECORDS)),
         "party_org": (SUBTREE, frozenset({VIEW})),
         "post": (SUBTREE, frozenset({VIEW})),
+        "case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
     },
     DEPARTMENT: {
         "region": (SUBTREE, frozenset({VIEW})),
         "grid": (SUBTREE, frozenset({VIEW})),
         "party_org": (SUBTREE, frozenset({VIEW})),
+        "case": (SUBTREE, frozenset({VIEW, EXPORT})),
+        "unit": (SUBTREE, frozenset({VIEW})),
     },
     PARTY_MEMBER: {
         "grid": (OWN, frozenset({VIEW})),
         "household": (OWN, frozenset({VIEW})),
         "person": (OWN, frozenset({VIEW})),
+        "case": (OWN, frozenset({VIEW})),
     },
     RESIDENT: {
         "grid": (OWN, frozenset({VIEW})),
         "household": (OWN, frozenset({VIEW})),
         "person": (OWN, frozenset({VIEW})),
+        "case": (OWN, frozenset({VIEW})),
     },
 }
 
-
-# The case loop (gridgov.cases): staff see and export the cases under their node and may see reporters'
-# phones in full (audited); departments see the town's cases; residents and party members their own
-# (Case.own_q). Which transitions each may take is the workflow table's business (cases/workflow.py).
-# "case_config" is the category tree, handling units and working calendar.
-_CASES = {
-    TOWN_ADMIN: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
-                 "unit": (SUBTREE, frozenset({VIEW, CHANGE})),
-                 "case_config": (SUBTREE, frozenset({VIEW, CHANGE}))},
-    VILLAGE_SECRETARY: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
-                        "unit": (SUBTREE, frozenset({VIEW}))},
-    GRID_WORKER: {"case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL}))},
-    DEPARTMENT: {"case": (SUBTREE, frozenset({VIEW, EXPORT})),
-                 "unit": (SUBTREE, frozenset({VIEW}))},
-    PARTY_MEMBER: {"case": (OWN, frozenset({VIEW}))},
-    RESIDENT: {"case": (OWN, frozenset({VIEW}))},
-}
-for _role, _kinds in _CASES.items():
-    POLICY[_role].update(_kinds)
 
 def _rule(user, kind: str, action: str) -> str | None:
     reach, actions = POLICY.get(getattr(user, "role", ""), {}).get(kind, (None, frozenset()))
