@@ -1,0 +1,333 @@
+"""The case pages per role: report and 我的诉求 (residents), the inbox (grid workers), the order pool and
+my orders (party members), the dispatch and supervision boards (staff), and the case detail with one
+form per action the user may take now.
+
+Every list starts from restrict(user, "view", Case); a case outside the user's scope answers 404 like
+one that does not exist. Every change goes through a do_* action: a CaseError becomes a message and
+nothing changes. Lists fetch their rows with select_related, so a page costs the same few queries
+whatever its length.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gridgov.core.scoping import GRID_WORKER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, restrict
+from gridgov.org.models import Grid
+
+from . import actions, routing
+from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm
+from .models import CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State
+from .workflow import ACTION_LABELS, CaseError, allowed_actions
+
+PAGE_SIZE = 20
+BOARD_ROLES = {GRID_WORKER, VILLAGE_SECRETARY, TOWN_ADMIN, "department"}
+PROXY_ROLES = {GRID_WORKER, VILLAGE_SECRETARY, TOWN_ADMIN}
+# The level a staff role assesses first: its dispatch board shows those cases on top.
+LEVEL_OF_ROLE = {GRID_WORKER: Level.GRID, VILLAGE_SECRETARY: Level.VILLAGE, TOWN_ADMIN: Level.TOWN,
+                 "department": Level.DEPARTMENT}
+
+
+def _cases(user):
+    return restrict(user, VIEW, Case).select_related("category", "grid")
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _board_user(user):
+    if not (user.is_superuser or user.role in BOARD_ROLES):
+        raise PermissionDenied(_("This board is for grid and village staff."))
+
+
+def _with_clock(cases):
+    now = timezone.now()
+    for case in cases:
+        case.clock_now = case.clock(now)
+    return cases
+
+
+def _label_events(events):
+    """Labels of the timeline entries in the page language (the rows store codes)."""
+    ratings = dict(Case.Rating.choices)
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.to_label = State(event.to_state).label if event.to_state in State.values else ""
+        event.rating_label = ratings.get((event.data or {}).get("rating"), "")
+    return events
+
+
+def _render_list(request, title, queryset, tabs=None, current_tab="", lead="", form=None, extra=None,
+                 row_template="cases/_rows.html"):
+    page = _page(request, queryset)
+    _with_clock(page.object_list)
+    for case in page.object_list:
+        if "events" in getattr(case, "_prefetched_objects_cache", {}):
+            _label_events(case.events.all())
+    context = {"title": title, "page": page, "tabs": tabs or [], "current_tab": current_tab, "lead": lead,
+               "form": form, "row_template": row_template, **(extra or {})}
+    return render(request, "cases/list.html", context)
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request):
+    user = request.user
+    categories = list(Category.objects.filter(is_active=True).order_by("code"))
+    grids = list(restrict(user, VIEW, Grid).filter(level=Grid.Level.SMALL).order_by("path")[:200])
+    proxy = user.is_superuser or user.role in PROXY_ROLES
+    form = ReportForm(request.POST or None, categories=categories, grids=grids, proxy=proxy)
+    if request.method == "POST" and form.is_valid():
+        photos = request.FILES.getlist("photos")
+        if len(photos) > MAX_PHOTOS:
+            form.add_error(None, _("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        else:
+            data = form.cleaned_data
+            phone = data.get("reporter_phone", "")
+            try:
+                # One transaction: a photo that is not an image refuses the whole report.
+                with transaction.atomic():
+                    case = actions.do_report(user, data["category"], data["description"], lat=data["lat"],
+                                             lng=data["lng"], grid=data["grid"] or None, reporter_phone=phone,
+                                             channel="proxy" if phone else None)
+                    for photo in photos:
+                        actions.do_add_photo(user, case, photo)
+            except CaseError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Thank you. Your report %(number)s has been sent to the grid worker.")
+                                 % {"number": case.number})
+                return redirect(reverse("cases:detail", args=[case.pk]) + "?new=1")
+    return render(request, "cases/report.html", {"form": form, "proxy": proxy, "max_photos": MAX_PHOTOS,
+                                                 "has_grids": bool(grids)})
+
+
+# Lists per role -----------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    user = request.user
+    own = Q(reporter_user=user)
+    if user.person_id:
+        own |= Q(reporter_id=user.person_id)
+    cases = _cases(user).filter(own).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.order_by("time", "id")))
+    return _render_list(request, _("My reports"), cases, lead=_("Everything you reported, with what happened since."),
+                        row_template="cases/_rows_timeline.html", extra={"rating_choices": Case.Rating.choices})
+
+
+INBOX_TABS = [("assess", _("To assess")), ("handle", _("To handle")), ("verify", _("To verify"))]
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    _board_user(user)
+    tab = request.GET.get("tab") if request.GET.get("tab") in dict(INBOX_TABS) else "assess"
+    level = LEVEL_OF_ROLE.get(user.role, Level.GRID)
+    cases = _cases(user)
+    if tab == "assess":
+        cases = cases.filter(state__in=[State.REPORTED, State.ACCEPTED], level=level)
+    elif tab == "handle":
+        cases = cases.filter(state__in=[State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED]).filter(
+            Q(assignee=user) | Q(unit__members=user))
+    else:
+        cases = cases.filter(state=State.RESOLVED)
+    tabs = [(key, label, f"?tab={key}") for key, label in INBOX_TABS]
+    return _render_list(request, _("Inbox"), cases.order_by("deadline", "id"), tabs=tabs, current_tab=tab,
+                        extra={"report_button": True})
+
+
+@login_required
+def pool(request):
+    user = request.user
+    cases = _cases(user).filter(in_pool=True, state=State.DISPATCHED).order_by("deadline", "id")
+    return _render_list(request, _("Order pool"), cases, lead=_("Problems of your village waiting for someone "
+                                                                "to take them. The first to claim one gets it."),
+                        row_template="cases/_rows_pool.html")
+
+
+@login_required
+def orders(request):
+    user = request.user
+    cases = _cases(user).filter(assignee=user).order_by("-updated_at", "-id")
+    return _render_list(request, _("My orders"), cases, lead=_("The cases you took or that were given to you."))
+
+
+def _filtered(request, cases, states):
+    form = CaseFilterForm(request.GET or None, states=states)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            cases = cases.filter(state=data["state"])
+        if data["level"]:
+            cases = cases.filter(level=data["level"])
+        if data["category"]:
+            cases = cases.filter(category__code__startswith=data["category"])
+        if data["grid"]:
+            grid = restrict(request.user, VIEW, Grid).filter(code=data["grid"].strip()).first()
+            cases = cases.filter(path__startswith=grid.path) if grid else cases.none()
+        now = timezone.now()
+        if data["clock"] == "overdue":
+            cases = cases.filter(state__in=CLOCKED_STATES, deadline__lt=now)
+        elif data["clock"] == "due_soon":
+            cases = cases.filter(state__in=CLOCKED_STATES, due_soon_at__lte=now, deadline__gte=now)
+        elif data["clock"] == "paused":
+            cases = cases.filter(state=State.SUSPENDED)
+    return cases, form
+
+
+@login_required
+def dispatch_board(request):
+    user = request.user
+    _board_user(user)
+    states = [State.REPORTED, State.ACCEPTED]
+    cases, form = _filtered(request, _cases(user).filter(state__in=states), states)
+    return _render_list(request, _("Dispatch"), cases.order_by("deadline", "id"), form=form,
+                        lead=_("Cases waiting to be assessed or dispatched in your area."))
+
+
+@login_required
+def supervision_board(request):
+    user = request.user
+    _board_user(user)
+    cases, form = _filtered(request, _cases(user).filter(state__in=OPEN_STATES), list(OPEN_STATES))
+    cases = cases.select_related("assignee", "unit").order_by("deadline", "id")
+    return _render_list(request, _("Supervision"), cases, form=form, row_template="cases/_rows_supervision.html",
+                        lead=_("Open cases and their clocks: yellow is due soon, red is overdue."))
+
+
+# Detail and actions -------------------------------------------------------------------------------
+
+
+def _visible_case(user, pk):
+    return get_object_or_404(restrict(user, VIEW, Case).select_related("category__parent", "grid", "assignee",
+                                                                       "unit", "merged_into"), pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    case = _visible_case(user, pk)
+    events = _label_events(list(case.events.prefetch_related("photos").order_by("time", "id")))
+    allowed = allowed_actions(user, case)
+    duplicates = []
+    if request.GET.get("new") or ("merge" in allowed):
+        duplicates = routing.find_duplicates(case, limit=5)
+    visible_ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in duplicates])
+                      .values_list("pk", flat=True))
+    context = {
+        "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
+        "duplicates": [(c, d, c.pk in visible_ids) for c, d in duplicates],
+        "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
+        "pending_extension": case.extensions.filter(state="pending").first(),
+        "rating_choices": Case.Rating.choices, "levels": Level.choices, "priorities": Case.Priority.choices,
+        "photo_count": sum(len(e.photos.all()) for e in events),
+        "show_phone": bool(case.reporter_phone_enc) and user.role != "resident",
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _bool(value) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+# Each action of the form posts its fields; these turn them into a do_* call.
+ACTION_CALLS = {
+    "accept": lambda u, c, p: actions.do_accept(u, c, level=p.get("level") or None,
+                                                priority=p.get("priority") or None, note=p.get("note", "")),
+    "reject": lambda u, c, p: actions.do_reject(u, c, reason=p.get("reason", "")),
+    "merge": lambda u, c, p: actions.do_merge(u, c, into=_int(p.get("into")), note=p.get("note", "")),
+    "escalate": lambda u, c, p: actions.do_escalate(u, c, reason=p.get("reason", "")),
+    "dispatch": lambda u, c, p: actions.do_dispatch(u, c, to=p.get("to", ""), note=p.get("note", "")),
+    "publish": lambda u, c, p: actions.do_publish(u, c, note=p.get("note", "")),
+    "transfer": lambda u, c, p: actions.do_transfer(u, c, to=p.get("to", ""), reason=p.get("reason", "")),
+    "claim": lambda u, c, p: actions.do_claim(u, c, note=p.get("note", "")),
+    "return": lambda u, c, p: actions.do_return(u, c, reason=p.get("reason", "")),
+    "extend": lambda u, c, p: actions.do_extend(u, c, amount=p.get("amount"), reason=p.get("reason", ""),
+                                                unit=p.get("unit") or None),
+    "approve_extension": lambda u, c, p: actions.do_approve_extension(u, c, approved=_bool(p.get("approved")),
+                                                                      note=p.get("note", "")),
+    "suspend": lambda u, c, p: actions.do_suspend(u, c, reason=p.get("reason", "")),
+    "resume": lambda u, c, p: actions.do_resume(u, c, note=p.get("note", "")),
+    "resolve": lambda u, c, p: actions.do_resolve(u, c, result=p.get("result", "")),
+    "verify": lambda u, c, p: actions.do_verify(u, c, passed=_bool(p.get("passed", "true")), note=p.get("note", "")),
+    "reopen": lambda u, c, p: actions.do_reopen(u, c, reason=p.get("reason", "")),
+    "rate": lambda u, c, p: actions.do_rate(u, c, rating=p.get("rating", ""), note=p.get("note", "")),
+    "supervise": lambda u, c, p: actions.do_supervise(u, c, note=p.get("note", "")),
+    "answer_supervision": lambda u, c, p: actions.do_answer_supervision(u, c, answer=p.get("answer", "")),
+    "comment": lambda u, c, p: actions.do_comment(u, c, text=p.get("text", "")),
+}
+# Actions that may carry photos (the handler's progress and result, the verifier's check).
+PHOTO_ACTIONS = {"resolve", "comment", "verify", "reopen"}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _next_url(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    user = request.user
+    if action not in ACTION_CALLS:
+        raise Http404
+    detail_url = reverse("cases:detail", args=[pk])
+    photos = request.FILES.getlist("photos") if action in PHOTO_ACTIONS else []
+    try:
+        if len(photos) > MAX_PHOTOS:
+            raise CaseError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, status=400)
+        with transaction.atomic():
+            ACTION_CALLS[action](user, pk, request.POST)
+            for photo in photos:
+                actions.do_add_photo(user, pk, photo)
+    except CaseError as exc:
+        if exc.status == 404 and action != "claim":
+            raise Http404 from None
+        messages.error(request, exc.message)
+        if action == "claim" or exc.status == 404:
+            return redirect(_next_url(request, reverse("cases:pool")))
+        return redirect(detail_url)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if not restrict(user, VIEW, Case).filter(pk=pk).exists():
+        # Merged away from the user's sight, or handed up beyond their scope: back to their list.
+        return redirect(_next_url(request, reverse("cases:mine")))
+    return redirect(_next_url(request, detail_url))
+
+
+@login_required
+def photo(request, pk):
+    """A case photo, only for users who may see its case (the files are not public)."""
+    item = get_object_or_404(CasePhoto.objects.select_related(None), pk=pk)
+    if not restrict(request.user, VIEW, Case).filter(pk=item.case_id).exists():
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
