@@ -208,3 +208,4 @@ def docs_asset(request, name: str):
 from gridgov.org.api import router as org_router  # noqa: E402  routers register after the api object exists
 
 api.add_router("/", org_router)
+api.add_router("/", "gridgov.cases.api.router")  # its paths: /cases..., /notifications

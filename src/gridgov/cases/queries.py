@@ -1,0 +1,213 @@
+"""Reads of the case loop that the API and the pages share: scoped lists, one case with its timeline,
+the metrics of a node over a period, and rankings.
+
+Every read starts from restrict(user, "view", Case): staff see the cases under their node, residents
+and party members their own reports, the orders they took and their village's order pool (Case.own_q).
+
+Metrics (统计口径). The cohort is the cases *accepted* (立案, `accepted_at`) in the window
+[since, until] under the node, leaving out cases that ended rejected or merged (an escalated case may
+be assessed again and rejected; it then no longer counts). Every figure below except `reported` is
+counted over that cohort, so a rate never divides numbers of different cases:
+
+  reported               上报数    cases reported (`created_at`) in the window, whatever became of them
+  accepted               应结案数  the cohort
+  closed                 结案数    cases of the cohort now closed (verified)
+  closed_on_time         按期结案数 closed cases none of whose steps went past its deadline
+  completion_rate        结案率    = 结案数 / 应结案数 = closed / accepted
+  on_time_rate           按期结案率 = 按期结案数 / 结案数 = closed_on_time / closed
+  rework_rate            返工率    = 返工过的结案数 / 结案数 = closed cases with rework_count > 0 / closed
+                                   (a case sent back twice counts once; `reworks` gives the total sends)
+  satisfaction_rate      满意率    = (满意 + 基本满意) / 已评价数 = (satisfied + basic) / rated, where rated
+                                   counts the reporters' ratings and the automatic ones of unrated cases
+                                   (GRIDGOV_CASE_AUTO_RATING); `rated_auto` says how many are automatic
+  average_hours_to_close 平均办结时长 mean of (closed_at - created_at) over closed cases, in calendar hours
+  closed_by_level        分级结案数 closed cases by the level they were closed at (grid, village, town, department)
+
+A rate whose denominator is 0 is null. All counts come from one aggregate query with conditional
+aggregation (COUNT ... FILTER on PostgreSQL, CASE WHEN on SQLite); no case is loaded into Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from gridgov.core.scoping import VIEW, restrict
+from gridgov.org.models import Grid, Region
+
+from .models import LEVEL_ORDER, Case, CaseEvent, CasePhoto, State
+
+
+def visible_cases(user):
+    """The cases `user` may see."""
+    return restrict(user, VIEW, Case.objects.all())
+
+
+def case_list(user, state=None, grid_path=None, region_path=None, category=None, overdue=None, mine=False):
+    """The scoped list behind GET /cases, newest first; every filter is one indexed column or prefix.
+    `category` is a code: a main category ("01") keeps all its subcategories."""
+    qs = visible_cases(user).select_related("category", "grid")
+    if state:
+        qs = qs.filter(state=state)
+    if grid_path:
+        qs = qs.filter(path__startswith=grid_path)
+    if region_path:
+        qs = qs.filter(path__startswith=region_path)
+    if category:
+        qs = qs.filter(Q(category__code=category) | Q(category__parent__code=category))
+    if overdue is not None:
+        # "overdue" as the clock shows it: an open, running step past its deadline (flagged by the
+        # worker or not yet).
+        now = timezone.now()
+        late = Q(state__in=[s for s in State.values if s not in (State.SUSPENDED, State.CLOSED, State.REJECTED,
+                                                                     State.MERGED)],
+                 deadline__lt=now)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if mine:
+        qs = qs.filter(Q(reporter_id=user.person_id) if user.person_id else Q(reporter_user=user))
+    return qs
+
+
+def case_detail(user, case_id: int) -> Case | None:
+    """One case the user may see, with what its page shows, in a fixed number of queries."""
+    return (visible_cases(user)
+            .select_related("category", "grid", "assignee", "unit", "merged_into")
+            .prefetch_related("events", "photos")
+            .filter(pk=case_id).first())
+
+
+def case_for_response(case_id: int) -> Case:
+    """The case as detail shows it, after an action the actor was already checked for."""
+    return (Case.objects.select_related("category", "grid", "assignee", "unit", "merged_into")
+            .prefetch_related("events", "photos").get(pk=case_id))
+
+
+def photo_of(user, case_id: int, photo_id: int) -> CasePhoto | None:
+    """A photo of a case the user may see."""
+    if not visible_cases(user).filter(pk=case_id).exists():
+        return None
+    return CasePhoto.objects.filter(case_id=case_id, pk=photo_id).first()
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(case.events.all())
+
+
+# --- metrics ---------------------------------------------------------------------------------------
+
+def window(since: datetime.date | None, until: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+    """The period asked for; by default the current month up to today (local dates, both ends included)."""
+    today = timezone.localdate()
+    since = since or today.replace(day=1)
+    until = until or today
+    return since, until
+
+
+def _bounds(since: datetime.date, until: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def _cohort_counts() -> dict:
+    """The conditional aggregates over a cohort queryset (see the module docstring)."""
+    closed = Q(state=State.CLOSED)
+    counts = {
+        "accepted": Count("pk"),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & Q(closed_on_time=True)),
+        "reworked": Count("pk", filter=closed & Q(rework_count__gt=0)),
+        "reworks": Coalesce(Sum("rework_count", filter=closed), 0),
+        "rated": Count("pk", filter=~Q(rating="")),
+        "rated_auto": Count("pk", filter=~Q(rating="") & Q(rating_auto=True)),
+        "satisfied": Count("pk", filter=Q(rating__in=[Case.Rating.SATISFIED, Case.Rating.BASIC])),
+        "time_to_close": Avg(ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField()),
+                             filter=closed),
+    }
+    for level in LEVEL_ORDER:
+        counts[f"closed_{level}"] = Count("pk", filter=closed & Q(closed_level=level))
+    return counts
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _hours(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return round(value.total_seconds() / 3600, 2)
+    return round(float(value) / 3_600_000_000, 2)  # a backend that averages durations as microseconds
+
+
+def _figures(row: dict) -> dict:
+    return {
+        "accepted": row["accepted"],
+        "closed": row["closed"],
+        "closed_on_time": row["closed_on_time"],
+        "reworked": row["reworked"],
+        "reworks": row["reworks"],
+        "rated": row["rated"],
+        "rated_auto": row["rated_auto"],
+        "completion_rate": _rate(row["closed"], row["accepted"]),
+        "on_time_rate": _rate(row["closed_on_time"], row["closed"]),
+        "rework_rate": _rate(row["reworked"], row["closed"]),
+        "satisfaction_rate": _rate(row["satisfied"], row["rated"]),
+        "average_hours_to_close": _hours(row["time_to_close"]),
+        "closed_by_level": {level: row[f"closed_{level}"] for level in LEVEL_ORDER},
+    }
+
+
+def cohort(cases, since: datetime.date, until: datetime.date):
+    """The cases of `cases` accepted in the window, without those that ended rejected or merged."""
+    start, end = _bounds(since, until)
+    return cases.filter(accepted_at__gte=start, accepted_at__lt=end).exclude(
+        state__in=[State.REJECTED, State.MERGED])
+
+
+def stats(cases, since: datetime.date, until: datetime.date) -> dict:
+    """The metrics of the scoped queryset `cases` over the window, in two aggregate queries."""
+    start, end = _bounds(since, until)
+    row = cohort(cases, since, until).aggregate(**_cohort_counts())
+    reported = cases.filter(created_at__gte=start, created_at__lt=end).count()
+    return {"since": since, "until": until, "reported": reported, **_figures(row)}
+
+
+RANK_BY = {
+    # Each ranks the children of the scope: the small grids, the villages (the region of a small
+    # grid is its village), or the accounts the cases were dispatched to or claimed by.
+    "grid": ("grid__code", "grid__name"),
+    "village": ("grid__region__code", "grid__region__name"),
+    "handler": ("assignee__username", "assignee__first_name"),
+}
+
+
+def rankings(cases, by: str, since: datetime.date, until: datetime.date) -> list[dict]:
+    """Completion and on-time rates per child node, best first; ties broken by code. One query."""
+    code_field, name_field = RANK_BY[by]
+    rows = (cohort(cases, since, until).exclude(**{f"{code_field}__isnull": True})
+            .values(code_field, name_field).annotate(**_cohort_counts()).order_by(code_field))
+    items = []
+    for row in rows:
+        figures = _figures(row)
+        items.append({"code": row[code_field], "name": row[name_field] or row[code_field], **figures})
+    items.sort(key=lambda item: (-(item["completion_rate"] or 0), -(item["on_time_rate"] or 0), item["code"]))
+    for rank, item in enumerate(items, start=1):
+        item["rank"] = rank
+    return items
+
+
+def scope_node(user, code: str | None) -> Region | Grid | None:
+    """The region or grid `code` if the user may see it; the user's own node when no code is given."""
+    if not code:
+        return user.scope_node
+    code = code.strip()
+    node = restrict(user, VIEW, Region).filter(code=code).first()
+    if node is None:
+        node = restrict(user, VIEW, Grid).filter(code=code).first()
+    return node
