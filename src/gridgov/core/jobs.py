@@ -6,6 +6,11 @@ picks up whatever is still queued. A job whose worker died while running it is p
 queue by requeue_abandoned(): on PostgreSQL the running worker holds a session advisory lock on
 the job, which the server drops with the dead connection; on SQLite (one machine, usually one
 worker) a job running for longer than ABANDONED_AFTER is taken as abandoned.
+
+Periodic sweeps (@periodic("name")) run in the same loop every `tick` seconds. They keep no timers:
+each reads what is due from the database (deadlines, outbox rows) and is idempotent, so a missed
+or repeated round, a restart or a second worker changes nothing twice. Apps register them in a
+`worker` module, which discover() imports.
 """
 
 import datetime
@@ -16,12 +21,15 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from .context import acting_as
 from .models import Job
 
 log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[Job], dict]] = {}
+# name -> function(now) run every tick; returns something small to log (counts).
+PERIODIC: dict[str, Callable[[datetime.datetime], object]] = {}
 ABANDONED_AFTER = datetime.timedelta(hours=6)
 _LOCK_SPACE = 0x6A6F62  # first key of the two-key advisory locks: "job"
 
@@ -32,6 +40,34 @@ def handler(kind: str):
         return func
 
     return register
+
+
+def periodic(name: str):
+    """Register `func(now)` to run on every tick of the worker (see the module docstring)."""
+    def register(func):
+        PERIODIC[name] = func
+        return func
+
+    return register
+
+
+def discover() -> None:
+    """Import every installed app's `worker` module, where periodic sweeps and handlers register."""
+    autodiscover_modules("worker")
+
+
+def run_periodic(now: datetime.datetime | None = None) -> dict:
+    """One round of every periodic function, each on its own: a failure is logged and the others run.
+    Returns {name: result}, with the exception's type name for a failure."""
+    results = {}
+    for name, func in list(PERIODIC.items()):
+        try:
+            results[name] = func(now or timezone.now())
+        except Exception as exc:  # the next tick tries again; the state it works from is in the database
+            # Only the type, as for jobs: a message may quote personal data.
+            log.warning("periodic %s failed: %s", name, type(exc).__name__)
+            results[name] = type(exc).__name__
+    return results
 
 
 def enqueue(kind: str, payload: dict, user=None, request_id: str = "") -> Job:
@@ -124,14 +160,37 @@ def run_pending(limit: int | None = None) -> int:
     return done
 
 
-def work_forever(poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
-    log.info("worker started, handlers: %s", ", ".join(sorted(HANDLERS)))
+def _did_something(result) -> bool:
+    if isinstance(result, dict):
+        return any(_did_something(v) for v in result.values())
+    return bool(result)
+
+
+def run_once() -> dict:
+    """What `gridgov worker --once` does: every queued job, then one round of the periodic functions."""
+    return {"jobs": run_pending(), "periodic": run_periodic()}
+
+
+def work_forever(poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: False,
+                 tick_seconds: float | None = None) -> None:
+    """Run jobs as they come and, every `tick_seconds` (None: never), the periodic functions."""
+    log.info("worker started, handlers: %s; periodic: %s", ", ".join(sorted(HANDLERS)),
+             ", ".join(sorted(PERIODIC)) if tick_seconds else "-")
     requeue_abandoned()
     idle_polls = 0
+    next_tick = time.monotonic()
     while not stop():
+        if tick_seconds and time.monotonic() >= next_tick:
+            results = run_periodic()
+            if any(_did_something(r) for r in results.values()):
+                log.info("periodic: %s", results)
+            next_tick = time.monotonic() + tick_seconds
+            if stop():
+                break
         if run_pending(limit=10) == 0:
             idle_polls += 1
             if idle_polls % 60 == 0:
                 requeue_abandoned()
             connection.close()
-            time.sleep(poll_seconds)
+            wait = poll_seconds if not tick_seconds else max(0.0, min(poll_seconds, next_tick - time.monotonic()))
+            time.sleep(wait)
