@@ -12,13 +12,13 @@ pytestmark = pytest.mark.usefixtures("cfg", "clock", "english")
 
 def act(client, case_id, action, **fields):
     return client.post(f"/api/v1/cases/{case_id}/actions", {"action": action, **fields},
-                       content_type="application/json")
+                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def report(client, **fields):
     body = {"category": "0101", "description": "垃圾堆积在巷口三天无人清理", "lat": POINT_A1[0], "lng": POINT_A1[1],
             **fields}
-    return client.post("/api/v1/cases", body, content_type="application/json")
+    return client.post("/api/v1/cases", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_resident_to_rating(api_client):
