@@ -252,7 +252,7 @@ ACTION_CALLS = {
     "accept": lambda u, c, p: actions.do_accept(u, c, level=p.get("level") or None,
                                                 priority=p.get("priority") or None, note=p.get("note", "")),
     "reject": lambda u, c, p: actions.do_reject(u, c, reason=p.get("reason", "")),
-    "merge": lambda u, c, p: actions.do_merge(u, c, into=_int(p.get("into")), note=p.get("note", "")),
+    "merge": lambda u, c, p: actions.do_merge(u, c, into=_case_ref(p.get("into")), note=p.get("note", "")),
     "escalate": lambda u, c, p: actions.do_escalate(u, c, reason=p.get("reason", "")),
     "dispatch": lambda u, c, p: actions.do_dispatch(u, c, to=p.get("to", ""), note=p.get("note", "")),
     "publish": lambda u, c, p: actions.do_publish(u, c, note=p.get("note", "")),
@@ -284,6 +284,13 @@ def _int(value):
         return None
 
 
+def _case_ref(value):
+    """A case named by its number (as people see it) or its id; do_merge checks the scope."""
+    value = (value or "").strip()
+    by_number = Case.objects.filter(number=value).values_list("pk", flat=True).first() if value else None
+    return by_number or _int(value)
+
+
 def _next_url(request, default):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -310,8 +317,9 @@ def act(request, pk, action):
         if exc.status == 404 and action != "claim":
             raise Http404 from None
         messages.error(request, exc.message)
-        if action == "claim" or exc.status == 404:
-            return redirect(_next_url(request, reverse("cases:pool")))
+        if not restrict(user, VIEW, Case).filter(pk=pk).exists():
+            # A lost race for an order: the case left the pool, and the user's sight, with its winner.
+            return redirect("cases:pool")
         return redirect(detail_url)
     messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     if not restrict(user, VIEW, Case).filter(pk=pk).exists():
