@@ -79,7 +79,7 @@ def test_sms_goes_to_the_reporters_phone_with_the_token(personas, report, sms, c
     assert channels.deliver_outbox() == {"sent": 1, "retry": 0, "failed": 1}
     [request] = sms.posts("/sms/send")
     assert request["headers"]["Authorization"] == "Bearer gateway-token"
-    assert request["json"]["phone"] == "13800000011"
+    assert (request["json"]["phone"], request["json"]["id"]) == ("13800000011", row.pk)
     assert request["json"]["text"].startswith("【东成镇】") and case.number in request["json"]["text"]
     row.refresh_from_db()
     assert (row.state, row.attempts, row.sent_at is not None, row.last_error) == ("sent", 1, True, "")

@@ -56,7 +56,7 @@ DEFAULTS = {
     "GRIDGOV_NOTIFY_LEASE_SECONDS": "300",
     "GRIDGOV_NOTIFY_BATCH": "200",
     "GRIDGOV_NOTIFY_TIMEOUT_SECONDS": "10",
-    # SMS gateway: POST {"phone", "text", "sign"} with "Authorization: Bearer <token>".
+    # SMS gateway: POST {"id", "phone", "text", "sign"} with "Authorization: Bearer <token>".
     "GRIDGOV_SMS_URL": "",
     "GRIDGOV_SMS_TOKEN": "",
     "GRIDGOV_SMS_SIGN": "",
@@ -86,9 +86,11 @@ class PermanentFailure(ChannelError):
 
 @dataclass(frozen=True)
 class Message:
-    """What a channel sends: the rendered text and what it is about."""
+    """What a channel sends: the rendered text, what it is about, and the outbox row's id (`delivery`),
+    which stays the same across retries so a gateway can drop a repeat."""
 
     text: str
+    delivery: int | None = None
     kind: str = ""
     case_number: str = ""
     case_id: int | None = None
@@ -97,7 +99,7 @@ class Message:
     @classmethod
     def from_outbox(cls, row: Outbox) -> Message:
         payload = row.payload or {}
-        return cls(text=payload.get("text", ""), kind=payload.get("kind", ""),
+        return cls(text=payload.get("text", ""), delivery=row.pk, kind=payload.get("kind", ""),
                    case_number=payload.get("case") or "", case_id=payload.get("case_id"), data=payload)
 
 
@@ -131,8 +133,8 @@ class LogChannel(Channel):
     name = "log"
 
     def send(self, recipient, message: Message) -> None:
-        notify_log.info("notify user=%s kind=%s case=%s: %s", recipient.username, message.kind,
-                        message.case_number or "-", scrub(message.text))
+        notify_log.info("notify delivery=%s user=%s kind=%s case=%s: %s", message.delivery, recipient.username,
+                        message.kind, message.case_number or "-", scrub(message.text))
 
 
 def post_json(url: str, body: dict, headers: dict | None = None, timeout: float | None = None) -> dict:
@@ -169,7 +171,7 @@ def _open(request: urllib.request.Request, timeout: float | None) -> dict:
 
 
 class SmsChannel(Channel):
-    """Text messages through an HTTP gateway: POST JSON {"phone", "text", "sign"} to GRIDGOV_SMS_URL with
+    """Text messages through an HTTP gateway: POST JSON {"id", "phone", "text", "sign"} to GRIDGOV_SMS_URL with
     a bearer token (GRIDGOV_SMS_TOKEN). A 2xx answer is success unless its JSON says "ok": false or
     gives a non-zero "code". The number is the recipient's person's phone."""
 
@@ -189,7 +191,8 @@ class SmsChannel(Channel):
         text = message.text
         if setting("GRIDGOV_SMS_SIGN"):
             text = f"【{setting('GRIDGOV_SMS_SIGN')}】{text}"
-        answer = post_json(url, {"phone": phone, "text": text, "sign": setting("GRIDGOV_SMS_SIGN")}, headers)
+        answer = post_json(url, {"id": message.delivery, "phone": phone, "text": text,
+                                 "sign": setting("GRIDGOV_SMS_SIGN")}, headers)
         if answer.get("ok") is False or answer.get("code") not in (None, 0, "0", "OK", "ok"):
             raise ChannelError(f"SMS gateway refused the message (code {answer.get('code')!s:.20})")
 
