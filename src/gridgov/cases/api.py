@@ -348,10 +348,14 @@ def case_list(request, filters: Query[CaseFilter]):
     grid_path = region_path = None
     if filters.grid:
         grid = restrict(user, VIEW, Grid).filter(code=filters.grid.strip()).first()
-        grid_path = grid.path if grid else "\0"  # an unknown or hidden grid: nothing, not everything
+        if grid is None:
+            return Case.objects.none()  # an unknown or hidden grid: nothing, not everything
+        grid_path = grid.path
     if filters.region:
         node = queries.scope_node(user, filters.region)
-        region_path = node.path if node is not None and not isinstance(node, Grid) else "\0"
+        if node is None or isinstance(node, Grid):
+            return Case.objects.none()
+        region_path = node.path
     return queries.case_list(user, state=filters.state, grid_path=grid_path, region_path=region_path,
                              category=filters.category, overdue=filters.overdue, mine=filters.mine)
 
