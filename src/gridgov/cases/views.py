@@ -207,7 +207,7 @@ def supervision_board(request):
     user = request.user
     _board_user(user)
     cases, form = _filtered(request, _cases(user).filter(state__in=OPEN_STATES), list(OPEN_STATES))
-    cases = cases.select_related("assignee", "unit").order_by("deadline", "id")
+    cases = cases.select_related("assignee__person", "unit").order_by("deadline", "id")
     return _render_list(request, _("Supervision"), cases, form=form, row_template="cases/_rows_supervision.html",
                         lead=_("Open cases and their clocks: yellow is due soon, red is overdue."))
 
@@ -216,7 +216,7 @@ def supervision_board(request):
 
 
 def _visible_case(user, pk):
-    return get_object_or_404(restrict(user, VIEW, Case).select_related("category__parent", "grid", "assignee",
+    return get_object_or_404(restrict(user, VIEW, Case).select_related("category__parent", "grid", "assignee__person",
                                                                        "unit", "merged_into"), pk=pk)
 
 
@@ -232,7 +232,8 @@ def detail(request, pk):
     visible_ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in duplicates])
                       .values_list("pk", flat=True))
     context = {
-        "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
+        "case": case, "clock": case.clock(),
+        "handler_name": actions.actor_name(case.assignee) if case.assignee else "", "events": events, "allowed": allowed,
         "duplicates": [(c, d, c.pk in visible_ids) for c, d in duplicates],
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
         "pending_extension": case.extensions.filter(state="pending").first(),
