@@ -43,4 +43,4 @@ def test_export_template(db, tmp_path, capsys):
 
 def test_unknown_kind_is_rejected(db, tmp_path):
     with pytest.raises(CommandError):
-        call_command("export", "cases", str(tmp_path / "x.xlsx"))
+        call_command("export", "pigeons", str(tmp_path / "x.xlsx"))
