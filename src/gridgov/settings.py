@@ -170,7 +170,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every requ
 NODE_MODULES = Path(env_str("GRIDGOV_NODE_MODULES", str(Path.cwd() / "node_modules")))
 STATICFILES_DIRS = [
     (lib, NODE_MODULES / path)
-    for lib, path in [("vendor/leaflet", "leaflet/dist"), ("vendor/htmx", "htmx.org/dist")]
+    for lib, path in [("vendor/leaflet", "leaflet/dist"), ("vendor/htmx", "htmx.org/dist"),
+                      ("vendor/echarts", "echarts/dist")]
     if (NODE_MODULES / path).is_dir()
 ]
 STORAGES = {

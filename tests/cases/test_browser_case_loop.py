@@ -162,3 +162,27 @@ def test_the_case_loop_on_a_phone(live_server, categories, browser):
     shot(page, "9-closed")
     for ctx in (context, worker_context, party_context):
         ctx.close()
+
+
+def test_statistics_with_charts_on_a_phone(live_server, categories, browser):
+    personas = categories
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for n, grid in enumerate([personas.town.a1, personas.town.a2, personas.town.b1]):
+        case = actions.do_report(personas.town_admin, "0101", f"第{n}宗", grid=grid)
+        actions.do_accept(personas.town_admin, case)
+        if n < 2:
+            actions.do_dispatch(personas.town_admin, case, "town_admin")
+            actions.do_claim(personas.town_admin, case)
+            actions.do_resolve(personas.town_admin, case, result="done")
+            actions.do_verify(personas.town_admin, case)
+    context, page = phone(browser, live_server.url, "town_admin")
+    external = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.goto(f"{live_server.url}/cases/stats/")
+    page.wait_for_selector("#figures[data-charts='2']")
+    assert page.locator("#chart-levels svg").count() == 1 and page.locator("#chart-ranking svg").count() == 1
+    assert page.locator("#figure-completion_rate .stat-value").inner_text() == "66.7%"
+    assert "碧塘村" in page.locator("#chart-ranking").inner_text()
+    shot(page, "stats")
+    assert external == []
+    context.close()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .actions import MAX_TEXT
-from .models import Case, Category, Level, State
+from .models import Category, Level, State
 
 MAX_PHOTOS = 6
 
@@ -61,4 +61,7 @@ class CaseFilterForm(forms.Form):
             (c.code, c.name) for c in Category.objects.filter(level=1).order_by("code")]
 
 
-RATING_CHOICES = Case.Rating.choices
+class StatsForm(forms.Form):
+    scope = forms.CharField(label=_("Region or grid code"), required=False, max_length=20)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

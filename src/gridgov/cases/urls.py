@@ -11,6 +11,7 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("dispatch/", views.dispatch_board, name="dispatch"),
     path("supervision/", views.supervision_board, name="supervision"),
+    path("stats/", views.stats, name="stats"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("photos/<int:pk>/", views.photo, name="photo"),

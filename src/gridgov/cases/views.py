@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.core.scoping import GRID_WORKER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, restrict
 from gridgov.org.models import Grid
 
-from . import actions, routing
-from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm
+from . import actions, queries, routing
+from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm, StatsForm
 from .models import CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State
 from .workflow import ACTION_LABELS, CaseError, allowed_actions
 
@@ -131,7 +132,7 @@ def mine(request):
                         row_template="cases/_rows_timeline.html", extra={"rating_choices": Case.Rating.choices})
 
 
-INBOX_TABS = [("assess", _("To assess")), ("handle", _("To handle")), ("verify", _("To verify"))]
+INBOX_TABS = [("assess", _lazy("To assess")), ("handle", _lazy("To handle")), ("verify", _lazy("To verify"))]
 
 
 @login_required
@@ -212,6 +213,74 @@ def supervision_board(request):
                         lead=_("Open cases and their clocks: yellow is due soon, red is overdue."))
 
 
+# Statistics ---------------------------------------------------------------------------------------
+
+RANKING_ROWS = 20
+# Each figure with its formula (统计口径), as queries.py defines them.
+FIGURES = [
+    ("reported", _lazy("Reported"), _lazy("cases reported in the period, whatever became of them")),
+    ("accepted", _lazy("Accepted"), _lazy("cases accepted (立案) in the period, without rejected or merged ones")),
+    ("closed", _lazy("Closed"), _lazy("accepted cases now closed")),
+    ("closed_on_time", _lazy("Closed on time"), _lazy("closed cases none of whose steps passed its deadline")),
+    ("completion_rate", _lazy("Completion rate"), _lazy("closed / accepted")),
+    ("on_time_rate", _lazy("On-time rate"), _lazy("closed on time / closed")),
+    ("rework_rate", _lazy("Rework rate"), _lazy("closed cases sent back at least once / closed")),
+    ("satisfaction_rate", _lazy("Satisfaction rate"), _lazy("(satisfied + basically satisfied) / rated")),
+    ("average_hours_to_close", _lazy("Average hours to close"),
+     _lazy("mean of closing time - report time, closed cases")),
+]
+RATES = {"completion_rate", "on_time_rate", "rework_rate", "satisfaction_rate"}
+
+
+def _percent(value):
+    return None if value is None else f"{value * 100:.1f}%"
+
+
+@login_required
+def stats(request):
+    user = request.user
+    _board_user(user)
+    form = StatsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    node = queries.scope_node(user, data.get("scope"))
+    if data.get("scope") and node is None:
+        raise Http404
+    cases = queries.visible_cases(user)
+    if node is not None:
+        cases = cases.filter(path__startswith=node.path)
+    since, until = queries.window(data.get("since"), data.get("until"))
+    if since > until:
+        since, until = until, since
+    figures = queries.stats(cases, since, until)
+    shown = [(key, label, formula, _percent(figures[key]) if key in RATES else figures[key])
+             for key, label, formula in FIGURES]
+    by_grid = queries.rankings(cases, "grid", since, until)[:RANKING_ROWS]
+    by_village = queries.rankings(cases, "village", since, until)[:RANKING_ROWS]
+    by_handler = queries.rankings(cases, "handler", since, until)[:RANKING_ROWS]
+    levels = dict(Level.choices)
+    chart = {
+        "levels": [{"name": str(levels[k]), "value": v} for k, v in figures["closed_by_level"].items()],
+        "ranking": [{"name": r["name"], "completion": round((r["completion_rate"] or 0) * 100, 1),
+                     "on_time": round((r["on_time_rate"] or 0) * 100, 1)}
+                    for r in (by_village if len(by_village) > 1 else by_grid)],
+        "labels": {"closed": _("Closed"), "completion": _("Completion rate"), "on_time": _("On-time rate")},
+    }
+    for rows in (by_grid, by_village, by_handler):
+        for row in rows:
+            row["completion"] = _percent(row["completion_rate"])
+            row["on_time"] = _percent(row["on_time_rate"])
+            row["satisfaction"] = _percent(row["satisfaction_rate"])
+    return render(request, "cases/stats.html", {
+        "form": form, "node": node, "since": since, "until": until, "figures": shown,
+        "rankings": [(_("Villages"), by_village), (_("Grids"), by_grid), (_("Handlers"), by_handler)],
+        "chart": chart, "ledger": _ledger_available(), "query": request.GET.urlencode(),
+    })
+
+
+def _ledger_available() -> bool:
+    return False
+
+
 # Detail and actions -------------------------------------------------------------------------------
 
 
@@ -230,10 +299,10 @@ def detail(request, pk):
     if request.GET.get("new") or ("merge" in allowed):
         duplicates = routing.find_duplicates(case, limit=5)
     visible_ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in duplicates])
-                      .values_list("pk", flat=True))
+                      .values_list("pk", flat=True)) if duplicates else set()
     context = {
-        "case": case, "clock": case.clock(),
-        "handler_name": actions.actor_name(case.assignee) if case.assignee else "", "events": events, "allowed": allowed,
+        "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
+        "handler_name": actions.actor_name(case.assignee) if case.assignee else "",
         "duplicates": [(c, d, c.pk in visible_ids) for c, d in duplicates],
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
         "pending_extension": case.extensions.filter(state="pending").first(),
