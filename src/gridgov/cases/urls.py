@@ -12,6 +12,7 @@ urlpatterns = [
     path("dispatch/", views.dispatch_board, name="dispatch"),
     path("supervision/", views.supervision_board, name="supervision"),
     path("stats/", views.stats, name="stats"),
+    path("ledger.xlsx", views.ledger_download, name="ledger"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("photos/<int:pk>/", views.photo, name="photo"),

@@ -8,13 +8,15 @@ nothing changes. Lists fetch their rows with select_related, so a page costs the
 whatever its length.
 """
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,15 +25,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridgov.core.scoping import GRID_WORKER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, restrict
+from gridgov.core.scoping import EXPORT, GRID_WORKER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, can, restrict
 from gridgov.org.models import Grid
 
-from . import actions, queries, routing
+from . import actions, ledger, queries, routing
 from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm, StatsForm
 from .models import CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State
 from .workflow import ACTION_LABELS, CaseError, allowed_actions
 
 PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD_ROLES = {GRID_WORKER, VILLAGE_SECRETARY, TOWN_ADMIN, "department"}
 PROXY_ROLES = {GRID_WORKER, VILLAGE_SECRETARY, TOWN_ADMIN}
 # The level a staff role assesses first: its dispatch board shows those cases on top.
@@ -273,12 +276,36 @@ def stats(request):
     return render(request, "cases/stats.html", {
         "form": form, "node": node, "since": since, "until": until, "figures": shown,
         "rankings": [(_("Villages"), by_village), (_("Grids"), by_grid), (_("Handlers"), by_handler)],
-        "chart": chart, "ledger": _ledger_available(), "query": request.GET.urlencode(),
+        "chart": chart, "ledger": _ledger_available(user), "query": request.GET.urlencode(),
     })
 
 
-def _ledger_available() -> bool:
-    return False
+def _ledger_available(user) -> bool:
+    return can(user, EXPORT, Case.scope_kind)
+
+
+@login_required
+def ledger_download(request):
+    """The case ledger (台账) of the scope and period the statistics page shows, as .xlsx."""
+    user = request.user
+    if not _ledger_available(user):
+        raise PermissionDenied(_("You may not export the case ledger."))
+    form = StatsForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    node = queries.scope_node(user, data.get("scope"))
+    if data.get("scope") and node is None:
+        raise Http404
+    since, until = queries.window(data.get("since"), data.get("until"))
+    cases = ledger.ledger_queryset(user, since=min(since, until), until=max(since, until),
+                                   scope_path=node.path if node is not None else None)
+    out = io.BytesIO()
+    where = f"{node.name} " if node is not None else ""
+    ledger.write_ledger(user, cases, out, note=f"{where}{min(since, until):%Y-%m-%d} ~ {max(since, until):%Y-%m-%d}")
+    name = f"cases-{node.code if node is not None else 'all'}-{since:%Y%m%d}-{until:%Y%m%d}.xlsx"
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # Detail and actions -------------------------------------------------------------------------------
