@@ -107,3 +107,11 @@ def test_gridgov_export_cases(personas, cases, tmp_path, english):
         call_command("export", "cases", str(target), "--full", stdout=io.StringIO())
     with pytest.raises(CommandError, match="case ledger only"):
         call_command("export", "people", str(tmp_path / "p.xlsx"), "--since", "2026-03-03", stdout=io.StringIO())
+
+
+def test_a_download_view_can_stream_it_into_its_response(personas, cases):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert ledger.write_ledger(personas.town_admin, ledger.ledger_queryset(personas.town_admin), response) == 4
+    assert len(read(io.BytesIO(response.content))[1]) == 4
