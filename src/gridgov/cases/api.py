@@ -9,7 +9,8 @@ import datetime
 from types import SimpleNamespace
 from typing import Literal
 
-from django.db.models import Case as When_, IntegerField, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -575,7 +576,7 @@ class NotificationOut(Schema):
 @paginate(PageNumberPagination)
 def notifications(request):
     """The caller's inbox: unread first, then newest first."""
-    unread_first = When_(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    unread_first = SqlCase(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (Notification.objects.filter(user=request.user).annotate(unread_first=unread_first)
             .order_by("unread_first", "-created_at", "-id"))
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 from gridgov.core.scoping import VIEW, restrict
 from gridgov.org.models import Grid, Region
 
-from .models import LEVEL_ORDER, Case, CaseEvent, CasePhoto, Category, State
+from .models import LEVEL_ORDER, Case, CasePhoto, Category, State
 
 
 def visible_cases(user):
@@ -92,10 +92,6 @@ def photo_of(user, case_id: int, photo_id: int) -> CasePhoto | None:
     if not visible_cases(user).filter(pk=case_id).exists():
         return None
     return CasePhoto.objects.filter(case_id=case_id, pk=photo_id).first()
-
-
-def timeline(case: Case) -> list[CaseEvent]:
-    return list(case.events.all())
 
 
 # --- metrics ---------------------------------------------------------------------------------------
