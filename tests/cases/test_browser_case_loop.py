@@ -4,11 +4,13 @@ party member takes it and resolves it with a photo, the grid worker verifies it,
 
 Screenshots go to var/screenshots/cases-*.png for a person to look at."""
 
+import functools
 import io
 import os
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from PIL import Image
 
 from gridgov.cases import actions
@@ -35,6 +37,21 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+def closing_connections(test):
+    """The ORM calls of a test body made while Playwright runs open a connection of their own (the
+    sync API runs the test in another context); it is closed in that same context at the end, so
+    PostgreSQL can drop the test database."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
 
 
 @pytest.fixture
@@ -77,6 +94,7 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"cases-{name}.png"), full_page=True)
 
 
+@closing_connections
 def test_the_case_loop_on_a_phone(live_server, categories, browser):
     personas = categories
     base = live_server.url
@@ -164,6 +182,7 @@ def test_the_case_loop_on_a_phone(live_server, categories, browser):
         ctx.close()
 
 
+@closing_connections
 def test_statistics_with_charts_on_a_phone(live_server, categories, browser):
     personas = categories
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
