@@ -42,7 +42,7 @@ def test_parallel_ticks_do_everything_once(personas, report, clock, settings):
 
     def tick_until_quiet():
         try:
-            while any(jobs._did_something(r) for r in jobs.run_periodic().values()):
+            while any(jobs.did_something(r) for r in jobs.run_periodic().values()):
                 pass
         except Exception as exc:  # reported by the assertion below
             errors.append(repr(exc))

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from gridgov.core import personal
@@ -278,8 +279,6 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def claim_due(now: datetime.datetime, limit: int | None = None) -> list[int]:
     """Take up to `limit` due pending rows for this worker: their next_attempt_at moves to the end of
     the lease and their attempts go up by one, in one short transaction. Returns their ids."""
-    from django.db.models import F
-
     limit = limit or int(setting("GRIDGOV_NOTIFY_BATCH"))
     lease_end = now + datetime.timedelta(seconds=float(setting("GRIDGOV_NOTIFY_LEASE_SECONDS")))
     with transaction.atomic():

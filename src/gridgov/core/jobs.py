@@ -160,9 +160,10 @@ def run_pending(limit: int | None = None) -> int:
     return done
 
 
-def _did_something(result) -> bool:
+def did_something(result) -> bool:
+    """Whether a periodic function's result reports any work (a non-zero count anywhere in it)."""
     if isinstance(result, dict):
-        return any(_did_something(v) for v in result.values())
+        return any(did_something(v) for v in result.values())
     return bool(result)
 
 
@@ -182,7 +183,7 @@ def work_forever(poll_seconds: float = 1.0, stop: Callable[[], bool] = lambda: F
     while not stop():
         if tick_seconds and time.monotonic() >= next_tick:
             results = run_periodic()
-            if any(_did_something(r) for r in results.values()):
+            if any(did_something(r) for r in results.values()):
                 log.info("periodic: %s", results)
             next_tick = time.monotonic() + tick_seconds
             if stop():
