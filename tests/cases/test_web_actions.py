@@ -133,3 +133,27 @@ def test_next_must_stay_on_this_site(personas, report, login):
     case = report()
     response = login(personas.worker_a1).post(f"/cases/{case.pk}/act/accept/", {"next": "https://evil.example/"})
     assert response["Location"] == f"/cases/{case.pk}/"
+
+
+def test_dispatch_offers_the_people_and_units_near_the_case(personas, report, login, cfg):
+    case = report(category=cfg.neighbours)
+    actions.do_escalate(personas.worker_a1, case, reason="需要村里调解")
+    actions.do_accept(personas.secretary_a, case)
+    client = login(personas.secretary_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'value="party_a1"' in page and 'value="worker_a1"' in page and 'value="U-A"' in page
+    # Not the other village's secretary, not the town's departments (above a village-level case).
+    assert 'value="outsider"' not in page and 'value="U-ZZ"' not in page and 'value="resident_a1"' not in page
+    client.post(f"/cases/{case.pk}/act/dispatch/", {"to": "U-A"})
+    case.refresh_from_db()
+    assert case.state == "dispatched" and case.unit == cfg.village_a_committee
+
+
+def test_transfer_to_another_person_with_a_reason(personas, report, login, drive):
+    case = drive(report(), "dispatched")
+    page = login(personas.worker_a1).get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="transfer-to"' in page and 'id="transfer-reason"' in page
+    login(personas.worker_a1).post(f"/cases/{case.pk}/act/transfer/", {"to": "worker_a1", "reason": "党员外出"})
+    case.refresh_from_db()
+    assert case.assignee == personas.worker_a1
+    assert case.events.order_by("-pk").first().note == "党员外出"

@@ -25,13 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridgov.core.scoping import EXPORT, GRID_WORKER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, can, restrict
-from gridgov.org.models import Grid
+from gridgov.core.scoping import EXPORT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, can, restrict
+from gridgov.org.models import Grid, User
 
 from . import actions, ledger, queries, routing
 from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm, StatsForm
-from .models import CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State
-from .workflow import ACTION_LABELS, CaseError, allowed_actions
+from .models import (
+    CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State, Unit, ancestor_paths, village_path,
+)
+from .workflow import ACTION_LABELS, CaseError, allowed_actions, level_rank
 
 PAGE_SIZE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -336,8 +338,23 @@ def detail(request, pk):
         "rating_choices": Case.Rating.choices, "levels": Level.choices, "priorities": Case.Priority.choices,
         "photo_count": sum(len(e.photos.all()) for e in events),
         "show_phone": bool(case.reporter_phone_enc) and user.role != "resident",
+        "targets": _dispatch_targets(case) if {"dispatch", "transfer"} & set(allowed) else None,
     }
     return render(request, "cases/detail.html", context)
+
+
+DISPATCH_ROLES = {GRID_WORKER, VILLAGE_SECRETARY, TOWN_ADMIN, PARTY_MEMBER, "department"}
+
+
+def _dispatch_targets(case):
+    """Units and accounts the case may be dispatched or transferred to (the rules of
+    actions._resolve_target: near the case, and no unit above the case's level)."""
+    units = [u for u in Unit.objects.filter(is_active=True, path__in=ancestor_paths(case.path)).order_by("code")
+             if level_rank(u.level) <= level_rank(case.level)]
+    near = Q(scope_path__in=ancestor_paths(case.path)) | Q(scope_path__startswith=village_path(case.path))
+    users = list(User.objects.filter(near, is_active=True, role__in=DISPATCH_ROLES)
+                 .select_related("person").order_by("role", "username")[:200])
+    return units, [(u.username, f"{actions.actor_name(u)} · {u.get_role_display()}") for u in users]
 
 
 def _bool(value) -> bool:
