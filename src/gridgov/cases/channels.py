@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -42,40 +41,11 @@ from django.utils import timezone
 
 from gridgov.core import personal
 
+from . import conf
 from .models import Outbox
 
 notify_log = logging.getLogger("gridgov.notify")
 log = logging.getLogger(__name__)
-
-DEFAULTS = {
-    # Attempts before a delivery is given up (state "failed"), and the wait after the first failure,
-    # doubled after each further one (capped at GRIDGOV_NOTIFY_RETRY_MAX_SECONDS).
-    "GRIDGOV_NOTIFY_MAX_ATTEMPTS": "6",
-    "GRIDGOV_NOTIFY_RETRY_SECONDS": "60",
-    "GRIDGOV_NOTIFY_RETRY_MAX_SECONDS": "21600",
-    # How long a worker holds the rows it is sending before another may take them again.
-    "GRIDGOV_NOTIFY_LEASE_SECONDS": "300",
-    "GRIDGOV_NOTIFY_BATCH": "200",
-    "GRIDGOV_NOTIFY_TIMEOUT_SECONDS": "10",
-    # SMS gateway: POST {"id", "phone", "text", "sign"} with "Authorization: Bearer <token>".
-    "GRIDGOV_SMS_URL": "",
-    "GRIDGOV_SMS_TOKEN": "",
-    "GRIDGOV_SMS_SIGN": "",
-    # 企业微信: the API base, the corporation, the application's secret and agent id.
-    "GRIDGOV_WECHAT_URL": "https://qyapi.weixin.qq.com",
-    "GRIDGOV_WECHAT_CORP_ID": "",
-    "GRIDGOV_WECHAT_SECRET": "",
-    "GRIDGOV_WECHAT_AGENT_ID": "",
-}
-
-
-def setting(name: str) -> str:
-    """The Django setting `name`, else the environment variable, else the default above."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    return str(DEFAULTS[name] if value is None else value)
-
 
 class ChannelError(RuntimeError):
     """A delivery failed; it will be tried again later."""
@@ -152,7 +122,7 @@ def get_json(url: str, timeout: float | None = None) -> dict:
 
 
 def _open(request: urllib.request.Request, timeout: float | None) -> dict:
-    timeout = timeout or float(setting("GRIDGOV_NOTIFY_TIMEOUT_SECONDS"))
+    timeout = timeout or float(conf.get("GRIDGOV_NOTIFY_TIMEOUT_SECONDS"))
     host = urllib.parse.urlsplit(request.full_url).netloc
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured endpoint)
@@ -179,7 +149,7 @@ class SmsChannel(Channel):
     name = "sms"
 
     def send(self, recipient, message: Message) -> None:
-        url = setting("GRIDGOV_SMS_URL")
+        url = conf.get("GRIDGOV_SMS_URL")
         if not url:
             raise PermanentFailure("GRIDGOV_SMS_URL is not set")
         person = getattr(recipient, "person", None)
@@ -187,13 +157,13 @@ class SmsChannel(Channel):
         if not phone:
             raise PermanentFailure("the account has no phone number")
         headers = {}
-        if setting("GRIDGOV_SMS_TOKEN"):
-            headers["Authorization"] = f"Bearer {setting('GRIDGOV_SMS_TOKEN')}"
+        if conf.get("GRIDGOV_SMS_TOKEN"):
+            headers["Authorization"] = f"Bearer {conf.get('GRIDGOV_SMS_TOKEN')}"
         text = message.text
-        if setting("GRIDGOV_SMS_SIGN"):
-            text = f"【{setting('GRIDGOV_SMS_SIGN')}】{text}"
+        if conf.get("GRIDGOV_SMS_SIGN"):
+            text = f"【{conf.get('GRIDGOV_SMS_SIGN')}】{text}"
         answer = post_json(url, {"id": message.delivery, "phone": phone, "text": text,
-                                 "sign": setting("GRIDGOV_SMS_SIGN")}, headers)
+                                 "sign": conf.get("GRIDGOV_SMS_SIGN")}, headers)
         if answer.get("ok") is False or answer.get("code") not in (None, 0, "0", "OK", "ok"):
             raise ChannelError(f"SMS gateway refused the message (code {answer.get('code')!s:.20})")
 
@@ -212,13 +182,13 @@ class WeChatWorkChannel(Channel):
         self._expires = 0.0
 
     def _base(self) -> str:
-        return setting("GRIDGOV_WECHAT_URL").rstrip("/")
+        return conf.get("GRIDGOV_WECHAT_URL").rstrip("/")
 
     def access_token(self) -> str:
         with self._lock:
             if self._token and time.monotonic() < self._expires:
                 return self._token
-            corp, secret = setting("GRIDGOV_WECHAT_CORP_ID"), setting("GRIDGOV_WECHAT_SECRET")
+            corp, secret = conf.get("GRIDGOV_WECHAT_CORP_ID"), conf.get("GRIDGOV_WECHAT_SECRET")
             if not corp or not secret:
                 raise PermanentFailure("GRIDGOV_WECHAT_CORP_ID and GRIDGOV_WECHAT_SECRET are not set")
             query = urllib.parse.urlencode({"corpid": corp, "corpsecret": secret})
@@ -232,7 +202,7 @@ class WeChatWorkChannel(Channel):
 
     def send(self, recipient, message: Message) -> None:
         token = self.access_token()
-        body = {"touser": recipient.username, "msgtype": "text", "agentid": setting("GRIDGOV_WECHAT_AGENT_ID"),
+        body = {"touser": recipient.username, "msgtype": "text", "agentid": conf.get("GRIDGOV_WECHAT_AGENT_ID"),
                 "text": {"content": message.text}}
         url = f"{self._base()}/cgi-bin/message/send?{urllib.parse.urlencode({'access_token': token})}"
         answer = post_json(url, body)
@@ -271,16 +241,16 @@ register(WeChatWorkChannel())
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """The wait after the `attempts`-th failed attempt: base, 2 x base, 4 x base ... up to the cap."""
-    base = float(setting("GRIDGOV_NOTIFY_RETRY_SECONDS"))
-    cap = float(setting("GRIDGOV_NOTIFY_RETRY_MAX_SECONDS"))
+    base = float(conf.get("GRIDGOV_NOTIFY_RETRY_SECONDS"))
+    cap = float(conf.get("GRIDGOV_NOTIFY_RETRY_MAX_SECONDS"))
     return datetime.timedelta(seconds=min(cap, base * 2 ** max(attempts - 1, 0)))
 
 
 def claim_due(now: datetime.datetime, limit: int | None = None) -> list[int]:
     """Take up to `limit` due pending rows for this worker: their next_attempt_at moves to the end of
     the lease and their attempts go up by one, in one short transaction. Returns their ids."""
-    limit = limit or int(setting("GRIDGOV_NOTIFY_BATCH"))
-    lease_end = now + datetime.timedelta(seconds=float(setting("GRIDGOV_NOTIFY_LEASE_SECONDS")))
+    limit = limit or int(conf.get("GRIDGOV_NOTIFY_BATCH"))
+    lease_end = now + datetime.timedelta(seconds=float(conf.get("GRIDGOV_NOTIFY_LEASE_SECONDS")))
     with transaction.atomic():
         due = Outbox.objects.filter(state=Outbox.Delivery.PENDING, next_attempt_at__lte=now)
         if connection.features.has_select_for_update_skip_locked:
@@ -302,7 +272,7 @@ def deliver_outbox(now: datetime.datetime | None = None, limit: int | None = Non
     ids = claim_due(now, limit)
     if not ids:
         return counts
-    max_attempts = int(setting("GRIDGOV_NOTIFY_MAX_ATTEMPTS"))
+    max_attempts = int(conf.get("GRIDGOV_NOTIFY_MAX_ATTEMPTS"))
     for row in Outbox.objects.filter(pk__in=ids).select_related("recipient__person").order_by("pk"):
         try:
             get(row.channel).send(row.recipient, Message.from_outbox(row))

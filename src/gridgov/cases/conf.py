@@ -31,6 +31,25 @@ DEFAULTS = {
     "GRIDGOV_CASE_PHOTOS_PER_EVENT": "6",
     # Photos are stored at most this many pixels on their longer side.
     "GRIDGOV_CASE_PHOTO_MAX_SIDE": "2560",
+    # Delivery through the channels (cases/channels.py).
+    # Attempts before a delivery is given up (state "failed"), and the wait after the first failure,
+    # doubled after each further one (capped at GRIDGOV_NOTIFY_RETRY_MAX_SECONDS).
+    "GRIDGOV_NOTIFY_MAX_ATTEMPTS": "6",
+    "GRIDGOV_NOTIFY_RETRY_SECONDS": "60",
+    "GRIDGOV_NOTIFY_RETRY_MAX_SECONDS": "21600",
+    # How long a worker holds the rows it is sending before another may take them again.
+    "GRIDGOV_NOTIFY_LEASE_SECONDS": "300",
+    "GRIDGOV_NOTIFY_BATCH": "200",
+    "GRIDGOV_NOTIFY_TIMEOUT_SECONDS": "10",
+    # SMS gateway: POST {"id", "phone", "text", "sign"} with "Authorization: Bearer <token>".
+    "GRIDGOV_SMS_URL": "",
+    "GRIDGOV_SMS_TOKEN": "",
+    "GRIDGOV_SMS_SIGN": "",
+    # 企业微信: the API base, the corporation, the application's secret and agent id.
+    "GRIDGOV_WECHAT_URL": "https://qyapi.weixin.qq.com",
+    "GRIDGOV_WECHAT_CORP_ID": "",
+    "GRIDGOV_WECHAT_SECRET": "",
+    "GRIDGOV_WECHAT_AGENT_ID": "",
 }
 
 
