@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from gridgov.cases import actions
@@ -157,3 +159,28 @@ def test_transfer_to_another_person_with_a_reason(personas, report, login, drive
     case.refresh_from_db()
     assert case.assignee == personas.worker_a1
     assert case.events.order_by("-pk").first().note == "党员外出"
+
+
+def test_the_case_page_costs_the_same_queries_with_a_longer_timeline(personas, report, login):
+    case = report()
+    client = login(personas.worker_a1)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/cases/{case.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    actions.do_comment(personas.worker_a1, case, "第一次记录")
+    short = count()
+    for n in range(5):
+        actions.do_comment(personas.worker_a1, case, f"记录{n}")
+        actions.do_add_photo(personas.worker_a1, case, jpeg())
+    assert count() == short
+
+
+def test_resident_adds_a_note_with_a_photo(personas, report, login):
+    case = report()
+    client = login(personas.resident_a1)
+    client.post(f"/cases/{case.pk}/act/comment/", {"text": "今天更严重了", "photos": [jpeg()]})
+    event = case.events.get(action="comment")
+    assert event.note == "今天更严重了" and event.photos.count() == 1
