@@ -203,5 +203,15 @@ def test_statistics_with_charts_on_a_phone(live_server, categories, browser):
     assert page.locator("#figure-completion_rate .stat-value").inner_text() == "66.7%"
     assert "碧塘村" in page.locator("#chart-ranking").inner_text()
     shot(page, "stats")
+    page.goto(f"{live_server.url}/cases/supervision/")
+    assert page.locator("ul.cases > li").count() == 1
+    page.locator("ul.cases details summary").click()
+    shot(page, "supervision")
+    page.fill("ul.cases textarea[name=note]", "请本周内办结")
+    page.locator("ul.cases details button[type=submit]").click()
+    page.wait_for_selector(".message.success")
+    page.goto(f"{live_server.url}/cases/dispatch/?category=01")
+    assert page.locator("ul.cases > li").count() == 1
+    shot(page, "dispatch")
     assert external == []
     context.close()
