@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from gridgov.cases.models import Case, CaseEvent, CasePhoto
+from gridgov.core.models import AuditEntry
 
 from .conftest import POINT_A1, POINT_B1
 
@@ -117,3 +118,16 @@ def test_the_pin_wins_over_the_chosen_grid(personas, cfg, login, clock):
     login(personas.town_admin).post("/cases/report/", {"category": "0101", "description": "热线：都斛路面塌陷",
                                                        "lat": lat, "lng": lng, "grid": personas.town.a1.code})
     assert Case.objects.get().grid == personas.town.b1
+
+
+def test_staff_may_show_the_reporters_phone_in_full_and_it_is_audited(personas, cfg, login, report):
+    case = report(actor=personas.worker_a1, reporter_phone="13900001111")
+    client = login(personas.secretary_a)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "13900001111" not in page and f"/cases/{case.pk}/reveal/phone/" in page
+    response = client.post(f"/cases/{case.pk}/reveal/phone/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "13900001111" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert AuditEntry.objects.filter(action="case.reveal_phone", actor=personas.secretary_a).count() == 1
+    assert "13900001111" in client.post(f"/cases/{case.pk}/reveal/phone/").content.decode()
+    assert login(personas.outsider).post(f"/cases/{case.pk}/reveal/phone/").status_code == 404

@@ -15,5 +15,6 @@ urlpatterns = [
     path("ledger.xlsx", views.ledger_download, name="ledger"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("<int:pk>/reveal/phone/", views.reveal_phone, name="reveal_phone"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]

@@ -20,12 +20,15 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gridgov.core.scoping import EXPORT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, can, restrict
+from gridgov.core.scoping import (
+    EXPORT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VIEW_PERSONAL, VILLAGE_SECRETARY, can, permits, restrict,
+)
 from gridgov.org.models import Grid, User
 
 from . import actions, ledger, queries, routing
@@ -319,7 +322,7 @@ def _visible_case(user, pk):
 
 
 @login_required
-def detail(request, pk):
+def detail(request, pk, revealed_phone=""):
     user = request.user
     case = _visible_case(user, pk)
     events = _label_events(list(case.events.prefetch_related("photos").order_by("time", "id")))
@@ -338,6 +341,7 @@ def detail(request, pk):
         "rating_choices": Case.Rating.choices, "levels": Level.choices, "priorities": Case.Priority.choices,
         "photo_count": sum(len(e.photos.all()) for e in events),
         "show_phone": bool(case.reporter_phone_enc) and user.role != "resident",
+        "may_reveal_phone": permits(user, VIEW_PERSONAL, case), "revealed_phone": revealed_phone,
         "targets": _dispatch_targets(case) if {"dispatch", "transfer"} & set(allowed) else None,
     }
     return render(request, "cases/detail.html", context)
@@ -440,6 +444,23 @@ def act(request, pk, action):
         # Merged away from the user's sight, or handed up beyond their scope: back to their list.
         return redirect(_next_url(request, reverse("cases:mine")))
     return redirect(_next_url(request, detail_url))
+
+
+@login_required
+@require_POST
+def reveal_phone(request, pk):
+    """The reporter's phone in full for a role that may see it; do_reveal_reporter_phone audits it."""
+    case = _visible_case(request.user, pk)
+    try:
+        value = actions.do_reveal_reporter_phone(request.user, case)
+    except CaseError as exc:
+        raise PermissionDenied(exc.message) from None
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "web/_revealed.html", {"value": value, "field": "reporter_phone"})
+    else:
+        response = detail(request, pk, revealed_phone=value)
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
