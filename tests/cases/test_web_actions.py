@@ -184,3 +184,11 @@ def test_resident_adds_a_note_with_a_photo(personas, report, login):
     client.post(f"/cases/{case.pk}/act/comment/", {"text": "今天更严重了", "photos": [jpeg()]})
     event = case.events.get(action="comment")
     assert event.note == "今天更严重了" and event.photos.count() == 1
+
+
+def test_a_closed_case_takes_notes_but_no_photos(personas, report, login, drive):
+    case = drive(report(), "closed")
+    page = login(personas.resident_a1).get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/act/comment/" in page and 'id="comment-photos"' not in page
+    open_page = login(personas.resident_a1).get(f"/cases/{report().pk}/").content.decode()
+    assert 'id="comment-photos"' in open_page
