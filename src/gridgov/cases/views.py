@@ -8,8 +8,6 @@ nothing changes. Lists fetch their rows with select_related, so a page costs the
 whatever its length.
 """
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -303,11 +301,11 @@ def ledger_download(request):
     since, until = queries.window(data.get("since"), data.get("until"))
     cases = ledger.ledger_queryset(user, since=min(since, until), until=max(since, until),
                                    scope_path=node.path if node is not None else None)
-    out = io.BytesIO()
     where = f"{node.name} " if node is not None else ""
-    ledger.write_ledger(user, cases, out, note=f"{where}{min(since, until):%Y-%m-%d} ~ {max(since, until):%Y-%m-%d}")
+    response = HttpResponse(content_type=XLSX)
+    ledger.write_ledger(user, cases, response,
+                        note=f"{where}{min(since, until):%Y-%m-%d} ~ {max(since, until):%Y-%m-%d}")
     name = f"cases-{node.code if node is not None else 'all'}-{since:%Y%m%d}-{until:%Y%m%d}.xlsx"
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
