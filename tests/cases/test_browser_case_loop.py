@@ -6,7 +6,6 @@ Screenshots go to var/screenshots/cases-*.png for a person to look at."""
 
 import functools
 import io
-import os
 
 import pytest
 from django.conf import settings
@@ -17,26 +16,9 @@ from gridgov.cases import actions
 from gridgov.cases.models import Case, CasePhoto, Unit
 from tests.conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls happen in its own.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def closing_connections(test):

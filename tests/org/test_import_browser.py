@@ -3,7 +3,6 @@ the job through its status URL (org/import.js) and shows the table of problems, 
 
 Screenshots go to var/screenshots/ for a person to look at."""
 
-import os
 import threading
 
 import pytest
@@ -14,31 +13,21 @@ from django.test import Client
 from gridgov.core import jobs
 from tests.org.test_import_support import village_sheets, write_workbook
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
 pytestmark = pytest.mark.browser
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 @pytest.fixture
-def page(live_server, transactional_db, personas, settings, tmp_path):
+def page(live_server, transactional_db, personas, settings, tmp_path, browser):
     settings.MEDIA_ROOT = tmp_path / "media"
     client = Client()
     client.force_login(personas.town_admin)
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            context = chromium.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                                  "url": live_server.url}])
-            context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
-            yield context.new_page()
-        finally:
-            chromium.close()
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-US")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                          "url": live_server.url}])
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    yield context.new_page()
+    context.close()
 
 
 def _run_worker() -> int:

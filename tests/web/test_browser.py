@@ -3,8 +3,6 @@ their grid and finds a household; and the map of grids on a desktop screen.
 
 Screenshots go to var/screenshots/ for a person to look at (Chinese glyphs, layout)."""
 
-import os
-
 import pytest
 from django.conf import settings
 
@@ -12,27 +10,9 @@ from gridgov.org import actions
 from gridgov.org.models import Post
 from tests.conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the live server's ORM calls happen in
-# its own thread, and the test's own ORM calls are plain synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
