@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gridgov.cases.context import case_summary
 from gridgov.core import scoping
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
@@ -123,11 +124,13 @@ def password_change(request):
 @login_required
 def home(request):
     user = request.user
+    # One aggregate query: the case box of each role (cases.context.case_summary).
+    cases = {"cases": case_summary(user)}
     if user.role in scoping.PERSONAL_ROLES:
-        return render(request, "web/home_personal.html", _personal_dashboard(user))
+        return render(request, "web/home_personal.html", {**_personal_dashboard(user), **cases})
     if user.role == scoping.GRID_WORKER:
-        return render(request, "web/home_worker.html", _worker_dashboard(user))
-    return render(request, "web/home_staff.html", _staff_dashboard(user))
+        return render(request, "web/home_worker.html", {**_worker_dashboard(user), **cases})
+    return render(request, "web/home_staff.html", {**_staff_dashboard(user), **cases})
 
 
 def _staff_dashboard(user) -> dict:
