@@ -107,10 +107,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def english():
-    """For tests that compare messages with their English msgids; Chinese is the default language."""
+def english(settings):
+    """For tests that compare messages with their English msgids; Chinese is the default language.
+    Both the test's own code and the requests it makes (LocaleMiddleware falls back to
+    LANGUAGE_CODE) speak English."""
     from django.utils import translation
 
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
