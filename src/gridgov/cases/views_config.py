@@ -35,7 +35,6 @@ from .models import Category, Holiday, Level, Notification, TimeUnit, Unit
 from .workflow import CaseError
 
 NOTIFICATION_PAGE_SIZE = 20
-MEMBER_CHOICES_LIMIT = 500
 
 
 def _configurator(user) -> None:
