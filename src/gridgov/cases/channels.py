@@ -23,6 +23,7 @@ two live workers).
 
 from __future__ import annotations
 
+import abc
 import datetime
 import json
 import logging
@@ -89,13 +90,14 @@ def scrub(text: str) -> str:
     return _LONG_DIGITS.sub(lambda m: personal.mask_phone(m.group(0)), text)
 
 
-class Channel:
+class Channel(abc.ABC):
     """A way to reach a person. Subclasses implement send() and raise ChannelError on failure."""
 
     name = ""
 
+    @abc.abstractmethod
     def send(self, recipient, message: Message) -> None:
-        raise NotImplementedError
+        """Deliver the message or raise ChannelError (PermanentFailure when retrying cannot help)."""
 
 
 class LogChannel(Channel):
