@@ -138,7 +138,9 @@ def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=
     candidates = (Case.objects.filter(category=category, lat__gte=lat - dlat, lat__lte=lat + dlat,
                                       lng__gte=lng - dlng, lng__lte=lng + dlng, state__in=OPEN_STATES,
                                       created_at__gte=around - window, created_at__lte=around + window)
-                  .exclude(pk=exclude_pk).select_related("category", "grid"))
+                  .exclude(pk=exclude_pk).select_related("category")
+                  # A report of a busy spot can have hundreds of candidates: load only what is shown.
+                  .only("number", "state", "lat", "lng", "created_at", "category", "category__code", "category__name"))
     found = [(c, distance_m(lat, lng, c.lat, c.lng)) for c in candidates]
     found = [(c, round(d, 1)) for c, d in found if d <= meters]
     found.sort(key=lambda pair: (pair[1], pair[0].pk))
