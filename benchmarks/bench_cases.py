@@ -28,6 +28,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -468,6 +469,7 @@ def main():
                   f"{r['max']:>8.1f}", flush=True)
     finally:
         stop_server(server)
+    shutil.rmtree(args.var_dir, ignore_errors=True)  # kept, with serve.log, when something failed
 
 
 if __name__ == "__main__":
