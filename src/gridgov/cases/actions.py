@@ -168,9 +168,11 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
-              reporter_person: Person | None = None) -> Case:
+              reporter_person: Person | None = None, routed: bool = False) -> Case:
     """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
-    worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case)."""
+    worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case).
+    `routed`: the caller already has `grid` from routing.grid_for_report(lat, lng, ...), so the point
+    is not located a second time."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
     if isinstance(category, str):
@@ -195,7 +197,8 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
             phone = personal.validate_phone(reporter_phone)
         except personal.InvalidIdentifier as exc:
             raise CaseError(str(exc), status=400) from None
-    grid = routing.grid_for_report(lat, lng, grid)
+    if not routed:
+        grid = routing.grid_for_report(lat, lng, grid)
     now = calendar.now()
     case = Case(category=category, description=description, lat=lat, lng=lng, grid=grid, path=grid.path,
                 reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,

@@ -294,7 +294,7 @@ def report(request, body: CaseIn):
     try:
         case = actions.do_report(user, category, body.description, lat=body.lat, lng=body.lng, grid=grid,
                                  reporter_phone=body.reporter_phone or "", channel=channel,
-                                 reporter_person=reporter_person)
+                                 reporter_person=reporter_person, routed=True)
     except CaseError as exc:
         if exc.status == 400:
             return _invalid("reporter_phone" if body.reporter_phone else "description", exc.message)
