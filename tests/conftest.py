@@ -149,3 +149,16 @@ def screenshots():
     folder = settings.VAR_DIR / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def caches_recheck_every_lookup(monkeypatch):
+    """The grid index and the working calendar trust their copy for a couple of seconds between
+    fingerprint checks. A test's rows are rolled back without the on-commit invalidation, so the next
+    test would see them within that time: here every lookup checks the fingerprint, as in a process
+    that has not looked for a while. Tests of the hot path set the real interval back."""
+    from gridgov.cases import calendar
+    from gridgov.org import geo
+
+    monkeypatch.setattr(geo, "RECHECK_SECONDS", 0)
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 0)

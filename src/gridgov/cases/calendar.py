@@ -12,7 +12,10 @@ Times are counted in the site's time zone (Asia/Shanghai by default).
   much time as one at 09:00).
 
 Each process keeps the Holiday rows in memory and reloads them when a cheap fingerprint of the table
-(one aggregate query) changes, so an edit in one process reaches every other at its next call.
+(one aggregate query) changes. The fingerprint is checked at most once per RECHECK_SECONDS, so an
+edit in one process reaches every other within that time; the process that made the edit forgets
+its copy at once (invalidate()), and a change of the working hours or time zone settings is seen
+at the next call.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import threading
+import time
 import zoneinfo
 from contextlib import contextmanager
 
@@ -145,8 +149,16 @@ class WorkCalendar:
         return int(total.total_seconds())
 
 
+# How stale another process's holiday edit may be seen here: every deadline asks for the calendar,
+# and holidays are edited a few times a year.
+RECHECK_SECONDS = 2.0
 _lock = threading.Lock()
-_cache: tuple[tuple, WorkCalendar] | None = None
+# (fingerprint, calendar, fingerprint last checked at by time.monotonic())
+_cache: tuple[tuple, WorkCalendar, float] | None = None
+
+
+def _settings_part() -> tuple:
+    return (conf.get("GRIDGOV_WORKDAY"), settings.TIME_ZONE)
 
 
 def _fingerprint() -> tuple:
@@ -154,20 +166,27 @@ def _fingerprint() -> tuple:
 
     agg = Holiday.objects.aggregate(n=Count("id"), top=Max("id"), first=Min("date"), last=Max("date"),
                                     workdays=Count("id", filter=Q(is_workday=True)))
-    return tuple(agg.values()) + (conf.get("GRIDGOV_WORKDAY"), settings.TIME_ZONE)
+    return tuple(agg.values()) + _settings_part()
 
 
 def current() -> WorkCalendar:
-    """The calendar as the database and settings say now (one aggregate query when nothing changed)."""
+    """The calendar as the database and settings say now (no query when the fingerprint was checked
+    less than RECHECK_SECONDS ago, else one aggregate query when nothing changed)."""
     global _cache
     from .models import Holiday
 
+    cache = _cache
+    if (cache is not None and time.monotonic() - cache[2] < RECHECK_SECONDS
+            and cache[0][-2:] == _settings_part()):
+        return cache[1]
     fingerprint = _fingerprint()
     with _lock:
         if _cache is None or _cache[0] != fingerprint:
             overrides = dict(Holiday.objects.values_list("date", "is_workday"))
             _cache = (fingerprint, WorkCalendar(overrides, parse_workday(conf.get("GRIDGOV_WORKDAY")),
-                                                zoneinfo.ZoneInfo(settings.TIME_ZONE)))
+                                                zoneinfo.ZoneInfo(settings.TIME_ZONE)), time.monotonic())
+        else:
+            _cache = (*_cache[:2], time.monotonic())
         return _cache[1]
 
 

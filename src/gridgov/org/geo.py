@@ -2,9 +2,10 @@
 
 Each process keeps one tree and rebuilds it when the small grids' boundaries change: at once in the
 process that made the change (invalidate(), on commit), and in every other process at its next
-lookup, which compares a cheap fingerprint of the grid table (count, highest id and the sums of
-the bounding boxes) with the one the tree was built from. A reshaping that keeps every bounding
-box exactly is caught by the other processes within REBUILD_SECONDS.
+lookup after RECHECK_SECONDS since its last check, which compares a cheap fingerprint of the grid
+table (count, highest id and the sums of the bounding boxes) with the one the tree was built from:
+a hot process then locates points with no query at all. A reshaping that keeps every bounding box
+exactly is caught by the other processes within REBUILD_SECONDS.
 """
 
 import threading
@@ -18,8 +19,12 @@ from shapely.geometry import Point, shape
 from .models import Grid
 
 REBUILD_SECONDS = 600
+# How stale another process's boundary change may be seen here: the fingerprint query is the largest
+# part of a lookup's cost, and a boundary change is rare and made by people.
+RECHECK_SECONDS = 2.0
 _lock = threading.Lock()
-_index: tuple[tuple, float, STRtree, list[str]] | None = None
+# (fingerprint, built at, tree, codes, fingerprint last checked at), times by time.monotonic()
+_index: tuple[tuple, float, STRtree, list[str], float] | None = None
 
 
 def _small_grids_with_boundary():
@@ -42,12 +47,18 @@ def invalidate() -> None:
 
 def _tree() -> tuple[STRtree, list[str]]:
     global _index
+    index = _index
+    if index is not None and time.monotonic() - index[4] < RECHECK_SECONDS:
+        return index[2], index[3]
     fingerprint = _fingerprint()
     with _lock:
-        if _index is None or _index[0] != fingerprint or time.monotonic() - _index[1] > REBUILD_SECONDS:
+        now = time.monotonic()
+        if _index is None or _index[0] != fingerprint or now - _index[1] > REBUILD_SECONDS:
             rows = list(_small_grids_with_boundary().order_by("code").values_list("code", "geometry"))
             codes = [code for code, _geometry in rows]
-            _index = (fingerprint, time.monotonic(), STRtree([shape(geometry) for _code, geometry in rows]), codes)
+            _index = (fingerprint, now, STRtree([shape(geometry) for _code, geometry in rows]), codes, now)
+        else:
+            _index = (*_index[:4], now)
         return _index[2], _index[3]
 
 
