@@ -191,7 +191,10 @@ def photo_url(photo) -> str:
     return reverse("api:case_photo", kwargs={"case_id": photo.case_id, "photo_id": photo.pk})
 
 
-def _detail(user, case: Case) -> SimpleNamespace:
+def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
+    """The detail answer; `events` and `photos` default to the case's (prefetched) relations."""
+    events = case.events.all() if events is None else events
+    photos = case.photos.all() if photos is None else photos
     duplicates = []
     if case.state == State.REPORTED:
         duplicates = [{"id": c.pk, "number": c.number, "state": c.state, "distance_m": d, "created_at": c.created_at}
@@ -208,9 +211,9 @@ def _detail(user, case: Case) -> SimpleNamespace:
         "merged_into": case.merged_into_id,
         "timeline": [{"time": e.time, "action": e.action, "actor": e.actor_name, "from_state": e.from_state,
                       "to_state": e.to_state, "level": e.level, "note": e.note, "data": e.data}
-                     for e in case.events.all()],
+                     for e in events],
         "photos": [{"id": p.pk, "url": photo_url(p), "event": p.event_id, "content_type": p.content_type,
-                    "width": p.width, "height": p.height, "size": p.size} for p in case.photos.all()],
+                    "width": p.width, "height": p.height, "size": p.size} for p in photos],
         # The table lets a reporter rate a closed case; do_rate refuses a second rating, so no button for it.
         "allowed_actions": [a for a in allowed_actions(user, case)
                             if not (a == "rate" and case.rating and not case.rating_auto)],
@@ -299,7 +302,9 @@ def report(request, body: CaseIn):
         if exc.status == 400:
             return _invalid("reporter_phone" if body.reporter_phone else "description", exc.message)
         return _refused(exc)
-    return Status(201, _detail(user, queries.case_for_response(case.pk)))
+    # The saved case already holds what the answer shows (its category and grid are the ones checked
+    # above, no assignee, unit or merge yet); a new case has its report event and no photo.
+    return Status(201, _detail(user, case, events=list(case.events.all()), photos=[]))
 
 
 # --- photos ----------------------------------------------------------------------------------------
