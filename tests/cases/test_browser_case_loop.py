@@ -104,6 +104,8 @@ def test_the_case_loop_on_a_phone(live_server, categories, browser):
     case = Case.objects.get()
     assert case.grid == personas.town.a1 and case.lat is not None and case.reporter == personas.town.zhang
     assert page.locator(".photos img").count() == 1
+    # The page has navigated once its HTML arrived; the photo is a second request that may still be loading.
+    page.wait_for_function("() => document.querySelector('.photos img').complete")
     assert page.locator(".photos img").evaluate("img => img.naturalWidth") == 64
     shot(page, "2-reported")
 
