@@ -359,18 +359,23 @@ class WorkbookImport:
                    % {"values": "、".join(mapping)})
         return None
 
+    def _level(self, row, sheet, column, level_of) -> int | None:
+        """The tree level read off the row's code, or None (with an error when the code is malformed)."""
+        if not row.code:
+            return None
+        try:
+            return level_of(row.code)
+        except codes.CodeError as exc:
+            self.error(row, sheet, column, row.code, str(exc))
+            return None
+
     def read_region(self, sheet, number, cells) -> None:
         row = RegionRow()
         row.row, row.sheet = number, sheet
         row.code = self._required(row, sheet, "区划代码", cells[0])
         row.name = self._required(row, sheet, "名称", cells[1])
         row.parent_code = _text(cells[3])
-        row.level = None
-        if row.code:
-            try:
-                row.level = codes.region_level_of(row.code)
-            except codes.CodeError as exc:
-                self.error(row, sheet, "区划代码", row.code, str(exc))
+        row.level = self._level(row, sheet, "区划代码", codes.region_level_of)
         kind_text = _text(cells[2])
         row.kind = self._enum(row, sheet, "类型", cells[2], excel.REGION_KINDS, excel.REGION_KIND_ALIASES)
         if row.kind and row.level and excel.REGION_KIND_LEVEL[row.kind] != row.level:
@@ -386,12 +391,7 @@ class WorkbookImport:
         row.code = self._required(row, sheet, "网格编码", cells[0])
         row.name = self._required(row, sheet, "网格名称", cells[1])
         row.parent_code = _text(cells[2])
-        row.level = None
-        if row.code:
-            try:
-                row.level = codes.grid_level_of(row.code)
-            except codes.CodeError as exc:
-                self.error(row, sheet, "网格编码", row.code, str(exc))
+        row.level = self._level(row, sheet, "网格编码", codes.grid_level_of)
         row.geometry = None
         text = _text(cells[3])
         if text:
