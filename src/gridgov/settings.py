@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "gridgov.core",
     "gridgov.org",
     "gridgov.cases",
+    "gridgov.points",
+    "gridgov.stars",
+    "gridgov.open311",
     "gridgov.web",
 ]
 

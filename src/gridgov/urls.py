@@ -7,5 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("data/", include("gridgov.org.urls")),
     path("cases/", include("gridgov.cases.urls")),
+    path("points/", include("gridgov.points.urls")),
+    path("stars/", include("gridgov.stars.urls")),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("", include("gridgov.web.urls")),
 ]

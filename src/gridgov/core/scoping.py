@@ -101,6 +101,20 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
 }
 
 
+def extend_policy(rules: dict[str, dict[str, tuple[str, frozenset]]]) -> None:
+    """Add the object kinds of an app that builds on the foundation (points, stars, open311) to
+    POLICY, from that app's `policy.py` when it is ready. A kind may be declared only once: two apps
+    silently disagreeing about who sees what is the mistake this refuses."""
+    for role, kinds in rules.items():
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        table = POLICY.setdefault(role, {})
+        for kind, rule in kinds.items():
+            if kind in table and table[kind] != rule:
+                raise ValueError(f"{role}/{kind} is declared twice")
+            table[kind] = (rule[0], frozenset(rule[1]))
+
+
 def _rule(user, kind: str, action: str) -> str | None:
     reach, actions = POLICY.get(getattr(user, "role", ""), {}).get(kind, (None, frozenset()))
     return reach if action in actions else None

@@ -70,6 +70,8 @@ class Command(BaseCommand):
                 "names": ", ".join(summary["accounts_kept"])})
         if opts["scale"] == "town" and opts["cases"] > 0:
             self.load_cases(opts["cases"])
+        if opts["scale"] == "town":
+            self.load_modules()
         self.print_accounts(kept=set(summary["accounts_kept"]))
 
     def load_cases(self, count: int):
@@ -91,6 +93,17 @@ class Command(BaseCommand):
             "categories": config["categories"], "units": config["units"], "days": config["holidays"],
             "seconds": time.monotonic() - started,
         })
+
+    def load_modules(self):
+        """The modules built on the foundation and the case loop, in the order they read each other:
+        points read cases, stars read cases and points. Each returns one line for this output."""
+        from gridgov.points import demo as points_demo
+        from gridgov.stars import demo as stars_demo
+
+        for module in (points_demo, stars_demo):
+            line = module.build()
+            if line:
+                self.stdout.write(line)
 
     def print_accounts(self, kept: set[str] = frozenset()):
         rows = demo.account_rows()
