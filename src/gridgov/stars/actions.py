@@ -1,0 +1,544 @@
+"""Every write of the five-star scheme: schemes, quarterly assessments and their steps, rewards and
+penalties, vetoes, objections, incomes and mentor pairs. Each runs in a transaction, checks first,
+and writes an audit row; a refusal raises StarError and writes nothing.
+
+The quarterly process (one explicit table, TRANSITIONS):
+  submit   draft     -> submitted  the village secretary self-assesses and nominates stars (自评荐星)
+  review   submitted -> reviewed   the town adjusts points with reasons (党委评星)
+  confirm  reviewed  -> confirmed  a town administrator scoped to the county above the town (复核定星)
+  publish  confirmed -> published the town publishes for the scheme's publicity days (公示)
+  object   published             someone of the village objects during publicity
+  answer   published/named       the town answers an objection
+  name     published -> named     after the publicity window, every objection answered (命名)
+Metric figures are computed and frozen at `submit` with the records they came from; after `review`
+the figures no longer change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit
+from gridgov.core.scoping import TOWN_ADMIN, VILLAGE_SECRETARY
+from gridgov.org.models import Region
+
+from . import metrics, scoring
+from .models import (Assessment, Entry, Income, Indicator, MentorPair, Method, Objection, Scheme, Score, Star,
+                     State, VetoFlag, VetoItem)
+
+
+class StarError(Exception):
+    """A refused write: 409 wrong state or time, 403 a role that may not, 404 out of scope, 400 bad input."""
+
+    def __init__(self, message, status: int = 409, field: str = ""):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.status = status
+        self.field = field
+
+
+TRANSITIONS = {
+    "submit": ({State.DRAFT}, State.SUBMITTED),
+    "review": ({State.SUBMITTED}, State.REVIEWED),
+    "confirm": ({State.REVIEWED}, State.CONFIRMED),
+    "publish": ({State.CONFIRMED}, State.PUBLISHED),
+    "object": ({State.PUBLISHED}, None),
+    "answer": ({State.PUBLISHED, State.NAMED}, None),
+    "name": ({State.PUBLISHED}, State.NAMED),
+}
+# While the quarter is open for records: rewards, penalties and vetoes may still be added.
+OPEN_STATES = {State.DRAFT, State.SUBMITTED}
+
+
+def _covers(user, path: str) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or (user.scope_path and path.startswith(user.scope_path))))
+
+
+def _check_state(assessment: Assessment, action: str) -> None:
+    allowed, _target = TRANSITIONS[action]
+    if assessment.state not in allowed:
+        raise StarError(_("This assessment is %(state)s; %(action)s is not possible now.") % {
+            "state": assessment.get_state_display(), "action": action})
+
+
+def _require(user, assessment: Assessment, role: str, message) -> None:
+    if not _covers(user, assessment.path):
+        raise StarError(_("No such assessment."), status=404)
+    if not user.is_superuser and user.role != role:
+        raise StarError(message, status=403)
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise StarError(_("Enter a number."), status=400, field=field) from None
+    if not number.is_finite():
+        raise StarError(_("Enter a number."), status=400, field=field)
+    return number
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("scheme", "village").get(pk=assessment.pk)
+
+
+# --- schemes ---------------------------------------------------------------------------------------------
+
+def do_create_scheme(actor, town: Region, year: int, name: str, stars: list[dict], levels: list[dict] | None = None,
+                     publicity_days: int = 5) -> Scheme:
+    """A scheme from a spec: stars [{"code", "name", "threshold", "indicators": [{"code", "name",
+    "max_points", "method", "config"}], "vetoes": [{"code", "name"}]}]."""
+    if town.level != Region.Level.TOWN:
+        raise StarError(_("A scheme belongs to a town."), status=400, field="town")
+    if actor is not None and not _covers(actor, town.path):
+        raise StarError(_("No such town."), status=404)
+    if Scheme.objects.filter(town=town, year=year).exists():
+        raise StarError(_("%(town)s already has a scheme for %(year)s.") % {"town": town.name, "year": year},
+                        field="year")
+    with transaction.atomic():
+        scheme = Scheme.objects.create(town=town, year=year, name=name, levels=levels or Scheme._meta.get_field(
+            "levels").get_default(), publicity_days=publicity_days, path=town.path)
+        for order, spec in enumerate(stars):
+            star = Star.objects.create(scheme=scheme, code=spec["code"], name=spec["name"], order=order,
+                                       threshold=_decimal(spec["threshold"], "threshold"))
+            ceiling = Decimal(0)
+            for i_order, ind in enumerate(spec.get("indicators", [])):
+                method = ind.get("method", Method.MANUAL)
+                config = ind.get("config") or {}
+                if method not in Method.values:
+                    raise StarError(_("Unknown scoring method %(method)s.") % {"method": method}, 400, "method")
+                if method == Method.METRIC and metrics.source(config.get("source", "")) is None:
+                    raise StarError(_("Unknown metric source %(source)s.") % {"source": config.get("source")},
+                                    400, "source")
+                max_points = _decimal(ind["max_points"], "max_points")
+                if max_points <= 0:
+                    raise StarError(_("Max points must be more than 0."), 400, "max_points")
+                ceiling += max_points
+                Indicator.objects.create(star=star, code=ind["code"], name=ind["name"], order=i_order,
+                                         max_points=max_points, method=method, config=config)
+            if star.threshold > ceiling:
+                raise StarError(_("The threshold of %(star)s is more than its indicators can give.") % {
+                    "star": star.name}, 400, "threshold")
+            for veto in spec.get("vetoes", []):
+                VetoItem.objects.create(star=star, code=veto["code"], name=veto["name"])
+        audit.record("stars.scheme.create", scheme, after=audit.snapshot(scheme))
+    return scheme
+
+
+def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None = None,
+                     levels: list[dict] | None = None, publicity_days: int | None = None) -> Scheme:
+    """Change the points each star needs, the level mapping or the publicity days."""
+    if not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN):
+        raise StarError(_("No such scheme."), status=404)
+    with transaction.atomic():
+        before = audit.snapshot(scheme)
+        for star in scheme.stars.all():
+            if thresholds and star.code in thresholds:
+                value = _decimal(thresholds[star.code], f"threshold_{star.code}")
+                ceiling = sum((i.max_points for i in star.indicators.all()), Decimal(0))
+                if value < 0 or value > ceiling:
+                    raise StarError(_("The threshold of %(star)s must be between 0 and %(max)s.") % {
+                        "star": star.name, "max": ceiling}, 400, f"threshold_{star.code}")
+                if value != star.threshold:
+                    star_before = audit.snapshot(star)
+                    star.threshold = value
+                    star.save(update_fields=["threshold"])
+                    audit.record("stars.star.update", star, *audit.diff(star_before, audit.snapshot(star)))
+        if levels is not None:
+            for entry in levels:
+                if not str(entry.get("label", "")).strip():
+                    raise StarError(_("Every level needs a label."), 400, "levels")
+                _decimal(entry.get("min_total", 0), "levels")
+            scheme.levels = sorted(levels, key=lambda e: (-Decimal(str(e.get("min_total", 0))),
+                                                          -int(e.get("min_stars", 0))))
+        if publicity_days is not None:
+            if not 1 <= int(publicity_days) <= 60:
+                raise StarError(_("Publicity lasts 1 to 60 days."), 400, "publicity_days")
+            scheme.publicity_days = int(publicity_days)
+        scheme.save()
+        audit.record("stars.scheme.update", scheme, *audit.diff(before, audit.snapshot(scheme)))
+    return scheme
+
+
+# --- assessments -----------------------------------------------------------------------------------------
+
+def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:
+    """A draft assessment for every village of the scheme's town that has none for the quarter."""
+    try:
+        year, _quarter = scoring.parse_period(period)
+    except scoring.PeriodError:
+        raise StarError(_("A period looks like 2026Q3."), 400, "period") from None
+    if year != scheme.year:
+        raise StarError(_("The period is not in the scheme's year."), 400, "period")
+    if actor is not None and (not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN)):
+        raise StarError(_("No such scheme."), status=404)
+    indicators = list(Indicator.objects.filter(star__scheme=scheme))
+    opened = []
+    with transaction.atomic():
+        villages = Region.objects.filter(parent=scheme.town, level=Region.Level.VILLAGE).order_by("code")
+        have = set(Assessment.objects.filter(scheme=scheme, period=period).values_list("village_id", flat=True))
+        for village in villages:
+            if village.pk in have:
+                continue
+            assessment = Assessment.objects.create(scheme=scheme, village=village, period=period, path=village.path,
+                                                   town_path=scheme.path)
+            Score.objects.bulk_create([Score(assessment=assessment, indicator=i,
+                                             points=scoring.dynamic_points(i.config, i.max_points, [])
+                                             if i.method == Method.DYNAMIC else 0) for i in indicators])
+            _refresh_figures(assessment)
+            audit.record("stars.assessment.open", assessment, after=audit.snapshot(assessment))
+            opened.append(assessment)
+    return opened
+
+
+def score_metric(indicator: Indicator, village: Region, period: str) -> dict:
+    """Run the indicator's source over the quarter: {"value", "points", "records"} (not saved)."""
+    since, until = scoring.period_bounds(period)
+    found = metrics.source(indicator.config.get("source", ""))
+    if found is None:
+        return {"value": None, "points": Decimal("0.00"), "records": {"missing_source": indicator.config.get("source")}}
+    result = found.func(village, since, until)
+    value = result.get("value")
+    points = scoring.points_from_value(indicator.config, indicator.max_points, value, result.get("score"))
+    return {"value": None if value is None else Decimal(str(value)), "points": points,
+            "records": {**result.get("records", {}), "source": found.code, "value": None if value is None else str(value),
+                        "score": result.get("score")}}
+
+
+def _rescore(assessment: Assessment, refresh_metrics: bool) -> None:
+    """Bring each score up to date from the records: metric values (when asked), dynamic entries, and
+    manual points from the village's own figures while nobody has reviewed them."""
+    entries: dict[int, list] = {}
+    for indicator_id, points in assessment.entries.values_list("indicator_id", "points"):
+        entries.setdefault(indicator_id, []).append(points)
+    for score in assessment.scores.select_related("indicator"):
+        indicator = score.indicator
+        changed = []
+        if indicator.method == Method.METRIC and refresh_metrics:
+            result = score_metric(indicator, assessment.village, assessment.period)
+            score.value, score.points, score.records = result["value"], result["points"], result["records"]
+            changed = ["value", "points", "records"]
+        elif indicator.method == Method.DYNAMIC:
+            score.points = scoring.dynamic_points(indicator.config, indicator.max_points, entries.get(indicator.pk, []))
+            score.records = {"kind": "entries", "base": str(indicator.config.get("base", 0)),
+                             "entries": [str(p) for p in entries.get(indicator.pk, [])]}
+            changed = ["points", "records"]
+        elif indicator.method == Method.MANUAL:
+            score.points = scoring.clamp(score.self_points or 0, indicator.max_points)
+            changed = ["points"]
+        if changed:
+            score.save(update_fields=changed)
+
+
+def _refresh_figures(assessment: Assessment) -> None:
+    """Star scores, stars earned, total and level from the stored indicator points and veto flags."""
+    stars = list(assessment.scheme.stars.all())
+    points: dict[int, list] = {s.pk: [] for s in stars}
+    for star_id, value in assessment.scores.values_list("indicator__star_id", "points"):
+        points[star_id].append(value)
+    vetoed = set(assessment.vetoes.values_list("item__star_id", flat=True))
+    figures = scoring.star_figures([{"code": s.code, "threshold": s.threshold, "points": points[s.pk],
+                                     "vetoed": s.pk in vetoed} for s in stars])
+    assessment.figures = {"stars": figures["stars"]}
+    assessment.total = Decimal(figures["total"])
+    assessment.stars_earned = figures["stars_earned"]
+    assessment.level = scoring.level_for(assessment.scheme.levels, assessment.total, assessment.stars_earned)
+    assessment.save(update_fields=["figures", "total", "stars_earned", "level"])
+
+
+def recompute(assessment: Assessment, refresh_metrics: bool = False) -> Assessment:
+    """Figures again from the stored records (and the sources, when asked); changes nothing once reviewed."""
+    if assessment.state in OPEN_STATES:
+        _rescore(assessment, refresh_metrics)
+    _refresh_figures(assessment)
+    return assessment
+
+
+def do_self_assess(actor, assessment: Assessment, scores: dict[int, tuple[object, str]]) -> Assessment:
+    """The village enters the points of its manual indicators with evidence: {indicator_id: (points, evidence)}."""
+    _require(actor, assessment, VILLAGE_SECRETARY, _("Only the village secretary self-assesses."))
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        if assessment.state != State.DRAFT:
+            raise StarError(_("The self-assessment was already submitted."))
+        by_indicator = {s.indicator_id: s for s in assessment.scores.select_related("indicator")}
+        for indicator_id, (points, evidence) in scores.items():
+            score = by_indicator.get(int(indicator_id))
+            if score is None or score.indicator.method != Method.MANUAL:
+                raise StarError(_("Only indicators entered with evidence are self-assessed."), 400, "indicator")
+            if points in (None, ""):
+                continue
+            value = _decimal(points, f"points_{indicator_id}")
+            if value < 0 or value > score.indicator.max_points:
+                raise StarError(_("%(name)s: points must be between 0 and %(max)s.") % {
+                    "name": score.indicator.name, "max": score.indicator.max_points}, 400, f"points_{indicator_id}")
+            before = audit.snapshot(score)
+            score.self_points = scoring.money(value)
+            score.evidence = (evidence or "").strip()
+            score.save(update_fields=["self_points", "evidence"])
+            audit.record("stars.score.self", assessment, *audit.diff(before, audit.snapshot(score)))
+        recompute(assessment)
+    return assessment
+
+
+def do_submit(actor, assessment: Assessment, nominated: list[str]) -> Assessment:
+    """自评荐星: metrics are computed and frozen with their records; every nominated star must be earned."""
+    _require(actor, assessment, VILLAGE_SECRETARY, _("Only the village secretary submits the self-assessment."))
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _check_state(assessment, "submit")
+        before = audit.snapshot(assessment)
+        missing = [s.indicator.name for s in assessment.scores.select_related("indicator")
+                   if s.indicator.method == Method.MANUAL and s.self_points is None]
+        if missing:
+            raise StarError(_("Enter points and evidence for: %(names)s.") % {"names": "、".join(missing)})
+        recompute(assessment, refresh_metrics=True)
+        codes = {s.code: s for s in assessment.scheme.stars.all()}
+        for code in nominated:
+            if code not in codes:
+                raise StarError(_("Unknown star %(code)s.") % {"code": code}, 400, "stars")
+            if not assessment.figures["stars"][code]["earned"]:
+                raise StarError(_("%(star)s is not earned by the self-assessment and cannot be nominated.") % {
+                    "star": codes[code].name}, field="stars")
+        assessment.nominated = [c for c in codes if c in set(nominated)]
+        assessment.state = State.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.save()
+        audit.record("stars.submit", assessment, *audit.diff(before, audit.snapshot(assessment)))
+    return assessment
+
+
+def do_review(actor, assessment: Assessment, adjustments: list[dict], note: str = "") -> Assessment:
+    """党委评星: the town sets any indicator's points; each change needs its reason. adjustments:
+    [{"indicator": id, "points": x, "reason": "..."}]."""
+    _require(actor, assessment, TOWN_ADMIN, _("Only the town reviews assessments."))
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _check_state(assessment, "review")
+        if actor.scope_path and not actor.is_superuser and assessment.town_path.startswith(actor.scope_path) \
+                and actor.scope_path != assessment.town_path:
+            raise StarError(_("The town reviews; the county confirms afterwards."), status=403)
+        before = audit.snapshot(assessment)
+        by_indicator = {s.indicator_id: s for s in assessment.scores.select_related("indicator")}
+        for adj in adjustments:
+            score = by_indicator.get(int(adj.get("indicator", 0)))
+            if score is None:
+                raise StarError(_("Unknown indicator."), 400, "indicator")
+            value = _decimal(adj.get("points"), f"points_{score.indicator_id}")
+            if value < 0 or value > score.indicator.max_points:
+                raise StarError(_("%(name)s: points must be between 0 and %(max)s.") % {
+                    "name": score.indicator.name, "max": score.indicator.max_points}, 400, f"points_{score.indicator_id}")
+            value = scoring.money(value)
+            if value == score.points:
+                continue
+            reason = (adj.get("reason") or "").strip()
+            if not reason:
+                raise StarError(_("%(name)s: give the reason for changing its points.") % {"name": score.indicator.name},
+                                400, f"reason_{score.indicator_id}")
+            score_before = audit.snapshot(score)
+            score.points, score.adjust_reason = value, reason
+            score.save(update_fields=["points", "adjust_reason"])
+            audit.record("stars.score.adjust", assessment, *audit.diff(score_before, audit.snapshot(score)))
+        assessment.state = State.REVIEWED
+        assessment.reviewed_at = timezone.now()
+        assessment.review_note = (note or "").strip()
+        assessment.save()
+        _refresh_figures(assessment)
+        audit.record("stars.review", assessment, *audit.diff(before, audit.snapshot(assessment)))
+    return assessment
+
+
+def is_county_over(user, assessment: Assessment) -> bool:
+    """A town administrator scoped to a node above the town (the county's organisation department)."""
+    return bool(user.scope_path) and assessment.town_path.startswith(user.scope_path) \
+        and user.scope_path != assessment.town_path
+
+
+def do_confirm(actor, assessment: Assessment, note: str = "") -> Assessment:
+    """复核定星 by the county above the town."""
+    _require(actor, assessment, TOWN_ADMIN, _("Only the county confirms assessments."))
+    if not actor.is_superuser and not is_county_over(actor, assessment):
+        raise StarError(_("Only the county confirms assessments."), status=403)
+    return _step(actor, assessment, "confirm", confirmed_at=timezone.now())
+
+
+def do_publish(actor, assessment: Assessment, now: datetime.datetime | None = None) -> Assessment:
+    """公示 for the scheme's publicity days."""
+    _require(actor, assessment, TOWN_ADMIN, _("Only the town publishes results."))
+    now = now or timezone.now()
+    return _step(actor, assessment, "publish", published_at=now,
+                 publicity_until=now + datetime.timedelta(days=assessment.scheme.publicity_days))
+
+
+def _step(actor, assessment: Assessment, action: str, **fields) -> Assessment:
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _check_state(assessment, action)
+        before = audit.snapshot(assessment)
+        for name, value in fields.items():
+            setattr(assessment, name, value)
+        assessment.state = TRANSITIONS[action][1]
+        assessment.save()
+        audit.record(f"stars.{action}", assessment, *audit.diff(before, audit.snapshot(assessment)))
+    return assessment
+
+
+def do_object(actor, assessment: Assessment, text: str, now: datetime.datetime | None = None) -> Objection:
+    """An objection from someone of the village while the result is in publicity."""
+    if not (actor and actor.is_authenticated and actor.scope_path and actor.scope_path.startswith(assessment.path)):
+        raise StarError(_("Only people of the village can object to its result."), status=403)
+    text = (text or "").strip()
+    if not text:
+        raise StarError(_("Say what the objection is."), 400, "text")
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _check_state(assessment, "object")
+        if now >= assessment.publicity_until:
+            raise StarError(_("The publicity period is over."))
+        objection = Objection.objects.create(assessment=assessment, by=actor, text=text[:2000])
+        audit.record("stars.object", assessment, after={"objection": objection.pk, "text": objection.text})
+    return objection
+
+
+def do_answer(actor, objection: Objection, text: str) -> Objection:
+    assessment = objection.assessment
+    _require(actor, assessment, TOWN_ADMIN, _("Only the town answers objections."))
+    text = (text or "").strip()
+    if not text:
+        raise StarError(_("Write the answer."), 400, "text")
+    with transaction.atomic():
+        _check_state(_lock(assessment), "answer")
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if objection.answered_at:
+            raise StarError(_("This objection was already answered."))
+        objection.answer, objection.answered_by, objection.answered_at = text[:2000], actor, timezone.now()
+        objection.save()
+        audit.record("stars.answer", assessment, after={"objection": objection.pk, "answer": objection.answer})
+    return objection
+
+
+def check_name(assessment: Assessment, now: datetime.datetime) -> None:
+    _check_state(assessment, "name")
+    if now < assessment.publicity_until:
+        raise StarError(_("The publicity period ends on %(date)s.") % {
+            "date": timezone.localtime(assessment.publicity_until).strftime("%Y-%m-%d %H:%M")})
+    if assessment.objections.filter(answered_at__isnull=True).exists():
+        raise StarError(_("Answer every objection before naming."))
+
+
+def do_name(actor, assessment: Assessment, now: datetime.datetime | None = None) -> Assessment:
+    """命名 once the publicity window is over and every objection is answered."""
+    if actor is not None:
+        _require(actor, assessment, TOWN_ADMIN, _("Only the town names results."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        check_name(assessment, now)
+        before = audit.snapshot(assessment)
+        assessment.state, assessment.named_at = State.NAMED, now
+        assessment.save()
+        audit.record("stars.name", assessment, *audit.diff(before, audit.snapshot(assessment)), actor=actor)
+    return assessment
+
+
+def name_due(now: datetime.datetime) -> int:
+    """The worker's sweep: name every published result whose window is over and has no open objection."""
+    due = (Assessment.objects.filter(state=State.PUBLISHED, publicity_until__lte=now)
+           .exclude(pk__in=Objection.objects.filter(answered_at__isnull=True).values("assessment_id"))
+           .values_list("pk", flat=True))
+    named = 0
+    for pk in list(due):
+        try:
+            do_name(None, Assessment.objects.get(pk=pk), now)
+            named += 1
+        except StarError:
+            continue  # changed meanwhile (another worker, a new objection): the next tick sees it
+    return named
+
+
+# --- records of the quarter ------------------------------------------------------------------------------
+
+def do_add_entry(actor, assessment: Assessment, indicator: Indicator, points, reason: str, evidence: str = "") -> Entry:
+    """A reward or penalty on a dynamic indicator, approved by the town administrator who enters it."""
+    _require(actor, assessment, TOWN_ADMIN, _("Only the town approves rewards and penalties."))
+    if indicator.method != Method.DYNAMIC or indicator.star.scheme_id != assessment.scheme_id:
+        raise StarError(_("Rewards and penalties go on a dynamic indicator of the scheme."), 400, "indicator")
+    value = _decimal(points, "points")
+    if value == 0:
+        raise StarError(_("A reward or penalty is not 0 points."), 400, "points")
+    if not (reason or "").strip():
+        raise StarError(_("Give the reason."), 400, "reason")
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        if assessment.state not in OPEN_STATES:
+            raise StarError(_("The quarter's records are closed once the town has reviewed."))
+        entry = Entry.objects.create(assessment=assessment, indicator=indicator, points=scoring.money(value),
+                                     reason=reason.strip(), evidence=(evidence or "").strip(), approver=actor)
+        audit.record("stars.entry.add", assessment, after=audit.snapshot(entry))
+        recompute(assessment)
+    return entry
+
+
+def do_flag_veto(actor, assessment: Assessment, item: VetoItem, reason: str) -> VetoFlag:
+    _require(actor, assessment, TOWN_ADMIN, _("Only the town applies a veto."))
+    if item.star.scheme_id != assessment.scheme_id:
+        raise StarError(_("Unknown veto item."), 400, "item")
+    if not (reason or "").strip():
+        raise StarError(_("Give the reason."), 400, "reason")
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        if assessment.state not in OPEN_STATES | {State.REVIEWED}:
+            raise StarError(_("Vetoes are applied before the county confirms."))
+        if assessment.vetoes.filter(item=item).exists():
+            raise StarError(_("This veto is already applied."))
+        flag = VetoFlag.objects.create(assessment=assessment, item=item, reason=reason.strip(), by=actor)
+        audit.record("stars.veto", assessment, after=audit.snapshot(flag))
+        if assessment.state != State.REVIEWED:
+            recompute(assessment)
+        else:
+            _refresh_figures(assessment)
+        assessment.nominated = [c for c in assessment.nominated if assessment.figures["stars"][c]["earned"]]
+        assessment.save(update_fields=["nominated"])
+    return flag
+
+
+def do_set_income(actor, village: Region, year: int, amount, evidence: str) -> Income:
+    """The village's collective economy income for a year (entered by the village or the town)."""
+    if actor is not None and (not _covers(actor, village.path)
+                              or (not actor.is_superuser and actor.role not in (TOWN_ADMIN, VILLAGE_SECRETARY))):
+        raise StarError(_("No such village."), status=404)
+    value = _decimal(amount, "amount")
+    if value < 0 or value != value.to_integral_value():
+        raise StarError(_("The income is a whole number of yuan, 0 or more."), 400, "amount")
+    if not (evidence or "").strip():
+        raise StarError(_("Give the evidence of the income."), 400, "evidence")
+    with transaction.atomic():
+        row = Income.objects.select_for_update().filter(village=village, year=year).first()
+        before = audit.snapshot(row) if row else None
+        if row is None:
+            row = Income(village=village, year=year, path=village.path)
+        row.amount, row.evidence, row.entered_by = int(value), evidence.strip(), actor
+        row.save()
+        audit.record("stars.income.set", row, before=before, after=audit.snapshot(row))
+    return row
+
+
+def do_pair_mentor(actor, scheme: Scheme, village: Region, mentor_village: Region | None = None,
+                   mentor_name: str = "", note: str = "") -> MentorPair:
+    if actor is not None and (not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN)):
+        raise StarError(_("No such scheme."), status=404)
+    if mentor_village is None and not mentor_name.strip():
+        raise StarError(_("Choose a mentor village or name a cadre."), 400, "mentor")
+    if mentor_village is not None and mentor_village.pk == village.pk:
+        raise StarError(_("A village does not mentor itself."), 400, "mentor")
+    with transaction.atomic():
+        pair = MentorPair.objects.create(scheme=scheme, village=village, mentor_village=mentor_village,
+                                         mentor_name=mentor_name.strip(), note=note.strip())
+        audit.record("stars.mentor.pair", scheme, after=audit.snapshot(pair))
+    return pair
