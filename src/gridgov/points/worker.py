@@ -1,0 +1,109 @@
+"""Periodic sweeps of points (run by `gridgov worker`, see core/jobs.py).
+
+awards_from_cases reads the case loop's event log (read-only) from a stored cursor: a verification
+that passed (the case is closed) earns its reporter the "case_verified" rule, and a case closed on
+time earns the party member who handled it the "case_closed_on_time" rule. Every award is keyed by
+case and kind, so a repeated sweep, a crash between award and cursor, or two workers at once never
+award twice. The cursor only moves past events older than GRIDGOV_POINTS_SWEEP_MARGIN_SECONDS: a
+transaction that committed a lower event id after a higher one is still read on the next round.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.cases.models import CaseEvent
+from gridgov.core.jobs import periodic
+
+from . import actions, conf
+from .ledger import LedgerError
+from .models import Cursor, Entry, Rule
+
+log = logging.getLogger(__name__)
+CASE_CURSOR = "case_events"
+BATCH = 1000
+
+
+def _rule_for(rules: list[Rule], path: str) -> Rule | None:
+    """The most specific rule covering a path: a village's own rule wins over the town's."""
+    best = None
+    for rule in rules:
+        if path.startswith(rule.path) and (best is None or len(rule.path) > len(best.path)):
+            best = rule
+    return best
+
+
+def awards_from_cases(now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    margin = now - datetime.timedelta(seconds=conf.get_int("GRIDGOV_POINTS_SWEEP_MARGIN_SECONDS"))
+    result = {"awarded": 0, "capped": 0}
+    with transaction.atomic():
+        # The cursor row is the sweep's lock: a second worker waits here instead of sweeping alongside.
+        Cursor.objects.get_or_create(name=CASE_CURSOR)
+        cursor = Cursor.objects.select_for_update().get(name=CASE_CURSOR)
+        rules = list(Rule.objects.filter(is_active=True, auto__in=["case_verified", "case_closed_on_time"]))
+        verified = [r for r in rules if r.auto == "case_verified"]
+        on_time = [r for r in rules if r.auto == "case_closed_on_time"]
+        events = list(
+            CaseEvent.objects.filter(pk__gt=cursor.position, action="verify")
+            .select_related("case", "case__reporter", "case__assignee__person").order_by("pk")[:BATCH])
+        last_old, young = cursor.position, False
+        for event in events:
+            case = event.case
+            if event.to_state == "closed":
+                _count(result, _award_case(case, verified, case.reporter, "verified",
+                                           _("Reported problem verified: case %(n)s"), now))
+                handler = getattr(case.assignee, "person", None)
+                if case.closed_on_time and handler is not None and handler.is_party_member:
+                    _count(result, _award_case(case, on_time, handler, "closed_on_time",
+                                               _("Case handled and closed on time: %(n)s"), now))
+            young = young or event.time >= margin  # from here on, read again next round
+            if not young:
+                last_old = event.pk
+        if last_old != cursor.position:
+            cursor.position = last_old
+            cursor.save(update_fields=["position"])
+    return result
+
+
+def _count(result: dict, outcome: str) -> None:
+    if outcome in result:
+        result[outcome] += 1
+
+
+def _award_case(case, rules, person, what: str, reason: str, now) -> str:
+    if person is None:
+        return "none"
+    rule = _rule_for(rules, case.path)
+    if rule is None:
+        return "none"
+    key = f"case:{case.pk}:{what}"
+    if Entry.objects.filter(key=key).exists():
+        return "none"
+    try:
+        with transaction.atomic():
+            account, person = actions._account_of(rule, person, None)
+            actions.apply_rule(rule, account, person, reason % {"n": case.number or case.pk}, key,
+                               source=f"case:{case.pk}:{what}", now=now)
+    except LedgerError:
+        return "capped"
+    return "awarded"
+
+
+@periodic("points_awards_from_cases")
+def sweep_case_awards(now):
+    return awards_from_cases(now)
+
+
+@periodic("points_claims")
+def sweep_claims(now):
+    return actions.make_claims_count(now)
+
+
+@periodic("points_orders_expire")
+def sweep_orders(now):
+    return actions.expire_orders(now)
+
