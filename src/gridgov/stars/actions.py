@@ -126,7 +126,7 @@ def do_create_scheme(actor, town: Region, year: int, name: str, stars: list[dict
                     "star": star.name}, 400, "threshold")
             for veto in spec.get("vetoes", []):
                 VetoItem.objects.create(star=star, code=veto["code"], name=veto["name"])
-        audit.record("stars.scheme.create", scheme, after=audit.snapshot(scheme))
+        audit.record("stars.scheme.create", scheme, after=audit.snapshot(scheme), actor=actor)
     return scheme
 
 
@@ -148,7 +148,7 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
                     star_before = audit.snapshot(star)
                     star.threshold = value
                     star.save(update_fields=["threshold"])
-                    audit.record("stars.star.update", star, *audit.diff(star_before, audit.snapshot(star)))
+                    audit.record("stars.star.update", star, *audit.diff(star_before, audit.snapshot(star)), actor=actor)
         if levels is not None:
             for entry in levels:
                 if not str(entry.get("label", "")).strip():
@@ -161,7 +161,7 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
                 raise StarError(_("Publicity lasts 1 to 60 days."), 400, "publicity_days")
             scheme.publicity_days = int(publicity_days)
         scheme.save()
-        audit.record("stars.scheme.update", scheme, *audit.diff(before, audit.snapshot(scheme)))
+        audit.record("stars.scheme.update", scheme, *audit.diff(before, audit.snapshot(scheme)), actor=actor)
     return scheme
 
 
@@ -191,7 +191,7 @@ def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:
                                              points=scoring.dynamic_points(i.config, i.max_points, [])
                                              if i.method == Method.DYNAMIC else 0) for i in indicators])
             _refresh_figures(assessment)
-            audit.record("stars.assessment.open", assessment, after=audit.snapshot(assessment))
+            audit.record("stars.assessment.open", assessment, after=audit.snapshot(assessment), actor=actor)
             opened.append(assessment)
     return opened
 
@@ -281,7 +281,7 @@ def do_self_assess(actor, assessment: Assessment, scores: dict[int, tuple[object
             score.self_points = scoring.money(value)
             score.evidence = (evidence or "").strip()
             score.save(update_fields=["self_points", "evidence"])
-            audit.record("stars.score.self", assessment, *audit.diff(before, audit.snapshot(score)))
+            audit.record("stars.score.self", assessment, *audit.diff(before, audit.snapshot(score)), actor=actor)
         recompute(assessment)
     return assessment
 
@@ -309,7 +309,7 @@ def do_submit(actor, assessment: Assessment, nominated: list[str]) -> Assessment
         assessment.state = State.SUBMITTED
         assessment.submitted_at = timezone.now()
         assessment.save()
-        audit.record("stars.submit", assessment, *audit.diff(before, audit.snapshot(assessment)))
+        audit.record("stars.submit", assessment, *audit.diff(before, audit.snapshot(assessment)), actor=actor)
     return assessment
 
 
@@ -343,13 +343,13 @@ def do_review(actor, assessment: Assessment, adjustments: list[dict], note: str 
             score_before = audit.snapshot(score)
             score.points, score.adjust_reason = value, reason
             score.save(update_fields=["points", "adjust_reason"])
-            audit.record("stars.score.adjust", assessment, *audit.diff(score_before, audit.snapshot(score)))
+            audit.record("stars.score.adjust", assessment, *audit.diff(score_before, audit.snapshot(score)), actor=actor)
         assessment.state = State.REVIEWED
         assessment.reviewed_at = timezone.now()
         assessment.review_note = (note or "").strip()
         assessment.save()
         _refresh_figures(assessment)
-        audit.record("stars.review", assessment, *audit.diff(before, audit.snapshot(assessment)))
+        audit.record("stars.review", assessment, *audit.diff(before, audit.snapshot(assessment)), actor=actor)
     return assessment
 
 
@@ -384,7 +384,7 @@ def _step(actor, assessment: Assessment, action: str, **fields) -> Assessment:
             setattr(assessment, name, value)
         assessment.state = TRANSITIONS[action][1]
         assessment.save()
-        audit.record(f"stars.{action}", assessment, *audit.diff(before, audit.snapshot(assessment)))
+        audit.record(f"stars.{action}", assessment, *audit.diff(before, audit.snapshot(assessment)), actor=actor)
     return assessment
 
 
@@ -402,7 +402,7 @@ def do_object(actor, assessment: Assessment, text: str, now: datetime.datetime |
         if now >= assessment.publicity_until:
             raise StarError(_("The publicity period is over."))
         objection = Objection.objects.create(assessment=assessment, by=actor, text=text[:2000])
-        audit.record("stars.object", assessment, after={"objection": objection.pk, "text": objection.text})
+        audit.record("stars.object", assessment, after={"objection": objection.pk, "text": objection.text}, actor=actor)
     return objection
 
 
@@ -419,7 +419,7 @@ def do_answer(actor, objection: Objection, text: str) -> Objection:
             raise StarError(_("This objection was already answered."))
         objection.answer, objection.answered_by, objection.answered_at = text[:2000], actor, timezone.now()
         objection.save()
-        audit.record("stars.answer", assessment, after={"objection": objection.pk, "answer": objection.answer})
+        audit.record("stars.answer", assessment, after={"objection": objection.pk, "answer": objection.answer}, actor=actor)
     return objection
 
 
@@ -480,7 +480,7 @@ def do_add_entry(actor, assessment: Assessment, indicator: Indicator, points, re
             raise StarError(_("The quarter's records are closed once the town has reviewed."))
         entry = Entry.objects.create(assessment=assessment, indicator=indicator, points=scoring.money(value),
                                      reason=reason.strip(), evidence=(evidence or "").strip(), approver=actor)
-        audit.record("stars.entry.add", assessment, after=audit.snapshot(entry))
+        audit.record("stars.entry.add", assessment, after=audit.snapshot(entry), actor=actor)
         recompute(assessment)
     return entry
 
@@ -498,7 +498,7 @@ def do_flag_veto(actor, assessment: Assessment, item: VetoItem, reason: str) -> 
         if assessment.vetoes.filter(item=item).exists():
             raise StarError(_("This veto is already applied."))
         flag = VetoFlag.objects.create(assessment=assessment, item=item, reason=reason.strip(), by=actor)
-        audit.record("stars.veto", assessment, after=audit.snapshot(flag))
+        audit.record("stars.veto", assessment, after=audit.snapshot(flag), actor=actor)
         if assessment.state != State.REVIEWED:
             recompute(assessment)
         else:
@@ -525,7 +525,7 @@ def do_set_income(actor, village: Region, year: int, amount, evidence: str) -> I
             row = Income(village=village, year=year, path=village.path)
         row.amount, row.evidence, row.entered_by = int(value), evidence.strip(), actor
         row.save()
-        audit.record("stars.income.set", row, before=before, after=audit.snapshot(row))
+        audit.record("stars.income.set", row, before=before, after=audit.snapshot(row), actor=actor)
     return row
 
 
@@ -540,5 +540,5 @@ def do_pair_mentor(actor, scheme: Scheme, village: Region, mentor_village: Regio
     with transaction.atomic():
         pair = MentorPair.objects.create(scheme=scheme, village=village, mentor_village=mentor_village,
                                          mentor_name=mentor_name.strip(), note=note.strip())
-        audit.record("stars.mentor.pair", scheme, after=audit.snapshot(pair))
+        audit.record("stars.mentor.pair", scheme, after=audit.snapshot(pair), actor=actor)
     return pair
