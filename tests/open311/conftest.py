@@ -59,3 +59,34 @@ def parse(response, fmt: str):
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     return _element(ET.fromstring(response.content))
+
+
+def descriptions(body) -> list[str]:
+    """The descriptions of an errors body (either format, parsed)."""
+    return [str(e["description"]) for e in body]
+
+
+def codes(body) -> list[str]:
+    return [str(e["code"]) for e in body]
+
+
+@pytest.fixture
+def second_town(town):
+    """Another town of the county with one village and one small grid (east of town A's grids)."""
+    from types import SimpleNamespace
+
+    from gridgov.org import actions as org_actions
+    from tests.conftest import square
+
+    t = SimpleNamespace()
+    t.town = org_actions.do_create_region(None, "445321105000", "太平镇", parent=town.county)
+    t.village = org_actions.do_create_region(None, "445321105201", "新村", parent=t.town)
+    t.town_grid = org_actions.do_create_grid(None, "445321105000000", "太平镇网格")
+    t.village_grid = org_actions.do_create_grid(None, "445321105201000", "新村网格", parent=t.town_grid)
+    t.grid = org_actions.do_create_grid(None, "445321105201001", "新村第一网格", parent=t.village_grid,
+                                        geometry=square(112.40, 22.70))
+    t.admin = org_actions.do_create_user(None, "admin_taiping", "town_admin", t.town.code, password="Grid-Test-2026")
+    return t
+
+
+POINT_TOWN2 = (22.705, 112.405)
