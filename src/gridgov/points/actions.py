@@ -290,7 +290,8 @@ def make_claims_count(now=None) -> dict:
     """Claims whose publicity is over count: their entry is posted (key claim:<id>), once."""
     now = now or timezone.now()
     counted = rejected = 0
-    due = Claim.objects.filter(state=Claim.State.PUBLICISED, publicity_until__lte=now).values_list("pk", flat=True)
+    due = Claim.objects.filter(state=Claim.State.PUBLICISED, publicity_until__lte=now) \
+        .order_by("publicity_until", "pk").values_list("pk", flat=True)  # first come, first counted under a cap
     for pk in list(due[:500]):
         with transaction.atomic():
             claim = Claim.objects.select_for_update().select_related("rule", "account").filter(

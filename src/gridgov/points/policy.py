@@ -13,7 +13,7 @@ from gridgov.core.scoping import (CHANGE, EXPORT, GRID_WORKER, OWN, PARTY_MEMBER
 AWARD, REVIEW, APPROVE, CLAIM, REDEEM, PICKUP, REVERSE = "award", "review", "approve", "claim", "redeem", "pickup", "reverse"
 
 _PERSONAL = {
-    "points_account": (OWN, {VIEW, REDEEM}),
+    "points_account": (OWN, {VIEW, REDEEM, CLAIM}),
     "points_rule": (OWN, {VIEW}),
     "points_claim": (OWN, {VIEW, CLAIM}),
     "points_shop": (OWN, {VIEW}),
