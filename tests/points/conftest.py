@@ -56,3 +56,10 @@ def fund():
         return account
 
     return _fund
+
+
+@pytest.fixture
+def settings_for_ledger(settings):
+    """Claims count as soon as they are approved (no publicity wait) so a sequence can go through them."""
+    settings.GRIDGOV_POINTS_PUBLICITY_DAYS = 0
+    return settings
