@@ -1,0 +1,117 @@
+"""The points and shop API as the issue lists it: paths, fields, statuses (409 with a message when stock
+or balance is short), scoping by restrict (the outsider gets 404 or nothing)."""
+
+import pytest
+
+from gridgov.points.models import Account, Claim, Order
+
+
+@pytest.fixture
+def funded(personas, fund):
+    return fund(personas.town.zhang, 100)
+
+
+def test_account_detail_with_balance_and_entries(personas, api_client, funded):
+    body = api_client("resident_a1").get(f"/api/v1/points/accounts/{funded.pk}").json()
+    assert body["balance"] == 100 and body["unit"] == "person" and body["person"] == personas.town.zhang.pk
+    assert body["entry_count"] == 1 and body["entries"][0]["points"] == 100
+    assert set(body["entries"][0]) >= {"id", "time", "date", "kind", "points", "rule", "reason", "source", "actor",
+                                       "reversal_of", "reversed"}
+    assert api_client("outsider").get(f"/api/v1/points/accounts/{funded.pk}").status_code == 404
+    assert api_client("secretary_a").get(f"/api/v1/points/accounts/{funded.pk}").status_code == 200
+    other = api_client("party_a1").get(f"/api/v1/points/accounts/{funded.pk}")  # another household
+    assert other.status_code == 404
+    assert api_client("outsider").get("/api/v1/points/accounts").json() == {"items": [], "count": 0}
+
+
+def test_rules_list_is_scoped(personas, api_client, rules):
+    body = api_client("resident_a1").get("/api/v1/points/rules").json()
+    codes = {r["code"] for r in body["items"]}
+    assert {"MEET", "VOL", "A-CLEAN", "VIOL"} <= codes and body["count"] == len(codes)
+    outsider = {r["code"] for r in api_client("outsider").get("/api/v1/points/rules").json()["items"]}
+    assert "A-CLEAN" not in outsider  # village A's own rule
+
+
+def test_awards(personas, api_client, rules):
+    client = api_client("worker_a1")
+    response = client.post("/api/v1/points/awards", {"person": personas.town.zhang.pk, "rule": "MEET",
+                                                     "reason": "参加村民大会"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["points"] == 5 and response.json()["rule"] == "MEET"
+    response = client.post("/api/v1/points/awards", {"person": personas.town.zhang.pk, "rule": "VOL", "reason": "x"},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "rule"
+    response = api_client("outsider").post("/api/v1/points/awards", {"person": personas.town.zhang.pk,
+                                                                      "rule": "MEET", "reason": "x"},
+                                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "person"
+    response = api_client("secretary_a").post("/api/v1/points/awards", {"household": personas.town.house_a1.pk,
+                                                                         "rule": rules.clean.pk, "reason": "美丽庭院"},
+                                              content_type="application/json")
+    assert response.status_code == 201
+    response = client.post("/api/v1/points/awards", {"person": personas.town.zhang.pk, "rule": "MEET", "reason": ""},
+                           content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_claim_and_review(personas, api_client, rules):
+    response = api_client("resident_a1").post("/api/v1/points/claims", {"rule": "VOL", "evidence": "参加义务植树"},
+                                              content_type="application/json")
+    assert response.status_code == 201, response.content
+    claim = response.json()
+    assert claim["state"] == "submitted" and claim["person"] == personas.town.zhang.pk and claim["points"] == 10
+    url = f"/api/v1/points/claims/{claim['id']}/review"
+    assert api_client("outsider").post(url, {"decision": "approve"}, content_type="application/json").status_code == 404
+    response = api_client("worker_a1").post(url, {"decision": "approve"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == "reviewed"
+    response = api_client("worker_a1").post(url, {"decision": "approve"}, content_type="application/json")
+    assert response.status_code == 403
+    response = api_client("secretary_a").post(url, {"decision": "reject"}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "reason"
+    response = api_client("secretary_a").post(url, {"decision": "approve"}, content_type="application/json")
+    assert response.json()["state"] == "publicised" and response.json()["publicity_until"]
+    assert Claim.objects.get(pk=claim["id"]).state == "publicised"
+
+
+def test_products_create_and_list(personas, api_client, shop):
+    client = api_client("secretary_a")
+    response = client.post("/api/v1/shop/products", {"name": "酱油", "price": 8, "stock": 20, "shop": shop.shop.pk},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["price"] == 8
+    response = api_client("outsider").post("/api/v1/shop/products", {"name": "x", "price": 8, "stock": 2,
+                                                                      "shop": shop.shop.pk},
+                                           content_type="application/json")
+    assert response.status_code == 422
+    response = api_client("resident_a1").post("/api/v1/shop/products", {"name": "x", "price": 8, "stock": 2,
+                                                                         "shop": shop.shop.pk},
+                                              content_type="application/json")
+    assert response.status_code == 404
+    names = {p["name"] for p in api_client("resident_a1").get("/api/v1/shop/products").json()["items"]}
+    assert names == {"花生油 1L", "洗衣皂", "酱油"}  # village B's rice is not on their shelf
+
+
+def test_orders_409_when_short_and_pickup(personas, api_client, shop, funded):
+    client = api_client("resident_a1")
+    response = client.post("/api/v1/shop/orders", {"product": shop.oil.pk, "quantity": 6},
+                           content_type="application/json")
+    assert response.status_code == 409 and response.json()["detail"]
+    response = client.post("/api/v1/shop/orders", {"product": shop.oil.pk, "quantity": 4},
+                           content_type="application/json")
+    assert response.status_code == 409 and response.json()["detail"]
+    response = client.post("/api/v1/shop/orders", {"product": shop.oil.pk, "quantity": 2},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    order = response.json()
+    assert order["points"] == 60 and order["state"] == "placed" and len(order["code"]) == 8
+    assert Account.objects.get(pk=funded.pk).balance == 40
+    url = f"/api/v1/shop/orders/{order['id']}/pickup"
+    assert api_client("outsider").post(url, {"code": order["code"]}, content_type="application/json").status_code == 404
+    staff_view = api_client("secretary_a").get("/api/v1/shop/orders").json()["items"][0]
+    assert staff_view["code"] is None  # the code is the resident's to show
+    wrong = api_client("secretary_a").post(url, {"code": "x"}, content_type="application/json")
+    assert wrong.status_code == 422
+    response = api_client("secretary_a").post(url, {"code": order["code"]}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == "picked_up"
+    assert Order.objects.get(pk=order["id"]).state == "picked_up"
+    again = api_client("secretary_a").post(url, {"code": order["code"]}, content_type="application/json")
+    assert again.status_code == 409
