@@ -186,8 +186,11 @@ def build(seed: int = SEED, now: datetime.datetime | None = None) -> str:
 
     # This quarter: every step of the process; the showcase village (the demo secretary's) is a draft.
     counts: dict[str, int] = {}
-    for i, a in enumerate(actions.do_open_quarter(None, scheme, current)):
-        target = CURRENT_STEPS[i % len(CURRENT_STEPS)]
+    opened = actions.do_open_quarter(None, scheme, current)
+    showcase = User.objects.filter(username="secretary").values_list("scope_path", flat=True).first()
+    first = next((i for i, a in enumerate(opened) if a.path == showcase), 0)
+    for i, a in enumerate(opened):
+        target = CURRENT_STEPS[(i - first) % len(CURRENT_STEPS)]
         play.records(a, i)
         moment = now - datetime.timedelta(days=8 if target == "named" else 1)
         a = play.advance(a, target, i, moment)

@@ -178,8 +178,10 @@ class Assessment(models.Model):
 
     @staticmethod
     def own_q(person):
-        # Residents and party members see their own village's results once they are public.
-        return Q(path=person.grid.region.path, state__in=PUBLIC_STATES)
+        # Residents and party members see their own village's results once they are public. A person's
+        # path lies under their village's, so the village is one of its prefixes (no query).
+        parts = [p for p in person.path.split(".") if p]
+        return Q(path__in=[".".join(parts[:i]) + "." for i in range(1, len(parts) + 1)], state__in=PUBLIC_STATES)
 
 
 class Score(models.Model):

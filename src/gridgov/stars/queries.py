@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
@@ -139,11 +140,34 @@ def lacks(assessment: Assessment, scores=None) -> list[dict]:
     return out
 
 
+LEDGER_LABELS = {
+    "stars.assessment.open": _("Opened for the quarter"),
+    "stars.score.self": _("Self-assessed an indicator"),
+    "stars.submit": _("Submitted, stars nominated"),
+    "stars.score.adjust": _("The town changed an indicator"),
+    "stars.review": _("Reviewed by the town"),
+    "stars.confirm": _("Confirmed by the county"),
+    "stars.publish": _("Published"),
+    "stars.object": _("Objection raised"),
+    "stars.answer": _("Objection answered"),
+    "stars.name": _("Named"),
+    "stars.entry.add": _("Reward or penalty"),
+    "stars.veto": _("Veto applied"),
+}
+
+
 def ledger(assessment: Assessment) -> list[AuditEntry]:
     """Every recorded step of the assessment (台账: self-assessment, rewards and penalties, vetoes,
-    review, confirmation, publicity, objections and answers, naming), oldest first."""
-    return list(AuditEntry.objects.filter(object_type="stars.assessment", object_id=str(assessment.pk))
+    review, confirmation, publicity, objections and answers, naming), oldest first, each with a label
+    and the gist of what changed."""
+    rows = list(AuditEntry.objects.filter(object_type="stars.assessment", object_id=str(assessment.pk))
                 .order_by("pk"))
+    for row in rows:
+        row.label = LEDGER_LABELS.get(row.action, row.action)
+        after = row.after or {}
+        row.gist = " ".join(str(after[k]) for k in ("points", "self_points", "adjust_reason", "reason", "text",
+                                                    "answer", "evidence") if after.get(k) not in (None, ""))[:200]
+    return rows
 
 
 def trends(user, region: Region | None, periods: list[str]) -> dict:

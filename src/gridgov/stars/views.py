@@ -1,0 +1,303 @@
+"""Five-star pages: the board (ranking of a quarter), one assessment (self-assessment, review, the later
+steps, what the village lacks, its ledger), the scheme, trends, the bulletin (printable and .xlsx) and
+the star map. Thin: every read goes through queries.py, every write through actions.py."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.org.models import Grid
+
+from . import actions, queries, scoring
+from .api import allowed_actions
+from .models import Indicator, MentorPair, Method, Objection, VetoItem
+
+def _period(request) -> str:
+    period = (request.GET.get("period") or "").strip().upper()
+    try:
+        scoring.parse_period(period)
+    except scoring.PeriodError:
+        period = scoring.period_of(timezone.localdate())
+    return period
+
+
+def _region(request):
+    region = queries.scope_region(request.user, request.GET.get("scope"))
+    if request.GET.get("scope") and region is None:
+        raise Http404
+    return region
+
+
+def _board_context(request, period: str) -> dict:
+    region = _region(request)
+    rows = queries.board(request.user, period, region)
+    prefetch_related_objects([a.scheme for a in rows], "stars")
+    for a in rows:
+        a.star_list = queries.star_rows(a)
+    schemes = {a.scheme for a in rows}
+    stars = list(next(iter(schemes)).stars.all()) if len(schemes) == 1 else []
+    return {"period": period, "region": region, "rows": rows, "stars": stars,
+            "periods": queries.recent_periods(scoring.period_of(timezone.localdate()), 4)}
+
+
+@login_required
+def home_box(request):
+    """The box of the home page (one query), fetched by htmx once the home page has loaded."""
+    from .templatetags.stars_tags import stars_home
+
+    return render(request, "stars/home_box.html", {"stars_box": stars_home(request.user)})
+
+
+@login_required
+def index(request):
+    user = request.user
+    period = _period(request)
+    context = _board_context(request, period)
+    own = [a for a in context["rows"] if user.scope_path and a.path.startswith(user.scope_path)] \
+        if user.role == "village_secretary" else []
+    schemes = {a.scheme_id for a in context["rows"]}
+    pairs = list(MentorPair.objects.filter(scheme_id__in=schemes).select_related("village", "mentor_village"))
+    return render(request, "stars/index.html", {**context, "own": own, "pairs": pairs,
+                                                "may_change": user.is_superuser or user.role == "town_admin"})
+
+
+def _assessment(user, pk: int):
+    a = queries.visible_assessments(user).select_related("village", "scheme").filter(pk=pk).first()
+    if a is None:
+        raise Http404
+    return a
+
+
+@login_required
+def detail(request, pk: int):
+    user = request.user
+    a = _assessment(user, pk)
+    scores = queries.score_rows(a)
+    staff_or_own = user.is_superuser or (user.scope_path and a.path.startswith(user.scope_path)
+                                         and user.role in ("town_admin", "village_secretary"))
+    allowed = allowed_actions(user, a)
+    is_town = user.is_superuser or (user.role == "town_admin" and bool(user.scope_path)
+                                    and a.path.startswith(user.scope_path))
+    context = {
+        "a": a, "stars": queries.star_rows(a), "scores": scores,
+        "lacks": queries.lacks(a, scores), "weak": queries.weak_indicators(scores),
+        "ledger": queries.ledger(a) if staff_or_own else [],
+        "entries": list(a.entries.select_related("indicator", "approver")),
+        "vetoes": list(a.vetoes.select_related("item__star")),
+        "objections": list(a.objections.all()),
+        "allowed": allowed, "may_self_assess": "submit" in allowed,
+        "may_record": is_town and a.state in actions.OPEN_STATES,
+        "may_veto": is_town and a.state in actions.OPEN_STATES | {"reviewed"},
+        "dynamic": [s.indicator for s in scores if s.indicator.method == Method.DYNAMIC],
+        "veto_items": VetoItem.objects.filter(star__scheme=a.scheme).select_related("star"),
+        "pairs": MentorPair.objects.filter(scheme=a.scheme, village=a.village).select_related("mentor_village"),
+        "staff_or_own": staff_or_own,
+    }
+    return render(request, "stars/detail.html", context)
+
+
+def _form_scores(post, scores, with_reason: bool) -> list:
+    out = []
+    for s in scores:
+        raw = post.get(f"points_{s.indicator_id}")
+        if raw is None or raw.strip() == "":
+            continue
+        out.append({"indicator": s.indicator_id, "points": raw, "evidence": post.get(f"evidence_{s.indicator_id}", ""),
+                    "reason": post.get(f"reason_{s.indicator_id}", "") if with_reason else ""})
+    return out
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    user = request.user
+    a = _assessment(user, pk)
+    post = request.POST
+    scores = queries.score_rows(a)
+    try:
+        if action in ("save", "submit"):
+            manual = [s for s in scores if s.indicator.method == Method.MANUAL]
+            entered = {row["indicator"]: (row["points"], row["evidence"]) for row in _form_scores(post, manual, False)}
+            if entered:
+                actions.do_self_assess(user, a, entered)
+            if action == "submit":
+                actions.do_submit(user, a, post.getlist("stars"))
+                messages.success(request, _("The self-assessment was submitted to the town."))
+            else:
+                messages.success(request, _("The self-assessment was saved."))
+        elif action == "review":
+            adjustments = [row for row in _form_scores(post, scores, True)]
+            actions.do_review(user, a, adjustments, note=post.get("note", ""))
+            messages.success(request, _("The review was recorded."))
+        elif action == "confirm":
+            actions.do_confirm(user, a, note=post.get("note", ""))
+            messages.success(request, _("The result was confirmed."))
+        elif action == "publish":
+            actions.do_publish(user, a)
+            messages.success(request, _("The result is published."))
+        elif action == "name":
+            actions.do_name(user, a)
+            messages.success(request, _("The result is named."))
+        elif action == "object":
+            actions.do_object(user, a, post.get("text", ""))
+            messages.success(request, _("Your objection was recorded."))
+        elif action == "answer":
+            objection = Objection.objects.filter(assessment=a, pk=post.get("objection") or 0).first()
+            if objection is None:
+                raise Http404
+            actions.do_answer(user, objection, post.get("text", ""))
+            messages.success(request, _("The answer was recorded."))
+        elif action == "entry":
+            indicator = Indicator.objects.filter(star__scheme=a.scheme, pk=post.get("indicator") or 0).first()
+            if indicator is None:
+                raise actions.StarError(_("Choose an indicator."), 400, "indicator")
+            actions.do_add_entry(user, a, indicator, post.get("points", ""), post.get("reason", ""),
+                                 post.get("evidence", ""))
+            messages.success(request, _("The reward or penalty was recorded."))
+        elif action == "veto":
+            item = VetoItem.objects.filter(star__scheme=a.scheme, pk=post.get("item") or 0).first()
+            if item is None:
+                raise actions.StarError(_("Choose a veto item."), 400, "item")
+            actions.do_flag_veto(user, a, item, post.get("reason", ""))
+            messages.success(request, _("The veto was applied."))
+        elif action == "income":
+            actions.do_set_income(user, a.village, int(a.period[:4]), post.get("amount", ""), post.get("evidence", ""))
+            messages.success(request, _("The collective income was recorded."))
+        else:
+            raise Http404
+    except actions.StarError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+    return redirect("stars:detail", pk=a.pk)
+
+
+@login_required
+def scheme_page(request, year: int):
+    user = request.user
+    scheme = queries.scheme_for(user, year, request.GET.get("scope"))
+    if scheme is None:
+        raise Http404
+    may_change = user.is_superuser or (user.role == "town_admin" and user.scope_path
+                                       and scheme.path.startswith(user.scope_path))
+    if request.method == "POST" and may_change:
+        thresholds = {s.code: request.POST.get(f"threshold_{s.code}") for s in scheme.stars.all()
+                      if request.POST.get(f"threshold_{s.code}")}
+        levels = []
+        for i in range(8):
+            label = request.POST.get(f"level_label_{i}", "").strip()
+            if label:
+                levels.append({"min_total": request.POST.get(f"level_min_{i}") or 0, "label": label})
+        try:
+            actions.do_update_scheme(user, scheme, thresholds=thresholds, levels=levels or None,
+                                     publicity_days=request.POST.get("publicity_days") or None)
+            messages.success(request, _("The scheme was saved."))
+        except actions.StarError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("stars:scheme", args=[year]))
+    stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
+    return render(request, "stars/scheme.html", {"scheme": scheme, "stars": stars, "may_change": may_change,
+                                                 "level_rows": scheme.levels + [{}] * 2})
+
+
+@login_required
+def trends(request):
+    period = _period(request)
+    periods = queries.recent_periods(period, 4)
+    table = queries.trends(request.user, _region(request), periods)
+    return render(request, "stars/trends.html", {**table, "period": period})
+
+
+# --- bulletin ------------------------------------------------------------------------------------------
+
+@login_required
+def bulletin(request, period: str):
+    try:
+        scoring.parse_period(period)
+    except scoring.PeriodError:
+        raise Http404 from None
+    context = _board_context(request, period.upper())
+    for a in context["rows"]:
+        a.weak = queries.weak_indicators(queries.score_rows(a), limit=2)
+    return render(request, "stars/bulletin.html", {**context, "printed": timezone.localdate()})
+
+
+@login_required
+def bulletin_xlsx(request, period: str):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    try:
+        scoring.parse_period(period)
+    except scoring.PeriodError:
+        raise Http404 from None
+    context = _board_context(request, period.upper())
+    wb = Workbook()
+    ws = wb.active
+    ws.title = period.upper()
+    title = _("Five-star branches: bulletin of %(period)s") % {"period": period.upper()}
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], _("Total"), _("Stars earned"), _("Level"),
+              _("State")]
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for a in context["rows"]:
+        ws.append([a.rank, a.village.name, *[float(s["score"]) for s in a.star_list], float(a.total), a.stars_earned,
+                   a.level, a.get_state_display()])
+    ws.column_dimensions["B"].width = 14
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="stars-bulletin-{period.upper()}.xlsx"'
+    return response
+
+
+# --- star map --------------------------------------------------------------------------------------------
+
+@login_required
+def star_map(request):
+    period = _period(request)
+    return render(request, "stars/map.html", {"period": period,
+                                              "periods": queries.recent_periods(scoring.period_of(timezone.localdate()))})
+
+
+@login_required
+def map_data(request):
+    """GeoJSON of the villages the caller sees results of: each village's outline is the union of its
+    grids' boundaries, with its stars and total of the quarter."""
+    from shapely.geometry import mapping, shape
+    from shapely.ops import unary_union
+
+    period = _period(request)
+    rows = queries.board(request.user, period, _region(request))
+    by_village = {a.village_id: a for a in rows}
+    shapes: dict[int, list] = {}
+    for region_id, geometry in (Grid.objects.filter(region_id__in=by_village, level=Grid.Level.SMALL,
+                                                    geometry__isnull=False).values_list("region_id", "geometry")):
+        try:
+            shapes.setdefault(region_id, []).append(shape(geometry))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    features = []
+    for village_id, parts in shapes.items():
+        a = by_village[village_id]
+        features.append({"type": "Feature", "geometry": mapping(unary_union(parts).simplify(0.0002)),
+                         "properties": {"name": a.village.name, "code": a.village.code, "stars": a.stars_earned,
+                                        "total": float(a.total), "level": a.level, "rank": a.rank,
+                                        "state": a.get_state_display(),
+                                        "url": reverse("stars:detail", args=[a.pk])}})
+    return JsonResponse({"type": "FeatureCollection", "features": features})
