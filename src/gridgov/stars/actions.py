@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gridgov.core import audit
 from gridgov.core.scoping import TOWN_ADMIN, VILLAGE_SECRETARY
@@ -51,6 +52,15 @@ TRANSITIONS = {
     "answer": ({State.PUBLISHED, State.NAMED}, None),
     "name": ({State.PUBLISHED}, State.NAMED),
 }
+ACTION_LABELS = {
+    "submit": _lazy("submit the self-assessment"),
+    "review": _lazy("review"),
+    "confirm": _lazy("confirm"),
+    "publish": _lazy("publish"),
+    "object": _lazy("object"),
+    "answer": _lazy("answer"),
+    "name": _lazy("name"),
+}
 # While the quarter is open for records: rewards, penalties and vetoes may still be added.
 OPEN_STATES = {State.DRAFT, State.SUBMITTED}
 
@@ -63,7 +73,7 @@ def _check_state(assessment: Assessment, action: str) -> None:
     allowed, _target = TRANSITIONS[action]
     if assessment.state not in allowed:
         raise StarError(_("This assessment is %(state)s; %(action)s is not possible now.") % {
-            "state": assessment.get_state_display(), "action": action})
+            "state": assessment.get_state_display(), "action": ACTION_LABELS[action]})
 
 
 def _require(user, assessment: Assessment, role: str, message) -> None:

@@ -66,8 +66,11 @@ def scheme_for(user, year: int, code: str | None = None) -> Scheme | None:
 def scope_region(user, code: str | None) -> Region | None:
     """The region `code` if the user may see it or lives under it; the user's own region by default."""
     if not code:
-        node = user.scope_node if _active(user) else None
-        return node if isinstance(node, Region) else (node.region if node is not None else None)
+        # By default the town the user works in (or the county above it): a village's ranking is the town's.
+        if not _active(user) or not user.scope_path:
+            return None
+        return (Region.objects.filter(path__in=prefixes(user.scope_path), level__lte=Region.Level.TOWN)
+                .order_by("-level").first())
     return (restrict(user, VIEW, Region).filter(code=code.strip()).first()
             or Region.objects.filter(code=code.strip(), path__in=prefixes(user.scope_path)).first())
 

@@ -1,0 +1,164 @@
+"""The five-star pages per role: the board, an assessment's page and its forms, the bulletin (.xlsx opened
+with openpyxl), the scheme, trends, the star map's data and the home box; scoped like the API."""
+
+import io
+
+import openpyxl
+import pytest
+
+from gridgov.stars import actions
+from gridgov.stars.models import Indicator
+
+from .conftest import PERIOD, manual_scores
+
+
+@pytest.fixture
+def queries_for():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def _count(client, url):
+        client.get(url)  # warm: sessions, caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    return _count
+
+
+def test_board_ranks_the_town_for_the_town_admin(personas, quarter, login, advance, django_assert_max_num_queries):
+    advance(quarter.a, "submitted")
+    client = login(personas.town_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/stars/?period={PERIOD}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "碧塘村" in html and "都斛村" in html and "支部过硬星" in html
+    assert [a.village.name for a in response.context["rows"]] == ["碧塘村", "都斛村"]
+
+
+def test_the_board_costs_the_same_for_more_villages(personas, quarter, login, queries_for):
+    from gridgov.org import actions as org_actions
+
+    client = login(personas.town_admin)
+    before = queries_for(client, f"/stars/?period={PERIOD}")
+    for n in range(3):
+        org_actions.do_create_region(None, f"44532110430{n}", f"新村{n}", parent=personas.town.town)
+    actions.do_open_quarter(None, quarter.scheme, PERIOD)
+    assert queries_for(client, f"/stars/?period={PERIOD}") == before
+
+
+def test_a_village_sees_only_its_own_unpublished_assessment(personas, quarter, login, advance):
+    client = login(personas.outsider)
+    html = client.get(f"/stars/?period={PERIOD}").content.decode()
+    assert "都斛村" in html and "碧塘村" not in html
+    assert client.get(f"/stars/{quarter.a.pk}/").status_code == 404
+    assert client.post(f"/stars/{quarter.a.pk}/act/submit/").status_code == 404
+    advance(quarter.a, "published")
+    assert "碧塘村" in client.get(f"/stars/?period={PERIOD}").content.decode()
+    page = client.get(f"/stars/{quarter.a.pk}/")
+    assert page.status_code == 200 and not page.context["ledger"]  # published figures, not A's ledger
+
+
+def test_secretary_self_assesses_and_submits_through_the_form(personas, quarter, login):
+    a = quarter.a
+    client = login(personas.secretary_a)
+    page = client.get(f"/stars/{a.pk}/")
+    assert 'id="self-assess-form"' in page.content.decode()
+    form = {f"points_{pk}": str(points) for pk, (points, _e) in manual_scores(a).items()}
+    form.update({f"evidence_{pk}": "会议记录" for pk in manual_scores(a)})
+    form["stars"] = ["branch"]
+    response = client.post(f"/stars/{a.pk}/act/submit/", form, follow=True)
+    assert response.status_code == 200
+    a.refresh_from_db()
+    assert a.state == "submitted" and a.nominated == ["branch"]
+
+
+def test_a_refused_step_shows_its_message(personas, quarter, login):
+    client = login(personas.secretary_a)
+    response = client.post(f"/stars/{quarter.a.pk}/act/submit/", {}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("请填写" in m or "Enter points" in m for m in messages), messages
+    quarter.a.refresh_from_db()
+    assert quarter.a.state == "draft"
+
+
+def test_town_reviews_through_the_form(personas, quarter, login, advance):
+    a = advance(quarter.a, "submitted")
+    team = Indicator.objects.get(star__scheme=quarter.scheme, code="branch.team")
+    client = login(personas.town_admin)
+    assert 'id="review-form"' in client.get(f"/stars/{a.pk}/").content.decode()
+    client.post(f"/stars/{a.pk}/act/review/", {f"points_{team.pk}": "4", f"reason_{team.pk}": "分工不明"})
+    a.refresh_from_db()
+    assert a.state == "reviewed" and a.scores.get(indicator=team).points == 4
+
+
+def test_ledger_and_what_it_lacks(personas, quarter, login):
+    a = quarter.a
+    actions.do_self_assess(personas.secretary_a, a, manual_scores(a, points=2))
+    page = login(personas.secretary_a).get(f"/stars/{a.pk}/")
+    lacks = page.context["lacks"]
+    # branch: 2 + 2 + base 5 = 9 of 16 needed -> 7 short; the nearest star comes first.
+    branch = next(row for row in lacks if row["code"] == "branch")
+    assert str(branch["gap"]) == "7.00"
+    assert lacks[0]["gap"] <= lacks[-1]["gap"]
+    labels = [e.action for e in page.context["ledger"]]
+    assert "stars.score.self" in labels
+
+
+def test_bulletin_xlsx_opens_with_openpyxl(personas, quarter, login, advance):
+    advance(quarter.a, "published")
+    advance(quarter.b, "submitted")
+    response = login(personas.town_admin).get(f"/stars/bulletin/{PERIOD}.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("名次", "村", "支部过硬星")
+    assert [r[1] for r in rows[2:]] == ["碧塘村", "都斛村"]
+    assert rows[2][0] == 1
+
+
+def test_printable_bulletin(personas, quarter, login):
+    response = login(personas.town_admin).get(f"/stars/bulletin/{PERIOD}/")
+    assert response.status_code == 200 and 'id="bulletin"' in response.content.decode()
+    assert login(personas.town_admin).get("/stars/bulletin/2026-1/").status_code == 404
+
+
+def test_scheme_page_and_its_edit(personas, scheme, login):
+    client = login(personas.town_admin)
+    assert "产业兴旺星" in client.get("/stars/scheme/2026/").content.decode()
+    client.post("/stars/scheme/2026/", {"threshold_branch": "15", "level_min_0": "95", "level_label_0": "五星",
+                                        "level_min_1": "85", "level_label_1": "四星", "publicity_days": "7"})
+    scheme.refresh_from_db()
+    assert scheme.stars.get(code="branch").threshold == 15
+    assert scheme.levels == [{"min_total": "95", "label": "五星"}, {"min_total": "85", "label": "四星"}]
+    assert scheme.publicity_days == 7
+    # A village sees the rules but may not change them.
+    secretary = login(personas.secretary_a)
+    assert secretary.get("/stars/scheme/2026/").status_code == 200
+    secretary.post("/stars/scheme/2026/", {"threshold_branch": "1"})
+    assert scheme.stars.get(code="branch").threshold == 15
+
+
+def test_trends_and_map_data(personas, quarter, login, advance):
+    advance(quarter.a, "published")
+    client = login(personas.town_admin)
+    assert client.get(f"/stars/trends/?period={PERIOD}").status_code == 200
+    data = client.get(f"/stars/map.geojson?period={PERIOD}").json()
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert names == {"碧塘村", "都斛村"}
+    outsider = login(personas.outsider).get(f"/stars/map.geojson?period={PERIOD}").json()
+    assert {f["properties"]["name"] for f in outsider["features"]} == {"碧塘村", "都斛村"}  # A is published
+    assert login(personas.resident_a1).get(f"/stars/map.geojson?period={PERIOD}").json()["features"][0][
+        "properties"]["name"] == "碧塘村"
+
+
+@pytest.mark.parametrize("persona", ["town_admin", "secretary_a", "resident_a1", "worker_a1"])
+def test_home_box(personas, quarter, login, persona, django_assert_max_num_queries):
+    client = login(getattr(personas, persona))
+    assert client.get("/").status_code == 200
+    client.get("/stars/home-box/")
+    with django_assert_max_num_queries(9):
+        response = client.get("/stars/home-box/")
+    assert response.status_code == 200
