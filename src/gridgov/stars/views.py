@@ -63,8 +63,14 @@ def index(request):
     user = request.user
     period = _period(request)
     context = _board_context(request, period)
-    own = [a for a in context["rows"] if user.scope_path and a.path.startswith(user.scope_path)] \
-        if user.role == "village_secretary" else []
+    own = []
+    if user.role == "village_secretary" and user.scope_path:
+        # The village's latest assessments, whatever quarter the board shows.
+        own = list(queries.visible_assessments(user).filter(path__startswith=user.scope_path)
+                   .select_related("village", "scheme").order_by("-period")[:2])
+        prefetch_related_objects([a.scheme for a in own], "stars")
+        for a in own:
+            a.star_list = queries.star_rows(a)
     schemes = {a.scheme_id for a in context["rows"]}
     pairs = list(MentorPair.objects.filter(scheme_id__in=schemes).select_related("village", "mentor_village"))
     return render(request, "stars/index.html", {**context, "own": own, "pairs": pairs,
