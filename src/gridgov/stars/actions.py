@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core import audit
 from gridgov.core.scoping import TOWN_ADMIN, VILLAGE_SECRETARY
@@ -53,13 +53,13 @@ TRANSITIONS = {
     "name": ({State.PUBLISHED}, State.NAMED),
 }
 ACTION_LABELS = {
-    "submit": _lazy("submit the self-assessment"),
-    "review": _lazy("review"),
-    "confirm": _lazy("confirm"),
-    "publish": _lazy("publish"),
-    "object": _lazy("object"),
-    "answer": _lazy("answer"),
-    "name": _lazy("name"),
+    "submit": pgettext_lazy("stars action", "submit the self-assessment"),
+    "review": pgettext_lazy("stars action", "review"),
+    "confirm": pgettext_lazy("stars action", "confirm"),
+    "publish": pgettext_lazy("stars action", "publish"),
+    "object": pgettext_lazy("stars action", "object"),
+    "answer": pgettext_lazy("stars action", "answer"),
+    "name": pgettext_lazy("stars action", "name"),
 }
 # While the quarter is open for records: rewards, penalties and vetoes may still be added.
 OPEN_STATES = {State.DRAFT, State.SUBMITTED}
