@@ -162,3 +162,23 @@ def test_home_box(personas, quarter, login, persona, django_assert_max_num_queri
     with django_assert_max_num_queries(9):
         response = client.get("/stars/home-box/")
     assert response.status_code == 200
+
+
+def test_town_opens_a_quarter_copying_last_years_scheme(personas, scheme, login):
+    client = login(personas.town_admin)
+    client.post("/stars/open/", {"period": "2027Q1"})
+    from gridgov.stars.models import Assessment, Scheme
+
+    copied = Scheme.objects.get(town=personas.town.town, year=2027)
+    assert copied.name == "东成镇2027年五星支部创建方案"
+    assert copied.stars.count() == 5 and Indicator.objects.filter(star__scheme=copied).count() == 14
+    assert Assessment.objects.filter(period="2027Q1").count() == 2
+    login(personas.secretary_a).post("/stars/open/", {"period": "2027Q2"})
+    assert not Assessment.objects.filter(period="2027Q2").exists()
+
+
+def test_worker_sweep_is_registered():
+    from gridgov.core import jobs
+
+    jobs.discover()
+    assert "stars.name" in jobs.PERIODIC

@@ -140,6 +140,18 @@ def do_create_scheme(actor, town: Region, year: int, name: str, stars: list[dict
     return scheme
 
 
+def do_copy_scheme(actor, scheme: Scheme, year: int) -> Scheme:
+    """Next year's scheme as a copy of this one (stars, indicators, vetoes, levels), to be adjusted."""
+    spec = [{"code": star.code, "name": star.name, "threshold": star.threshold,
+             "indicators": [{"code": i.code, "name": i.name, "max_points": i.max_points, "method": i.method,
+                             "config": i.config} for i in star.indicators.all()],
+             "vetoes": [{"code": v.code, "name": v.name} for v in star.vetoes.all()]}
+            for star in scheme.stars.all()]
+    name = scheme.name.replace(str(scheme.year), str(year)) if str(scheme.year) in scheme.name else f"{scheme.name} {year}"
+    return do_create_scheme(actor, scheme.town, year, name, spec, levels=scheme.levels,
+                            publicity_days=scheme.publicity_days)
+
+
 def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None = None,
                      levels: list[dict] | None = None, publicity_days: int | None = None) -> Scheme:
     """Change the points each star needs, the level mapping or the publicity days."""

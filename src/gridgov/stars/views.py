@@ -189,6 +189,32 @@ def act(request, pk: int, action: str):
 
 
 @login_required
+@require_POST
+def open_quarter(request):
+    """The town opens a quarter: a draft assessment for each of its villages (copying last year's scheme
+    when the year has none)."""
+    user = request.user
+    period = _period(request) if request.GET.get("period") else (request.POST.get("period") or "").upper()
+    try:
+        year, _quarter = scoring.parse_period(period)
+    except scoring.PeriodError:
+        raise Http404 from None
+    scheme = queries.scheme_for(user, year)
+    try:
+        if scheme is None:
+            previous = queries.scheme_for(user, year - 1)
+            if previous is None:
+                raise actions.StarError(_("No scheme for this year in your scope."))
+            scheme = actions.do_copy_scheme(user, previous, year)
+        opened = actions.do_open_quarter(user, scheme, period)
+        messages.success(request, _("%(n)d assessments were opened for %(period)s.") % {"n": len(opened),
+                                                                                     "period": period})
+    except actions.StarError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("stars:index") + f"?period={period}")
+
+
+@login_required
 def scheme_page(request, year: int):
     user = request.user
     scheme = queries.scheme_for(user, year, request.GET.get("scope"))
