@@ -22,14 +22,15 @@ _PERSONAL = {
 
 POLICY: dict = {
     TOWN_ADMIN: {
-        "points_account": (SUBTREE, {VIEW, EXPORT, AWARD, REVERSE, CLAIM}),
+        # REDEEM: a redemption at the counter for a resident without a login (代兑换).
+        "points_account": (SUBTREE, {VIEW, EXPORT, AWARD, REVERSE, CLAIM, REDEEM}),
         "points_rule": (SUBTREE, {VIEW, CHANGE}),
         "points_claim": (SUBTREE, {VIEW, EXPORT, REVIEW, APPROVE, CLAIM}),
         "points_shop": (SUBTREE, {VIEW, CHANGE, PICKUP}),
         "points_order": (SUBTREE, {VIEW, EXPORT, PICKUP}),
     },
     VILLAGE_SECRETARY: {
-        "points_account": (SUBTREE, {VIEW, EXPORT, AWARD, REVERSE, CLAIM}),
+        "points_account": (SUBTREE, {VIEW, EXPORT, AWARD, REVERSE, CLAIM, REDEEM}),
         "points_rule": (SUBTREE, {VIEW, CHANGE}),
         "points_claim": (SUBTREE, {VIEW, EXPORT, REVIEW, APPROVE, CLAIM}),
         "points_shop": (SUBTREE, {VIEW, CHANGE, PICKUP}),
