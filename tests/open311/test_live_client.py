@@ -15,7 +15,10 @@ from .conftest import POINT_A1
 
 
 @pytest.fixture
-def server(live_server, personas, cfg):
+def server(live_server, personas, cfg, monkeypatch):
+    # The server's request threads close their database connection after each request, so PostgreSQL
+    # can drop the test database at the end even while a client keeps its HTTP connection open.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     actions.do_set_attribute(None, cfg.garbage, "SIZE", "多少", "singlevaluelist", required=True,
                              values=[{"key": "s", "name": "一袋"}, {"key": "l", "name": "一车"}])
     _key, secret = actions.do_issue_key(personas.town_admin, "georeport", personas.town.town)
