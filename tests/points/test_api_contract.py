@@ -54,6 +54,17 @@ def test_awards(personas, api_client, rules):
     assert response.status_code == 422
 
 
+def test_award_with_a_key_is_not_repeated(personas, api_client, rules):
+    from gridgov.points.models import Entry
+
+    client = api_client("worker_a1")
+    body = {"person": personas.town.zhang.pk, "rule": "MEET", "reason": "村民大会", "key": "meeting-2026-05-zhang"}
+    first = client.post("/api/v1/points/awards", body, content_type="application/json").json()
+    again = client.post("/api/v1/points/awards", body, content_type="application/json").json()
+    assert first["id"] == again["id"] and Entry.objects.count() == 1
+    assert Account.objects.get(person=personas.town.zhang).balance == 5
+
+
 def test_claim_and_review(personas, api_client, rules):
     response = api_client("resident_a1").post("/api/v1/points/claims", {"rule": "VOL", "evidence": "参加义务植树"},
                                               content_type="application/json")

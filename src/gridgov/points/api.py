@@ -212,6 +212,9 @@ class AwardIn(Schema):
     household: int | None = Field(None, description="id of the household (for household rules)")
     rule: int | str = Field(..., description="id or code of the rule")
     reason: str = Field(..., max_length=200)
+    key: str | None = Field(None, max_length=64, description="optional idempotency key chosen by the client: a "
+                                                             "repeated request with the same key answers the "
+                                                             "first award instead of awarding again")
 
 
 @router.post("/points/awards", response={201: EntryOut, **ERRORS})
@@ -234,7 +237,8 @@ def award(request, body: AwardIn):
         if household is None:
             return _invalid("household", _("No such household in your area."))
     try:
-        entry = actions.do_award(user, rule, body.reason, person=person, household=household)
+        key = f"award:{user.pk}:{body.key.strip()}" if body.key and body.key.strip() else None
+        entry = actions.do_award(user, rule, body.reason, person=person, household=household, key=key)
     except LedgerError as exc:
         return _refused(exc)
     return Status(201, _entry_out(entry))

@@ -107,3 +107,29 @@ def sweep_claims(now):
 def sweep_orders(now):
     return actions.expire_orders(now)
 
+
+
+YEAR_END_CURSOR = "year_end"
+
+
+def year_end(now: datetime.datetime | None = None) -> int:
+    """Once a year, after midnight of 1 January (local time), settle the year just ended by the policy
+    GRIDGOV_POINTS_YEAR_END ("carry": nothing is written; "clear": balances go to zero by entries).
+    The cursor row remembers the last settled year, so January's new points are never cleared by a
+    later round. Returns the number of entries written."""
+    now = now or timezone.now()
+    ended = timezone.localtime(now).year - 1
+    with transaction.atomic():
+        Cursor.objects.get_or_create(name=YEAR_END_CURSOR, defaults={"position": ended})
+        cursor = Cursor.objects.select_for_update().get(name=YEAR_END_CURSOR)
+        if cursor.position >= ended:
+            return 0
+        written = actions.settle_year(ended, now=now)
+        cursor.position = ended
+        cursor.save(update_fields=["position"])
+    return written
+
+
+@periodic("points_year_end")
+def sweep_year_end(now):
+    return year_end(now)
