@@ -19,7 +19,7 @@ from gridgov.org.models import Person, Region, User
 
 from . import actions, queries, scoring
 from .defaults import scheme_spec
-from .models import Assessment, Indicator, Method, Scheme, VetoItem
+from .models import Assessment, Indicator, Method, Scheme, State, VetoItem
 
 SEED = 2026
 TOWN_CODE = "445321104000"
@@ -202,4 +202,4 @@ def build(seed: int = SEED, now: datetime.datetime | None = None) -> str:
     return _("Five-star branches: the %(year)s scheme, %(last)s named for %(n)d villages, %(current)s at every "
              "step (%(steps)s).") % {
         "year": today.year, "last": last, "n": len(villages), "current": current,
-        "steps": ", ".join(f"{k} {v}" for k, v in counts.items())}
+        "steps": ", ".join(f"{State(k).label} {v}" for k, v in counts.items())}

@@ -6,6 +6,9 @@ penalty entries on a base), veto items (一票否决) and the points a star need
 moves draft -> submitted (自评荐星) -> reviewed (党委评星) -> confirmed (复核定星) -> published (公示)
 -> named (命名). Figures are stored with a snapshot of the records they came from.
 
+Star rows go with the org node or account they hang on (CASCADE, SET_NULL): accounts are deactivated
+rather than deleted in use, and the audit log keeps the history of every step either way.
+
 Every scoped row carries the materialised org path of its node: a scheme its town's, an assessment its
 village's (and its town's, so published results can be shown town-wide with one prefix filter).
 """
@@ -53,7 +56,7 @@ def default_levels() -> list:
 class Scheme(models.Model):
     """The star scheme of a town for one year."""
 
-    town = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="star_schemes", verbose_name=_("town"))
+    town = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="star_schemes", verbose_name=_("town"))
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
     # Ordered best first: [{"min_total": 90, "min_stars": 5 (optional), "label": "五星"}, ...]; the first
@@ -141,8 +144,8 @@ class VetoItem(models.Model):
 class Assessment(models.Model):
     """One village's assessment for one quarter, with its current figures (see scoring.py)."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="assessments")
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="star_assessments",
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="assessments")
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="star_assessments",
                                 verbose_name=_("village"))
     period = models.CharField(_("period"), max_length=6, db_index=True)  # "2026Q3"
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
@@ -189,7 +192,7 @@ class Score(models.Model):
     for a metric the value and a snapshot of the records it came from."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     self_points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     points = models.DecimalField(max_digits=6, decimal_places=2, default=ZERO)
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -208,7 +211,7 @@ class VetoFlag(models.Model):
     """A veto item found in a village in a quarter; it blocks the item's star."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="vetoes")
-    item = models.ForeignKey(VetoItem, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(VetoItem, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,11 +226,11 @@ class Entry(models.Model):
     """A reward (+) or penalty (-) on a dynamic indicator during the quarter (百分目标动态管理)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     points = models.DecimalField(max_digits=6, decimal_places=2)
     reason = models.TextField(_("reason"))
     evidence = models.TextField(_("evidence"), blank=True)
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name=_("approver"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -258,7 +261,7 @@ class Objection(models.Model):
 class Income(models.Model):
     """A village's collective economy income (村集体经济收入) for a year, in yuan, with its evidence."""
 
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.PositiveBigIntegerField(_("amount (yuan)"))
     evidence = models.TextField(_("evidence"))
@@ -278,8 +281,8 @@ class MentorPair(models.Model):
     """导师帮带: a village paired with a mentor village or a town cadre for a year."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="mentor_pairs")
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    mentor_village = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    mentor_village = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     mentor_name = models.CharField(_("mentor"), max_length=50, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
