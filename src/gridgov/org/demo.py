@@ -109,7 +109,8 @@ HOUSEHOLD_SIZES = (1, 2, 3, 4, 5, 6)
 HOUSEHOLD_SIZE_WEIGHTS = (8, 20, 24, 25, 14, 9)
 
 WORKER_KINDS = ("grid_worker_full", "grid_worker_part", "grid_worker_volunteer")
-DEMO_USERNAMES = ("admin", "town_admin", "secretary", "gridworker", "partymember", "resident", "department")
+DEMO_USERNAMES = ("admin", "town_admin", "secretary", "gridworker", "partymember", "resident", "department",
+                  "county_admin")  # county_admin: made by the stars demo (the county confirms star ratings)
 
 Rect = tuple[float, float, float, float]  # west, south, east, north
 
