@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -462,9 +462,9 @@ def not_found(request, rest):
 # --- API keys (web) -------------------------------------------------------------------------------
 
 class KeyForm(forms.Form):
-    name = forms.CharField(label=_lazy("Client name"), max_length=100,
-                           help_text=_lazy("Who will use the key, e.g. the county hotline system."))
-    town = forms.ModelChoiceField(label=_lazy("Town"), queryset=Region.objects.none(), empty_label=None)
+    name = forms.CharField(label=gettext_lazy("Client name"), max_length=100,
+                           help_text=gettext_lazy("Who will use the key, e.g. the county hotline system."))
+    town = forms.ModelChoiceField(label=gettext_lazy("Town"), queryset=Region.objects.none(), empty_label=None)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,55 @@
+"""The key page on a phone (360 px, Chinese): a town administrator issues a key, copies it, revokes it."""
+
+import functools
+
+import pytest
+from django.db import connections
+
+from gridgov.open311.models import ApiKey
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def closing_connections(test):
+    """Close the connection the Playwright-driven test body opened, so PostgreSQL can drop the test database."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        try:
+            return test(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+@closing_connections
+def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, personas, browser, screenshots):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "town_admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/open311/v2/keys/")
+    assert page.locator("h1").inner_text() == "Open311 API 密钥"
+    assert page.locator("label[for=id_name]").inner_text() == "客户端名称"
+    page.fill("input[name=name]", "县12345热线")
+    page.click("#issue-key button[type=submit]")
+    secret = page.locator("#issued input").input_value()
+    assert secret.startswith("o311_")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    page.screenshot(path=str(screenshots / "open311-keys-issued.png"), full_page=True)
+    page.goto(f"{base}/open311/v2/keys/")
+    assert secret not in page.content()
+    page.click("text=吊销")
+    page.wait_for_selector("text=吊销于")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    page.screenshot(path=str(screenshots / "open311-keys-revoked.png"), full_page=True)
+    assert ApiKey.objects.get().revoked_at is not None
+    context.close()
