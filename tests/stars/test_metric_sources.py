@@ -111,7 +111,16 @@ def test_other_modules_register_sources(personas):
         metrics.SOURCES.pop("test.meetings")
 
 
-def test_points_participation_source_answers_without_the_points_module(personas):
-    result = metrics.points_participation(personas.town.village_a, *__import__(
-        "gridgov.stars.scoring", fromlist=["x"]).period_bounds(PERIOD))
-    assert set(result) >= {"value", "records"}
+def test_points_participation_becomes_points(personas, quarter, clock):
+    """Village A has 4 registered people; one earned points in the quarter: 1/4 = 0.25, and the default
+    scheme's 积分制参与率 (linear 0.1 -> 0.5, 6 points) gives 6 * 0.15 / 0.4 = 2.25."""
+    from gridgov.points import actions as points_actions
+
+    rule = points_actions.do_save_rule(personas.town_admin, personas.town.town, code="MEET", name="参加村民大会",
+                                       points=5, award_roles=["town_admin"])
+    points_actions.do_award(personas.town_admin, rule, "参加三月村民大会", person=personas.town.zhang)
+    points_actions.do_award(personas.town_admin, rule, "参加三月村民大会", person=personas.town.liu)  # village B
+    indicator = Indicator.objects.get(star__scheme=quarter.scheme, code="civility.points")
+    result = actions.score_metric(indicator, personas.town.village_a, PERIOD)
+    assert result["value"] == D("0.25") and result["points"] == D("2.25")
+    assert result["records"]["participants"] == 1 and result["records"]["residents"] == 4

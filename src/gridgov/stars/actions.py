@@ -212,7 +212,7 @@ def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:
             Score.objects.bulk_create([Score(assessment=assessment, indicator=i,
                                              points=scoring.dynamic_points(i.config, i.max_points, [])
                                              if i.method == Method.DYNAMIC else 0) for i in indicators])
-            _refresh_figures(assessment)
+            recompute(assessment, refresh_metrics=True)
             audit.record("stars.assessment.open", assessment, after=audit.snapshot(assessment), actor=actor)
             opened.append(assessment)
     return opened
@@ -304,7 +304,8 @@ def do_self_assess(actor, assessment: Assessment, scores: dict[int, tuple[object
             score.evidence = (evidence or "").strip()
             score.save(update_fields=["self_points", "evidence"])
             audit.record("stars.score.self", assessment, *audit.diff(before, audit.snapshot(score)), actor=actor)
-        recompute(assessment)
+        # The records' figures as they stand, so the village sees where it is; frozen at submit.
+        recompute(assessment, refresh_metrics=True)
     return assessment
 
 
