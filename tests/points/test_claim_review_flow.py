@@ -10,7 +10,7 @@ from django.utils import timezone
 from gridgov.core.models import AuditEntry
 from gridgov.points import actions, ledger
 from gridgov.points.ledger import LedgerError
-from gridgov.points.models import Account, Claim, Entry
+from gridgov.points.models import Account, Entry
 
 
 def _file(personas, rules, evidence="3月8日参加村道清扫志愿活动，网格员可证明"):

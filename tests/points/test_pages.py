@@ -77,8 +77,8 @@ def test_staff_files_a_claim_with_a_photo(personas, login, rules, settings, tmp_
     Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
     buffer.seek(0)
     buffer.name = "evidence.jpg"
-    login(personas.worker_a1).post("/points/claims/new/", {"rule": rules.volunteer.pk, "person": personas.town.zhang_wife.pk,
-                                                          "evidence": "协助疫苗接种", "photo": buffer})
+    login(personas.worker_a1).post("/points/claims/new/", {
+        "rule": rules.volunteer.pk, "person": personas.town.zhang_wife.pk, "evidence": "协助疫苗接种", "photo": buffer})
     claim = Claim.objects.get()
     assert claim.photo and claim.person == personas.town.zhang_wife
     assert login(personas.secretary_a).get(f"/points/claims/{claim.pk}/photo/").status_code == 200

@@ -504,7 +504,8 @@ def expire_orders(now=None) -> int:
     """Orders not picked up in time expire and are refunded (once: the refund key is the order's)."""
     now = now or timezone.now()
     done = 0
-    for pk in list(Order.objects.filter(state=Order.State.PLACED, expires_at__lte=now).values_list("pk", flat=True)[:500]):
+    due = Order.objects.filter(state=Order.State.PLACED, expires_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due[:500]):
         with transaction.atomic():
             order = Order.objects.select_for_update().filter(pk=pk, state=Order.State.PLACED).first()
             if order is None:

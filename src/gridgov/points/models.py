@@ -55,7 +55,8 @@ class Account(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="points_balance_not_negative"),
             models.CheckConstraint(
-                condition=Q(person__isnull=False, household__isnull=True) | Q(person__isnull=True, household__isnull=False),
+                condition=(Q(person__isnull=False, household__isnull=True)
+                           | Q(person__isnull=True, household__isnull=False)),
                 name="points_account_one_holder"),
         ]
         verbose_name = _("points account")
@@ -106,7 +107,8 @@ class Rule(models.Model):
         ordering = ["path", "code"]
         constraints = [
             models.CheckConstraint(condition=~Q(points=0), name="points_rule_not_zero"),
-            models.CheckConstraint(condition=Q(cap__isnull=True) | ~Q(cap_period=""), name="points_rule_cap_has_period"),
+            models.CheckConstraint(condition=Q(cap__isnull=True) | ~Q(cap_period=""),
+                                   name="points_rule_cap_has_period"),
         ]
         verbose_name = _("points rule")
         verbose_name_plural = _("points rules")
@@ -325,7 +327,8 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="points_order_quantity_positive"),
             # A pickup code finds exactly one waiting order in its shop.
-            models.UniqueConstraint(fields=["shop", "code"], condition=Q(state="placed"), name="points_order_open_code"),
+            models.UniqueConstraint(fields=["shop", "code"], condition=Q(state="placed"),
+                                    name="points_order_open_code"),
         ]
         verbose_name = _("order")
         verbose_name_plural = _("orders")

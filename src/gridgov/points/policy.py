@@ -10,7 +10,8 @@ Own actions: "award" (give points by hand under a rule), "review" (group-leader 
 from gridgov.core.scoping import (CHANGE, EXPORT, GRID_WORKER, OWN, PARTY_MEMBER, RESIDENT, SUBTREE, TOWN_ADMIN,
                                   VIEW, VILLAGE_SECRETARY)
 
-AWARD, REVIEW, APPROVE, CLAIM, REDEEM, PICKUP, REVERSE = "award", "review", "approve", "claim", "redeem", "pickup", "reverse"
+AWARD, REVIEW, APPROVE, CLAIM = "award", "review", "approve", "claim"
+REDEEM, PICKUP, REVERSE = "redeem", "pickup", "reverse"
 
 _PERSONAL = {
     "points_account": (OWN, {VIEW, REDEEM, CLAIM}),

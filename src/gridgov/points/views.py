@@ -92,7 +92,8 @@ def shop(request):
         .select_related("shop").order_by("shop__name", "price", "id")
     balance = None
     if request.user.person_id:
-        balance = Account.objects.filter(person_id=request.user.person_id).values_list("balance", flat=True).first() or 0
+        own = Account.objects.filter(person_id=request.user.person_id)
+        balance = own.values_list("balance", flat=True).first() or 0
     return render(request, "points/shop.html", {"products": products, "balance": balance, "form": RedeemForm(),
                                                 "may_redeem": _personal(request.user)})
 
@@ -192,14 +193,20 @@ def claim_new(request):
     personal = _personal(user)
     if not can(user, CLAIM, "points_claim"):
         raise PermissionDenied
-    people = None if personal else restrict(user, VIEW, Person).select_related("grid").order_by("grid__path", "name")[:500]
+    people = None
+    if not personal:
+        people = restrict(user, VIEW, Person).select_related("grid").order_by("grid__path", "name")[:500]
     rules = _claim_rules(user, user.person.path if personal else None)
     form = ClaimForm(request.POST or None, request.FILES or None, rules=rules, people=people)
     if request.method == "POST" and form.is_valid():
         rule = next(r for r in rules if r.pk == form.cleaned_data["rule"])
-        person = user.person if personal else restrict(user, VIEW, Person).filter(pk=form.cleaned_data["person"]).first()
+        if personal:
+            person = user.person
+        else:
+            person = restrict(user, VIEW, Person).filter(pk=form.cleaned_data["person"]).first()
         try:
-            actions.do_file_claim(user, person, rule, form.cleaned_data["evidence"], photo=form.cleaned_data.get("photo"))
+            actions.do_file_claim(user, person, rule, form.cleaned_data["evidence"],
+                                  photo=form.cleaned_data.get("photo"))
             messages.success(request, _("The claim is filed. The grid reviews it, then the village approves it."))
             return redirect("points:claims")
         except LedgerError as exc:
