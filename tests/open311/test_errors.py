@@ -172,3 +172,7 @@ def test_descriptions_follow_accept_language(o311, cfg, clock):
     assert response.json()[0]["description"] == "未找到 service_code 9999。"
     response = o311.client.get(f"{BASE}services/9999.json")
     assert response.json()[0]["description"] == "service_code 9999 was not found."
+
+
+def test_head_is_allowed_where_get_is(o311, cfg):
+    assert o311.client.head(f"{BASE}services.xml").status_code == 200

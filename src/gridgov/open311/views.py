@@ -67,7 +67,8 @@ def endpoint(*methods):
             language = translation.get_language() if request.META.get("HTTP_ACCEPT_LANGUAGE") else "en"
             with translation.override(language):
                 try:
-                    if request.method not in methods:
+                    allowed = methods + (("HEAD",) if "GET" in methods else ())
+                    if request.method not in allowed:
                         raise Open311Error(405, [(405, _("Use %(methods)s here.") % {"methods": ", ".join(methods)})],
                                            headers={"Allow": ", ".join(methods)})
                     return view(request, fmt, **kwargs)
