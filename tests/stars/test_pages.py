@@ -182,3 +182,27 @@ def test_worker_sweep_is_registered():
 
     jobs.discover()
     assert "stars.name" in jobs.PERIODIC
+
+
+def test_evidence_photo_and_document(personas, quarter, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    a = quarter.a
+    meetings = Indicator.objects.get(star__scheme=quarter.scheme, code="branch.meetings")
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG")
+    client = login(personas.secretary_a)
+    client.post(f"/stars/{a.pk}/act/evidence/", {"indicator": meetings.pk,
+                                                  "file": SimpleUploadedFile("会议.jpg", out.getvalue())})
+    client.post(f"/stars/{a.pk}/act/evidence/", {"indicator": meetings.pk,
+                                                  "file": SimpleUploadedFile("记录.pdf", b"%PDF-1.4 test")})
+    response = client.post(f"/stars/{a.pk}/act/evidence/", {"indicator": meetings.pk,
+                                                             "file": SimpleUploadedFile("x.exe", b"MZ")}, follow=True)
+    assert any("PDF" in str(m) for m in response.context["messages"])
+    files = list(a.files.order_by("pk"))
+    assert [(f.name, f.content_type) for f in files] == [("会议.jpg", "image/jpeg"), ("记录.pdf", "application/pdf")]
+    assert client.get(f"/stars/evidence/{files[1].pk}/").status_code == 200
+    assert login(personas.outsider).get(f"/stars/evidence/{files[1].pk}/").status_code == 404
+    assert login(personas.resident_a1).get(f"/stars/evidence/{files[1].pk}/").status_code == 404

@@ -487,6 +487,59 @@ def name_due(now: datetime.datetime) -> int:
 
 # --- records of the quarter ------------------------------------------------------------------------------
 
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Documents are kept as sent; photos go through the case loop's re-encoding (no EXIF, bounded size).
+DOCUMENT_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  ".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+
+
+def do_add_evidence(actor, assessment: Assessment, indicator: Indicator, upload) -> "EvidenceFile":
+    """A photo or document for an indicator: the village while drafting, the town until it has reviewed."""
+    import os
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from gridgov.cases.actions import CaseError, clean_image
+
+    from .models import EvidenceFile
+
+    if not _covers(actor, assessment.path):
+        raise StarError(_("No such assessment."), status=404)
+    role = TOWN_ADMIN if actor.is_superuser else actor.role
+    if role not in (TOWN_ADMIN, VILLAGE_SECRETARY):
+        raise StarError(_("Only the village or the town adds evidence."), status=403)
+    if indicator.star.scheme_id != assessment.scheme_id:
+        raise StarError(_("Unknown indicator."), 400, "indicator")
+    open_for = {State.DRAFT} if role == VILLAGE_SECRETARY else OPEN_STATES
+    if assessment.state not in open_for:
+        raise StarError(_("Evidence can no longer be added to this assessment."))
+    name = os.path.basename(getattr(upload, "name", "") or "file")[:120]
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in PHOTO_SUFFIXES:
+        try:
+            data, content_type, _w, _h = clean_image(upload)
+        except CaseError as exc:
+            raise StarError(exc.message, 400, "file") from None
+        suffix = ".png" if content_type == "image/png" else ".jpg"
+    elif suffix in DOCUMENT_TYPES:
+        data = upload.read(EVIDENCE_MAX_BYTES + 1)
+        if len(data) > EVIDENCE_MAX_BYTES:
+            raise StarError(_("A file may be at most 10 MB."), 400, "file")
+        content_type = DOCUMENT_TYPES[suffix]
+    else:
+        raise StarError(_("Send a photo or a PDF, Word or Excel file."), 400, "file")
+    with transaction.atomic():
+        item = EvidenceFile(assessment=assessment, indicator=indicator, name=name, content_type=content_type,
+                            size=len(data), uploaded_by=actor)
+        item.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(data), save=False)
+        item.save()
+        audit.record("stars.evidence.add", assessment, after=audit.snapshot(item), actor=actor)
+    return item
+
+
 def do_add_entry(actor, assessment: Assessment, indicator: Indicator, points, reason: str, evidence: str = "") -> Entry:
     """A reward or penalty on a dynamic indicator, approved by the town administrator who enters it."""
     _require(actor, assessment, TOWN_ADMIN, _("Only the town approves rewards and penalties."))

@@ -290,3 +290,25 @@ class MentorPair(models.Model):
 
     class Meta:
         ordering = ["scheme", "village__path"]
+
+
+def _evidence_path(instance, filename: str) -> str:
+    return f"stars/evidence/{instance.assessment_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A photo or document backing an indicator's points (台账佐证); photos are re-encoded without EXIF."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="files")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_fields = ["assessment_id", "indicator_id", "name", "content_type", "size", "uploaded_by_id"]
+
+    class Meta:
+        ordering = ["created_at", "pk"]

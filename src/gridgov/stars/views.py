@@ -108,6 +108,9 @@ def detail(request, pk: int):
         "veto_items": VetoItem.objects.filter(star__scheme=a.scheme).select_related("star"),
         "pairs": MentorPair.objects.filter(scheme=a.scheme, village=a.village).select_related("mentor_village"),
         "staff_or_own": staff_or_own,
+        "files": list(a.files.select_related("indicator")) if staff_or_own else [],
+        "may_add_evidence": staff_or_own and (a.state == "draft" or (is_town and a.state in actions.OPEN_STATES)),
+        "manual": [s.indicator for s in scores if s.indicator.method == Method.MANUAL],
     }
     return render(request, "stars/detail.html", context)
 
@@ -176,6 +179,13 @@ def act(request, pk: int, action: str):
                 raise actions.StarError(_("Choose a veto item."), 400, "item")
             actions.do_flag_veto(user, a, item, post.get("reason", ""))
             messages.success(request, _("The veto was applied."))
+        elif action == "evidence":
+            indicator = Indicator.objects.filter(star__scheme=a.scheme, pk=post.get("indicator") or 0).first()
+            upload = request.FILES.get("file")
+            if indicator is None or upload is None:
+                raise actions.StarError(_("Choose an indicator and a file."), 400, "file")
+            actions.do_add_evidence(user, a, indicator, upload)
+            messages.success(request, _("The evidence was added."))
         elif action == "income":
             actions.do_set_income(user, a.village, int(a.period[:4]), post.get("amount", ""), post.get("evidence", ""))
             messages.success(request, _("The collective income was recorded."))
@@ -212,6 +222,25 @@ def open_quarter(request):
     except actions.StarError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("stars:index") + f"?period={period}")
+
+
+@login_required
+def evidence_file(request, pk: int):
+    """An evidence file, only for the town and the village it belongs to (files are not public)."""
+    from django.http import FileResponse
+
+    from .models import EvidenceFile
+
+    item = EvidenceFile.objects.select_related("assessment").filter(pk=pk).first()
+    user = request.user
+    if item is None or not (user.is_superuser or (
+            user.role in ("town_admin", "village_secretary") and user.scope_path
+            and item.assessment.path.startswith(user.scope_path))):
+        raise Http404
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, filename=item.name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
