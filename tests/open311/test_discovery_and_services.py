@@ -4,7 +4,6 @@ import pytest
 
 from gridgov.open311 import actions
 
-from .conftest import BASE
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +95,14 @@ def test_attribute_changes_are_audited(cfg):
 def test_list_attributes_need_values(cfg):
     with pytest.raises(actions.Open311ActionError):
         actions.do_set_attribute(None, cfg.garbage, "SIZE", "How much?", "singlevaluelist")
+
+
+def test_discovery_changeset_is_the_last_catalogue_change(o311, cfg):
+    from gridgov.core.models import AuditEntry
+    from gridgov.open311.queries import iso
+
+    last = AuditEntry.objects.filter(action="case_category.create").latest("time").time
+    assert o311.get("discovery")[1]["changeset"] == iso(last)
+    actions.do_set_attribute(None, cfg.garbage, "DAYS", "几天", "number")
+    assert o311.get("discovery")[1]["changeset"] == iso(
+        AuditEntry.objects.get(action="open311.attribute_create").time)

@@ -6,7 +6,7 @@ import pytest
 from gridgov.cases.models import Case
 from gridgov.open311 import actions
 
-from .conftest import BASE, POINT_A1, POINT_B1, codes, descriptions
+from .conftest import BASE, POINT_A1, codes, descriptions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -8,7 +8,7 @@ from gridgov.core.models import AuditEntry
 from gridgov.open311 import actions
 from gridgov.open311.models import Open311Request
 
-from .conftest import BASE, POINT_A1, descriptions, parse
+from .conftest import BASE, POINT_A1, descriptions
 
 pytestmark = pytest.mark.django_db
 
