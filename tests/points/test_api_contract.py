@@ -30,6 +30,9 @@ def test_rules_list_is_scoped(personas, api_client, rules):
     assert {"MEET", "VOL", "A-CLEAN", "VIOL"} <= codes and body["count"] == len(codes)
     outsider = {r["code"] for r in api_client("outsider").get("/api/v1/points/rules").json()["items"]}
     assert "A-CLEAN" not in outsider  # village A's own rule
+    assert "MEET" in outsider  # the town's rules apply in village B too
+    worker = {r["code"] for r in api_client("worker_a1").get("/api/v1/points/rules").json()["items"]}
+    assert {"MEET", "A-CLEAN"} <= worker
 
 
 def test_awards(personas, api_client, rules):

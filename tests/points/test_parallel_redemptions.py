@@ -78,3 +78,15 @@ def test_one_resident_fifty_times_at_once_spends_only_what_is_there(personas, sh
     assert account.balance == 0
     assert Product.objects.get(pk=shop.soap.pk).stock == 97
     assert ledger.check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_awards_respect_the_cap(personas, rules):
+    """The meeting rule gives 5 points with a cap of 10 a month: 12 staff clicks at once award exactly twice."""
+    wins, statuses, errors = _run_all([
+        lambda n=n: actions.do_award(personas.worker_a1, rules.meeting, f"村民大会{n}", person=personas.town.zhang)
+        for n in range(12)])
+    assert errors == []
+    assert len(wins) == 2 and statuses == [409] * 10
+    assert Account.objects.get(person=personas.town.zhang).balance == 10
+    assert ledger.check() == []

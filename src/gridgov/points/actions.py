@@ -150,6 +150,9 @@ def apply_rule(rule: Rule, account: Account, person, reason: str, key: str, *, s
     existing = Entry.objects.filter(key=key).first()
     if existing is not None:
         return existing
+    if rule.cap is not None:
+        # Awards to one account queue here, so two at once cannot both pass the cap on the same sum.
+        Account.objects.select_for_update().filter(pk=account.pk).first()
     room = room_under_cap(rule, account, ledger.local_date(now))
     if room is not None and abs(rule.points) > room:
         raise LedgerError(_("The cap of this rule for the period is reached (%(cap)d points).") % {"cap": rule.cap},

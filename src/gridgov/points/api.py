@@ -17,7 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from gridgov.core.scoping import VIEW, restrict
 from gridgov.org.models import Household, Person
 
-from . import actions
+from . import actions, queries
 from .ledger import LedgerError
 from .models import Account, Claim, Entry, Order, Product, Rule, Shop
 
@@ -152,7 +152,7 @@ def _rule_out(r: Rule) -> dict:
 @paginate(PageNumberPagination)
 def rule_list(request):
     """Rules in scope: staff see the rules under their node; residents those of their town and village."""
-    return [_rule_out(r) for r in restrict(request.user, VIEW, Rule).select_related("region")]
+    return [_rule_out(r) for r in queries.visible_rules(request.user).select_related("region").order_by("path", "code")]
 
 
 class RuleIn(Schema):
@@ -187,22 +187,14 @@ def rule_create(request, body: RuleIn):
     return Status(201, _rule_out(rule))
 
 
-def _rule_ref(user, value) -> Rule | None:
-    rows = restrict(user, VIEW, Rule) if not user.is_superuser else Rule.objects.all()
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+def _visible_rule(user, value) -> Rule | None:
+    """The rule named by id or code among those the user may read (queries.visible_rules)."""
+    rows = queries.visible_rules(user)
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         found = rows.filter(pk=int(value)).first()
         if found:
             return found
     return rows.filter(code=str(value).strip()).first()
-
-
-def _visible_rule(user, value) -> Rule | None:
-    """The rule named by id or code, if it applies somewhere the user may act (staff: rules of their town
-    and villages; everyone: the rules of their own place)."""
-    found = _rule_ref(user, value)
-    if found is None and user.scope_path:
-        found = actions.rules_for(user.scope_path).filter(code=str(value).strip()).first()
-    return found
 
 
 # --- awards and reversals --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ POLICY: dict = {
     },
     GRID_WORKER: {
         "points_account": (SUBTREE, {VIEW, AWARD, CLAIM}),
+        "points_rule": (SUBTREE, {VIEW}),
         "points_claim": (SUBTREE, {VIEW, REVIEW, CLAIM}),
     },
     PARTY_MEMBER: dict(_PERSONAL),

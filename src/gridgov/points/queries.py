@@ -8,14 +8,25 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from gridgov.core.scoping import EXPORT, VIEW, restrict
+from gridgov.core.scoping import EXPORT, VIEW, can, restrict
 
 from gridgov.org.models import Person
 
-from .models import Account, Claim, Entry, Order, Unit
+from .models import Account, Claim, Entry, Order, Rule, Unit
 
 # What counts toward a ranking: points earned and lost by conduct, not spending or refunds.
 RANKED_KINDS = (Entry.Kind.AWARD, Entry.Kind.DEDUCTION, Entry.Kind.REVERSAL)
+
+
+def visible_rules(user):
+    """The rules a user may read: those restrict() gives (staff: set under their node; residents: their
+    town's and village's) and, for staff, also the rules set above their node that apply in it (a village
+    secretary reads the town's rules)."""
+    rows = restrict(user, VIEW, Rule)
+    if user.is_authenticated and user.scope_path and can(user, VIEW, "points_rule"):
+        parts = user.scope_path.split(".")
+        rows = rows | Rule.objects.filter(path__in=[".".join(parts[:n]) + "." for n in range(1, len(parts))])
+    return rows.distinct()
 
 
 def mask_name(name: str) -> str:

@@ -268,11 +268,9 @@ def award(request):
 @login_required
 def rules(request):
     user = request.user
+    rows = queries.visible_rules(user).select_related("region")
     if _personal(user):
-        rows = restrict(user, VIEW, Rule).filter(is_active=True).select_related("region")
-    else:
-        rows = Rule.objects.filter(path__in=[p for p in _ancestors(user.scope_path)]) | restrict(user, VIEW, Rule)
-        rows = rows.select_related("region").distinct()
+        rows = rows.filter(is_active=True)
     form = None
     if can(user, CHANGE, "points_rule"):
         regions = restrict(user, VIEW, Region).filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE])
