@@ -206,3 +206,26 @@ def test_evidence_photo_and_document(personas, quarter, login, settings, tmp_pat
     assert client.get(f"/stars/evidence/{files[1].pk}/").status_code == 200
     assert login(personas.outsider).get(f"/stars/evidence/{files[1].pk}/").status_code == 404
     assert login(personas.resident_a1).get(f"/stars/evidence/{files[1].pk}/").status_code == 404
+
+
+def test_town_changes_an_indicator_until_a_village_submits(personas, quarter, login, advance):
+    from decimal import Decimal as D
+
+    income = Indicator.objects.get(star__scheme=quarter.scheme, code="industry.income")
+    cases = Indicator.objects.get(star__scheme=quarter.scheme, code="ecology.cases")
+    client = login(personas.town_admin)
+    client.post("/stars/scheme/2026/", {"indicator": income.pk, "name": "村集体经济收入", "max_points": "12",
+                                        "brackets": "100000:5, 200000：8，500000:12"})
+    income.refresh_from_db()
+    assert income.config["brackets"] == [[100000, 5], [200000, 8], [500000, 12]]
+    client.post("/stars/scheme/2026/", {"indicator": cases.pk, "name": "事件办结率", "max_points": "6",
+                                        "floor": "0.9", "target": "0.8"})
+    cases.refresh_from_db()
+    assert cases.config["floor"] == 0.6  # refused: the target must be above the floor
+    client.post("/stars/scheme/2026/", {"veto_star": "ecology", "veto_name": "河道违法排污"})
+    assert quarter.scheme.stars.get(code="ecology").vetoes.filter(name="河道违法排污").exists()
+    advance(quarter.b, "submitted")
+    client.post("/stars/scheme/2026/", {"indicator": income.pk, "name": "改名", "max_points": "12",
+                                        "brackets": "1:12"})
+    income.refresh_from_db()
+    assert income.name == "村集体经济收入" and income.max_points == D("12.00")

@@ -187,6 +187,82 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
     return scheme
 
 
+def scheme_locked(scheme: Scheme) -> bool:
+    """Indicators are fixed once a village of the scheme has submitted: the rules do not change mid-game."""
+    return scheme.assessments.exclude(state=State.DRAFT).exists()
+
+
+def parse_brackets(text: str) -> list[list]:
+    """"100000:6, 200000:9" -> [[100000, 6], [200000, 9]]."""
+    out = []
+    for part in (text or "").replace("，", ",").replace("：", ":").split(","):
+        if not part.strip():
+            continue
+        threshold, _sep, points = part.partition(":")
+        out.append([float(_decimal(threshold, "brackets")), float(_decimal(points, "brackets"))])
+    if not out:
+        raise StarError(_("Give brackets like 100000:6, 200000:9."), 400, "brackets")
+    return sorted(out)
+
+
+def do_update_indicator(actor, indicator: Indicator, name: str | None = None, max_points=None,
+                        config: dict | None = None) -> Indicator:
+    """Change an indicator's name, maximum or how it is scored, while no village has submitted."""
+    scheme = indicator.star.scheme
+    if not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN):
+        raise StarError(_("No such scheme."), status=404)
+    if scheme_locked(scheme):
+        raise StarError(_("A village has submitted under this scheme: its indicators can no longer change."))
+    with transaction.atomic():
+        before = audit.snapshot(indicator)
+        if name is not None:
+            if not name.strip():
+                raise StarError(_("Every indicator needs a name."), 400, "name")
+            indicator.name = name.strip()[:100]
+        if max_points is not None:
+            value = _decimal(max_points, "max_points")
+            if value <= 0:
+                raise StarError(_("Max points must be more than 0."), 400, "max_points")
+            indicator.max_points = scoring.money(value)
+        if config is not None:
+            merged = {**indicator.config, **config}
+            if indicator.method == Method.METRIC:
+                if merged.get("map") == "linear":
+                    floor, target = _decimal(merged.get("floor", 0), "floor"), _decimal(merged.get("target", 1), "target")
+                    if target <= floor:
+                        raise StarError(_("The target must be above the floor."), 400, "target")
+                    merged["floor"], merged["target"] = float(floor), float(target)
+            elif indicator.method == Method.DYNAMIC:
+                merged["base"] = float(_decimal(merged.get("base", 0), "base"))
+            indicator.config = merged
+        indicator.save()
+        star = indicator.star
+        ceiling = sum((i.max_points for i in star.indicators.all()), Decimal(0))
+        if star.threshold > ceiling:
+            raise StarError(_("The threshold of %(star)s is more than its indicators can give.") % {"star": star.name},
+                            400, "max_points")
+        audit.record("stars.indicator.update", indicator, *audit.diff(before, audit.snapshot(indicator)), actor=actor)
+        for a in scheme.assessments.filter(state=State.DRAFT):
+            if indicator.method == Method.MANUAL:
+                a.scores.filter(indicator=indicator, self_points__gt=indicator.max_points).update(
+                    self_points=indicator.max_points)
+            recompute(a, refresh_metrics=indicator.method == Method.METRIC)
+    return indicator
+
+
+def do_add_veto_item(actor, star: Star, name: str) -> VetoItem:
+    scheme = star.scheme
+    if not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN):
+        raise StarError(_("No such scheme."), status=404)
+    if not (name or "").strip():
+        raise StarError(_("Name the veto item."), 400, "veto")
+    with transaction.atomic():
+        code = f"{star.code}.v{star.vetoes.count() + 1}"
+        item = VetoItem.objects.create(star=star, code=code, name=name.strip()[:200])
+        audit.record("stars.veto_item.add", scheme, after=audit.snapshot(item), actor=actor)
+    return item
+
+
 # --- assessments -----------------------------------------------------------------------------------------
 
 def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:

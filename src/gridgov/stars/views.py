@@ -251,6 +251,35 @@ def scheme_page(request, year: int):
         raise Http404
     may_change = user.is_superuser or (user.role == "town_admin" and user.scope_path
                                        and scheme.path.startswith(user.scope_path))
+    if request.method == "POST" and may_change and request.POST.get("indicator"):
+        indicator = Indicator.objects.filter(star__scheme=scheme, pk=request.POST["indicator"]).first()
+        if indicator is None:
+            raise Http404
+        post = request.POST
+        config = None
+        try:
+            if indicator.method == Method.METRIC and indicator.config.get("map") == "brackets":
+                config = {"brackets": actions.parse_brackets(post.get("brackets", ""))}
+            elif indicator.method == Method.METRIC:
+                config = {"floor": post.get("floor", ""), "target": post.get("target", "")}
+            elif indicator.method == Method.DYNAMIC:
+                config = {"base": post.get("base", "")}
+            actions.do_update_indicator(user, indicator, name=post.get("name"), max_points=post.get("max_points"),
+                                        config=config)
+            messages.success(request, _("The indicator was saved."))
+        except actions.StarError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("stars:scheme", args=[year]))
+    if request.method == "POST" and may_change and request.POST.get("veto_star"):
+        star = scheme.stars.filter(code=request.POST["veto_star"]).first()
+        if star is None:
+            raise Http404
+        try:
+            actions.do_add_veto_item(user, star, request.POST.get("veto_name", ""))
+            messages.success(request, _("The veto item was added."))
+        except actions.StarError as exc:
+            messages.error(request, exc.message)
+        return redirect(reverse("stars:scheme", args=[year]))
     if request.method == "POST" and may_change:
         thresholds = {s.code: request.POST.get(f"threshold_{s.code}") for s in scheme.stars.all()
                       if request.POST.get(f"threshold_{s.code}")}
@@ -268,6 +297,7 @@ def scheme_page(request, year: int):
         return redirect(reverse("stars:scheme", args=[year]))
     stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
     return render(request, "stars/scheme.html", {"scheme": scheme, "stars": stars, "may_change": may_change,
+                                                 "locked": actions.scheme_locked(scheme),
                                                  "level_rows": scheme.levels + [{}] * 2})
 
 
