@@ -194,3 +194,12 @@ def do_set_attribute(actor, category: Category, code: str, description: str, dat
         audit.record("open311.attribute_update", attribute, *audit.diff(before, audit.snapshot(attribute)),
                      actor=actor)
     return attribute
+
+
+@transaction.atomic
+def do_remove_attribute(actor, attribute: ServiceAttribute) -> None:
+    """Remove an extra field of a service; requests that answered it keep their answers."""
+    if actor is not None and not can(actor, CHANGE, "case_config"):
+        raise Open311ActionError(_("You may not change the case configuration."), status=403)
+    audit.record("open311.attribute_remove", attribute, audit.snapshot(attribute), None, actor=actor)
+    attribute.delete()

@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gridgov.cases import routing
+from gridgov.cases.models import Category
 from gridgov.cases.workflow import CaseError
 from gridgov.core import personal
 from gridgov.core.models import AuditEntry
@@ -49,7 +50,7 @@ from .models import ApiKey, Open311Request, ServiceAttribute
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Audit actions that change what services.xml|json and the service definitions say.
 CATALOGUE_CHANGES = ["case_category.create", "case_category.update", "open311.attribute_create",
-                     "open311.attribute_update"]
+                     "open311.attribute_update", "open311.attribute_remove"]
 MAX_DESCRIPTION = 2000
 MAX_NAME = 50
 MAX_ID = 100
@@ -510,3 +511,67 @@ def revoke(request, pk):
     except actions.Open311ActionError:
         raise Http404 from None
     return redirect("open311:keys")
+
+
+# --- service attributes (web) ---------------------------------------------------------------------
+
+class AttributeForm(forms.Form):
+    category = forms.ModelChoiceField(label=gettext_lazy("Service"), queryset=Category.objects.none())
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=50,
+                           help_text=gettext_lazy("Clients send it as attribute[CODE]; letters and digits."))
+    description = forms.CharField(label=gettext_lazy("Question"), max_length=300)
+    datatype = forms.ChoiceField(label=gettext_lazy("Answer"), choices=ServiceAttribute.Datatype.choices)
+    values = forms.CharField(label=gettext_lazy("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=gettext_lazy("For the list answers: one choice a line, as key=name."))
+    required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
+    order = forms.IntegerField(label=gettext_lazy("Order"), min_value=1, max_value=999, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = queries.services()
+
+    def clean_values(self):
+        rows = []
+        for line in self.cleaned_data["values"].splitlines():
+            if not line.strip():
+                continue
+            key, sep, name = line.partition("=")
+            if not sep or not key.strip() or not name.strip():
+                raise ValidationError(_("Write each choice as key=name: %(line)s") % {"line": line.strip()})
+            rows.append({"key": key.strip(), "name": name.strip()})
+        return rows
+
+
+def _configurator(user) -> None:
+    if not can(user, CHANGE, "case_config"):
+        raise PermissionDenied(_("The case configuration is for town administrators."))
+
+
+@login_required
+def attributes(request):
+    """The extra fields services ask Open311 clients for (service definitions): add, change, remove."""
+    _configurator(request.user)
+    form = AttributeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_set_attribute(request.user, data["category"], data["code"], data["description"],
+                                     data["datatype"], required=data["required"], values=data["values"],
+                                     order=data["order"])
+        except actions.Open311ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("open311:attributes")
+    rows = ServiceAttribute.objects.select_related("category").order_by("category__code", "order", "code")
+    return render(request, "open311/attributes.html", {"form": form, "attributes": rows})
+
+
+@login_required
+@require_POST
+def attribute_remove(request, pk):
+    _configurator(request.user)
+    attribute = ServiceAttribute.objects.filter(pk=pk).first()
+    if attribute is None:
+        raise Http404
+    actions.do_remove_attribute(request.user, attribute)
+    return redirect("open311:attributes")
