@@ -229,3 +229,20 @@ def test_town_changes_an_indicator_until_a_village_submits(personas, quarter, lo
                                         "brackets": "1:12"})
     income.refresh_from_db()
     assert income.name == "村集体经济收入" and income.max_points == D("12.00")
+
+
+def test_town_pairs_mentors(personas, quarter, login):
+    from gridgov.stars.models import MentorPair
+
+    client = login(personas.town_admin)
+    client.post("/stars/pair/", {"period": PERIOD, "village": personas.town.village_b.code,
+                                 "mentor_village": personas.town.village_a.code, "note": "村情相似"})
+    client.post("/stars/pair/", {"period": PERIOD, "village": personas.town.village_a.code,
+                                 "mentor_name": "镇党委组织委员 李明"})
+    response = client.post("/stars/pair/", {"period": PERIOD, "village": personas.town.village_a.code,
+                                            "mentor_village": personas.town.village_a.code}, follow=True)
+    assert any("本村" in str(m) or "itself" in str(m) for m in response.context["messages"])
+    assert [(p.village.name, p.mentor_village.name if p.mentor_village else p.mentor_name)
+            for p in MentorPair.objects.order_by("pk")] == [("都斛村", "碧塘村"), ("碧塘村", "镇党委组织委员 李明")]
+    assert login(personas.secretary_a).post("/stars/pair/", {"period": PERIOD, "village": personas.town.village_a.code,
+                                                             "mentor_name": "自己"}).status_code == 404

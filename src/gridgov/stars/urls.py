@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("pair/", views.pair, name="pair"),
     path("open/", views.open_quarter, name="open"),
     path("scheme/<int:year>/", views.scheme_page, name="scheme"),
     path("trends/", views.trends, name="trends"),

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.org.models import Grid
+from gridgov.core.scoping import VIEW, restrict
+from gridgov.org.models import Grid, Region
 
 from . import actions, queries, scoring
 from .api import allowed_actions
@@ -73,8 +74,9 @@ def index(request):
             a.star_list = queries.star_rows(a)
     schemes = {a.scheme_id for a in context["rows"]}
     pairs = list(MentorPair.objects.filter(scheme_id__in=schemes).select_related("village", "mentor_village"))
-    return render(request, "stars/index.html", {**context, "own": own, "pairs": pairs,
-                                                "may_change": user.is_superuser or user.role == "town_admin"})
+    may_change = user.is_superuser or user.role == "town_admin"
+    return render(request, "stars/index.html", {**context, "own": own, "pairs": pairs, "may_change": may_change,
+                                                "villages": [a.village for a in context["rows"]] if may_change else []})
 
 
 def _assessment(user, pk: int):
@@ -196,6 +198,33 @@ def act(request, pk: int, action: str):
             raise Http404 from None
         messages.error(request, exc.message)
     return redirect("stars:detail", pk=a.pk)
+
+
+@login_required
+@require_POST
+def pair(request):
+    """导师帮带: the town pairs a village with a mentor village or a town cadre for the year."""
+    user = request.user
+    period = (request.POST.get("period") or "").upper()
+    try:
+        year, _quarter = scoring.parse_period(period)
+    except scoring.PeriodError:
+        raise Http404 from None
+    scheme = queries.scheme_for(user, year)
+    villages = restrict(user, VIEW, Region).filter(level=Region.Level.VILLAGE)
+    village = villages.filter(code=request.POST.get("village", "")).first()
+    mentor = villages.filter(code=request.POST.get("mentor_village", "")).first()
+    if scheme is None or village is None:
+        raise Http404
+    try:
+        actions.do_pair_mentor(user, scheme, village, mentor_village=mentor,
+                               mentor_name=request.POST.get("mentor_name", ""), note=request.POST.get("note", ""))
+        messages.success(request, _("The mentor pair was recorded."))
+    except actions.StarError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+    return redirect(reverse("stars:index") + f"?period={period}")
 
 
 @login_required
