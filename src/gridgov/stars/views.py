@@ -335,7 +335,10 @@ def trends(request):
     period = _period(request)
     periods = queries.recent_periods(period, 4)
     table = queries.trends(request.user, _region(request), periods)
-    return render(request, "stars/trends.html", {**table, "period": period})
+    chart = {"periods": periods, "series": [
+        {"name": row["village"].name, "data": [float(a.total) if a else None for a in row["cells"]]}
+        for row in table["rows"]]}
+    return render(request, "stars/trends.html", {**table, "period": period, "chart": chart})
 
 
 # --- bulletin ------------------------------------------------------------------------------------------
