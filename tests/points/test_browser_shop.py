@@ -54,6 +54,9 @@ def test_resident_redeems_and_the_clerk_confirms_pickup(live_server, stocked, br
     page.wait_for_selector("#picked")
     assert "花生油" in page.inner_text("#picked")
     shot(page, "picked-up")
+    for name in ("claims", "ranking", "products", "rules", "award"):  # the secretary's other pages fit a phone
+        page.goto(f"{live_server.url}/points/{name}/")
+        shot(page, f"secretary-{name}")
     context.close()
     order.refresh_from_db()
     assert order.state == "picked_up" and order.closed_by == personas.secretary_a

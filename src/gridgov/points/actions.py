@@ -179,7 +179,7 @@ def do_award(actor, rule: Rule, reason: str, person: Person | None = None, house
         raise LedgerError(_("This rule needs a claim with review and publicity."), status=400, field="rule")
     if not (actor.is_superuser or actor.role in (rule.award_roles or [])) or not rule.is_active:
         raise _forbidden(_("Your role may not award this rule."))
-    reason = _text(reason, _("Give the reason."), "reason")
+    reason = _text(reason, _("Give the reason for this change."), "reason")
     account, person = _account_of(rule, person, household)
     if not permits(actor, AWARD, account):
         raise _not_found()
@@ -196,7 +196,7 @@ def do_reverse(actor, entry: Entry, reason: str) -> Entry:
     entry = Entry.objects.select_related("account").filter(pk=entry.pk).first()
     if entry is None or not permits(actor, REVERSE, entry):
         raise _not_found()
-    reason = _text(reason, _("Give the reason."), "reason")
+    reason = _text(reason, _("Give the reason for this change."), "reason")
     if entry.kind in (Entry.Kind.REVERSAL, Entry.Kind.REDEEM, Entry.Kind.REFUND, Entry.Kind.SETTLEMENT):
         raise LedgerError(_("Only awards and deductions can be reversed; cancel an order instead."))
     if Entry.objects.filter(reversal_of=entry).exists():

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.scoping import ROLE_CHOICES
+
 from .models import Period, Unit
 
-STAFF_ROLE_CHOICES = [("town_admin", _("Town administrator")), ("village_secretary", _("Village secretary")),
-                      ("grid_worker", _("Grid worker"))]
+STAFF_ROLE_CHOICES = [(code, label) for code, label in ROLE_CHOICES
+                      if code in ("town_admin", "village_secretary", "grid_worker")]
 
 
 class RedeemForm(forms.Form):
@@ -60,7 +62,7 @@ class ReasonForm(forms.Form):
 
 class RuleForm(forms.Form):
     scope = forms.TypedChoiceField(label=_("Scope"), coerce=int, choices=())
-    code = forms.CharField(label=_("Code"), max_length=32)
+    code = forms.CharField(label=_("Rule code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
     points = forms.IntegerField(label=_("Points (negative: deduction)"))
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)

@@ -22,8 +22,8 @@ from gridgov.org.models import Household, Person, Region
 
 
 class Unit(models.TextChoices):
-    PERSON = "person", _("Person")
-    HOUSEHOLD = "household", _("Household")
+    PERSON = "person", _("By person")
+    HOUSEHOLD = "household", _("By household")
 
 
 class Period(models.TextChoices):
@@ -82,8 +82,8 @@ class Rule(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    points = models.IntegerField(_("points"))
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.PERSON)
+    points = models.IntegerField(_("points of the rule"))
+    unit = models.CharField(_("scoring unit"), max_length=16, choices=Unit.choices, default=Unit.PERSON)
     cap = models.PositiveIntegerField(_("cap per period"), null=True, blank=True,
                                       help_text=_("Most points of this rule one account may get in a period."))
     cap_period = models.CharField(_("cap period"), max_length=8, choices=Period.choices, blank=True, default="")
@@ -93,7 +93,7 @@ class Rule(models.Model):
     sanction_days = models.PositiveIntegerField(_("suspends redemption for days"), default=0)
     # Automatic source this rule is applied to (see worker.py), e.g. "case_verified".
     auto = models.CharField(_("automatic source"), max_length=32, blank=True, db_index=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_rules", verbose_name=_("scope"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_rules", verbose_name=_("set by"))
     path = models.CharField(max_length=255, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -135,13 +135,13 @@ class Entry(models.Model):
         REVERSAL = "reversal", _("Reversal")
         SETTLEMENT = "settlement", _("Yearly settlement")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("points account"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
                              verbose_name=_("rule"))
     # The person whose conduct earned it (the account holder, or the member of a household account).
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    points = models.IntegerField(_("points"))
+    points = models.IntegerField(_("points of the entry"))
     reason = models.CharField(_("reason"), max_length=200)
     source = models.CharField(_("source"), max_length=64, blank=True)  # e.g. "case:123:verified"
     key = models.CharField(max_length=100, unique=True)  # idempotency key
@@ -184,9 +184,9 @@ class Claim(models.Model):
         REVIEWED = "reviewed", _("Reviewed by the grid")
         PUBLICISED = "publicised", _("Approved, in publicity")
         EFFECTIVE = "effective", _("Counted")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Not approved")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="claims", verbose_name=_("account"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="claims", verbose_name=_("points account"))
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("claimant"))
     rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="claims", verbose_name=_("rule"))
     evidence = models.TextField(_("evidence"))
@@ -227,7 +227,7 @@ class Claim(models.Model):
 class Shop(models.Model):
     """A village's points shop (积分超市)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_shops", verbose_name=_("village"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_shops", verbose_name=_("village of the shop"))
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(max_length=255, db_index=True)
     # Besides the village's staff, these accounts may confirm pickups (e.g. the shopkeeper).
@@ -301,11 +301,11 @@ class Order(models.Model):
         EXPIRED = "expired", _("Expired, refunded")
         CANCELLED = "cancelled", _("Cancelled, refunded")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="orders", verbose_name=_("points account"))
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders", verbose_name=_("product"))
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders", verbose_name=_("shop"))
     quantity = models.PositiveIntegerField(_("quantity"))
-    points = models.PositiveIntegerField(_("points"))
+    points = models.PositiveIntegerField(_("points paid"))
     code = models.CharField(_("pickup code"), max_length=8)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PLACED)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -330,8 +330,8 @@ class Order(models.Model):
             models.UniqueConstraint(fields=["shop", "code"], condition=Q(state="placed"),
                                     name="points_order_open_code"),
         ]
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
+        verbose_name = _("shop order")
+        verbose_name_plural = _("shop orders")
 
     def __str__(self):
         return f"{self.product} x{self.quantity}"

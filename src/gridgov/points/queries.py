@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -120,7 +121,7 @@ def ledger_workbook(user, since: datetime.date, until: datetime.date, path: str 
                    e.actor_name, e.reversal_of_id or ""]
 
     _sheet(book, _("Ledger"), [_("No."), _("Date"), _("Unit"), _("Name"), _("Grid"), _("Kind"), _("Rule code"),
-                               _("Rule"), _("Points"), _("Reason"), _("Source"), _("Recorded by"), _("Reverses")],
+                               _("Rule"), pgettext("points", "Points"), _("Reason"), _("Source"), _("Recorded by"), _("Reverses")],
            rows())
     return book
 
@@ -143,6 +144,6 @@ def orders_workbook(user, since: datetime.date, until: datetime.date) -> Workboo
                    timezone.localtime(o.closed_at).replace(tzinfo=None) if o.closed_at else "",
                    o.closed_by.username if o.closed_by_id else ""]
 
-    _sheet(book, _("Orders"), [_("No."), _("Placed at"), _("Shop"), _("Product"), _("Quantity"), _("Points"),
+    _sheet(book, _("Orders"), [_("No."), _("Placed at"), _("Shop"), _("Product"), _("Quantity"), pgettext("points", "Points"),
                                _("Name"), _("State"), _("Closed at"), _("Closed by")], rows())
     return book
