@@ -125,3 +125,13 @@ def test_rebuild_restores_the_sum_of_entries(personas, fund):
     assert ledger.check() == [(account.pk, 2, 8)]
     assert ledger.rebuild(account) == 8
     assert ledger.check() == []
+
+
+def test_reversing_a_sanction_lifts_the_suspension(personas, rules, fund):
+    zhang = personas.town.zhang
+    fund(zhang, 30)
+    entry = actions.do_award(personas.secretary_a, rules.violation, "误记", person=zhang)
+    assert Account.objects.get(person=zhang).suspended_until is not None
+    actions.do_reverse(personas.secretary_a, entry, "登记错人")
+    account = Account.objects.get(person=zhang)
+    assert account.suspended_until is None and account.balance == 30

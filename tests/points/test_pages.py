@@ -154,3 +154,28 @@ def test_home_box_is_loaded_after_the_page(personas, login, fund, django_assert_
     with django_assert_max_num_queries(6):
         content = client.get("/points/box/").content.decode()
     assert 'id="points-mine">12<' in content
+
+
+def test_rule_edit_clerks_and_export_window(personas, login, rules, shop):
+    secretary = login(personas.secretary_a)
+    page = secretary.get("/points/rules/").content.decode()
+    assert f"/points/rules/{rules.clean.pk}/" in page and f"/points/rules/{rules.meeting.pk}/" not in page
+    assert secretary.get(f"/points/rules/{rules.meeting.pk}/").status_code == 404  # the town's rule
+    secretary.post(f"/points/rules/{rules.clean.pk}/", {
+        "scope": personas.town.village_a.pk, "code": "A-CLEAN", "name": "环境卫生评比", "points": 15,
+        "unit": "household", "sanction_days": 0, "award_roles": ["village_secretary"]})
+    rules.clean.refresh_from_db()
+    assert (rules.clean.points, rules.clean.is_active) == (15, False)
+    assert login(personas.outsider).get(f"/points/rules/{rules.clean.pk}/").status_code == 404
+    from gridgov.org.actions import do_create_user
+
+    keeper = do_create_user(None, "keeper_a", "resident", personas.town.a2.code)
+    do_create_user(None, "keeper_b", "resident", personas.town.b1.code)
+    secretary.post(f"/points/products/{shop.shop.pk}/clerks/", {"username": "keeper_b"})  # another village's
+    secretary.post(f"/points/products/{shop.shop.pk}/clerks/", {"username": "keeper_a"})
+    assert list(shop.shop.clerks.values_list("username", flat=True)) == ["keeper_a"]
+    assert login(keeper).get("/points/pickup/").status_code == 200
+    secretary.post(f"/points/products/{shop.shop.pk}/clerks/", {"username": "keeper_a", "remove": "1"})
+    assert not shop.shop.clerks.exists()
+    response = secretary.get("/points/ledger.xlsx?since=2020-01-01&until=2020-12-31")
+    assert response["Content-Disposition"].endswith('points-ledger-20200101-20201231.xlsx"')

@@ -207,7 +207,25 @@ def do_reverse(actor, entry: Entry, reason: str) -> Entry:
                                          source=f"entry:{entry.pk}", actor=actor, reversal_of=entry)
     except LedgerError:
         raise LedgerError(_("These points have been spent already; the balance is too low to reverse them."))
+    if entry.rule_id and entry.rule.sanction_days:
+        _recompute_suspension(entry.account, actor)
     return reversal
+
+
+def _recompute_suspension(account: Account, actor) -> None:
+    """After a sanctioning deduction is reversed, the suspension is what the remaining sanctions give."""
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    until = None
+    standing = Entry.objects.filter(account=locked, rule__sanction_days__gt=0, kind=Entry.Kind.DEDUCTION,
+                                    reversed_by__isnull=True).select_related("rule")
+    for e in standing:
+        end = e.date + datetime.timedelta(days=e.rule.sanction_days)
+        until = end if until is None or end > until else until
+    if until != locked.suspended_until:
+        before = audit.snapshot(locked)
+        locked.suspended_until = until
+        locked.save(update_fields=["suspended_until"])
+        audit.record("points.sanction", locked, before, audit.snapshot(locked), actor=actor)
 
 
 # --- claims ----------------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class RuleForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     needs_review = forms.BooleanField(label=_("Needs a claim with review and publicity"), required=False)
     sanction_days = forms.IntegerField(label=_("Suspends redemption for days"), min_value=0, initial=0)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     auto = forms.ChoiceField(label=_("Automatic source"), required=False, choices=[
         ("", _("None")), ("case_verified", _("A reported problem is verified")),
         ("case_closed_on_time", _("A party member closes a case on time"))])
@@ -79,6 +80,10 @@ class RuleForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = [(r.pk, r.name) for r in regions]
+
+
+class ClerkForm(forms.Form):
+    username = forms.CharField(label=_("Username of the clerk"), max_length=150)
 
 
 class ProductForm(forms.Form):

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from gridgov.cases.models import village_path
 from gridgov.core import audit
 from gridgov.core.scoping import CHANGE, EXPORT, PERSONAL_ROLES, VIEW, can, permits, restrict
-from gridgov.org.models import Grid, Person, Region
+from gridgov.org.models import Grid, Person, Region, User
 
 from . import actions, queries
-from .forms import (AwardForm, ClaimForm, PickupForm, ProductForm, RankingForm, ReasonForm, RedeemForm, RuleForm,
-                    ShopForm, WindowForm)
+from .forms import (AwardForm, ClaimForm, ClerkForm, PickupForm, ProductForm, RankingForm, ReasonForm, RedeemForm,
+                    RuleForm, ShopForm, WindowForm)
 from .ledger import LedgerError
 from .models import Account, Board, Claim, Entry, Order, Product, Rule, Shop, Unit
 from .policy import APPROVE, AWARD, CLAIM, REVIEW
@@ -54,7 +54,8 @@ def index(request):
                                                      "may_change_rules": can(user, CHANGE, "points_rule"),
                                                      "may_manage_shop": can(user, CHANGE, "points_shop"),
                                                      "may_export": can(user, EXPORT, "points_account"),
-                                                     "may_pick_up": actions.clerk_shops(user).exists()})
+                                                     "may_pick_up": actions.clerk_shops(user).exists(),
+                                                     "window": WindowForm()})
     accounts = list(restrict(user, VIEW, Account).select_related("person", "household"))
     entries = Entry.objects.filter(account__in=accounts).select_related("rule", "account").order_by("-time", "-id")[:20]
     claims = restrict(user, VIEW, Claim).select_related("rule")[:10]
@@ -284,7 +285,32 @@ def rules(request):
                 return redirect("points:rules")
             except LedgerError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-    return render(request, "points/rules.html", {"rules": rows.order_by("path", "code"), "form": form})
+    rows = list(rows.order_by("path", "code"))
+    may_change = can(user, CHANGE, "points_rule")
+    for rule in rows:  # staff change the rules set at or under their node, not the town's from a village
+        rule.editable = may_change and (user.is_superuser or rule.path.startswith(user.scope_path or "-"))
+    return render(request, "points/rules.html", {"rules": rows, "form": form})
+
+
+@login_required
+def rule_edit(request, pk: int):
+    """Change a rule (its points, cap, who may award it) or retire it; the ledger keeps past entries."""
+    user = request.user
+    rule = get_object_or_404(restrict(user, CHANGE, Rule).select_related("region"), pk=pk)
+    regions = restrict(user, VIEW, Region).filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE])
+    initial = {f: getattr(rule, f) for f in actions.RULE_FIELDS}
+    initial["scope"] = rule.region_id
+    form = RuleForm(request.POST or None, initial=initial, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = regions.get(pk=data.pop("scope"))
+        try:
+            actions.do_save_rule(user, region, rule=rule, **data)
+            messages.success(request, _("The rule is saved."))
+            return redirect("points:rules")
+        except LedgerError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    return render(request, "points/form.html", {"form": form, "title": rule.name})
 
 
 def _ancestors(path: str) -> list[str]:
@@ -309,7 +335,25 @@ def products(request):
         except LedgerError as exc:
             shop_form.add_error(None, str(exc.message))
     return render(request, "points/products.html", {"shops": shops, "shop_form": shop_form,
-                                                    "product_form": ProductForm()})
+                                                    "product_form": ProductForm(), "clerk_form": ClerkForm()})
+
+
+@login_required
+@require_POST
+def clerk_set(request, shop_id: int):
+    """Attach (or with remove=1 detach) a clerk, an account of the shop's village, e.g. the shopkeeper."""
+    shop_obj = get_object_or_404(restrict(request.user, CHANGE, Shop), pk=shop_id)
+    form = ClerkForm(request.POST)
+    clerk = None
+    if form.is_valid():
+        clerk = User.objects.filter(username=form.cleaned_data["username"].strip(), is_active=True,
+                                    scope_path__startswith=shop_obj.path).first()
+    if clerk is None:
+        messages.error(request, _("No active account of this village has that username."))
+    else:
+        actions.do_set_clerk(request.user, shop_obj, clerk, present=request.POST.get("remove") != "1")
+        messages.success(request, _("Done."))
+    return redirect("points:products")
 
 
 @login_required
