@@ -129,3 +129,16 @@ def test_orders_409_when_short_and_pickup(personas, api_client, shop, funded):
     assert Order.objects.get(pk=order["id"]).state == "picked_up"
     again = api_client("secretary_a").post(url, {"code": order["code"]}, content_type="application/json")
     assert again.status_code == 409
+
+
+def test_ranking(personas, api_client, rules):
+    from gridgov.points import actions
+
+    actions.do_award(personas.secretary_a, rules.meeting, "会", person=personas.town.chen)
+    actions.do_award(personas.outsider, rules.meeting, "会", person=personas.town.liu)
+    body = api_client("resident_a1").get("/api/v1/points/ranking").json()
+    assert body == [{"rank": 1, "name": "陈*华", "grid": "碧塘第二网格", "points": 5}]
+    assert api_client("secretary_a").get(f"/api/v1/points/ranking?scope={personas.town.a1.code}").json() == []
+    assert api_client("outsider").get(f"/api/v1/points/ranking?scope={personas.town.a2.code}").status_code == 404
+    assert [r["name"] for r in api_client("town_admin").get("/api/v1/points/ranking").json()] == ["陈*华", "刘*明"]
+    assert api_client("department").get("/api/v1/points/ranking").status_code == 404

@@ -27,6 +27,30 @@ def test_verified_case_awards_reporter_and_handler_once(personas, rules, report,
     assert Entry.objects.count() == 2 and ledger.check() == []
 
 
+def test_a_crash_before_the_cursor_moves_awards_nothing_twice(personas, rules, report, drive, clock):
+    from gridgov.points.worker import CASE_CURSOR
+
+    case = drive(report(), "closed")
+    clock.shift(3600)
+    assert worker.awards_from_cases()["awarded"] == 2
+    # as if the worker died after the awards and before saving the cursor: the events are read again
+    Cursor.objects.filter(name=CASE_CURSOR).update(position=0)
+    assert worker.awards_from_cases() == {"awarded": 0, "capped": 0}
+    assert Entry.objects.filter(source__startswith=f"case:{case.pk}:").count() == 2
+
+
+def test_cap_on_automatic_awards_skips_the_rest(personas, rules, report, drive):
+    from gridgov.points import actions
+
+    actions.do_save_rule(personas.town_admin, personas.town.town, code="CASE-V", name="反映问题经核实", points=3,
+                         auto="case_verified", cap=6, cap_period="month", rule=rules.verified)
+    for n in range(3):
+        drive(report(description=f"第{n}处"), "closed")
+    result = worker.awards_from_cases()
+    assert result["capped"] == 1
+    assert Account.objects.get(person=personas.town.zhang).balance == 6
+
+
 def test_open_and_rejected_cases_award_nothing(personas, rules, report, drive):
     drive(report(), "resolved")
     drive(report(description="另一处"), "rejected")

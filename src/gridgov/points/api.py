@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from gridgov.core.scoping import VIEW, restrict
-from gridgov.org.models import Household, Person
+from gridgov.cases.models import village_path
+from gridgov.core.scoping import PERSONAL_ROLES, VIEW, can, restrict
+from gridgov.org.models import Grid, Household, Person, Region
 
 from . import actions, queries
 from .ledger import LedgerError
@@ -172,8 +173,6 @@ class RuleIn(Schema):
 @router.post("/points/rules", response={201: RuleOut, **ERRORS})
 def rule_create(request, body: RuleIn):
     """Staff (town or village) define a rule for their town or a village under them."""
-    from gridgov.org.models import Region
-
     region = restrict(request.user, VIEW, Region).filter(code=body.scope.strip()).first()
     if region is None and request.user.role in ("town_admin", "village_secretary"):
         return _invalid("scope", _("Choose a town or village of your area."))
@@ -251,6 +250,41 @@ def reverse(request, entry_id: int, body: ReverseIn):
     except LedgerError as exc:
         return _refused(exc)
     return Status(201, _entry_out(reversal))
+
+
+# --- rankings --------------------------------------------------------------------------------------
+
+class RankOut(Schema):
+    rank: int = Field(..., description="ties share a rank")
+    name: str = Field(..., description="masked, e.g. 张*华; a household by its head")
+    grid: str
+    points: int = Field(..., description="awards and deductions (and their reversals) in the period")
+
+
+class RankingIn(Schema):
+    scope: str | None = Field(None, description="code of a village or grid in your area; residents: their village")
+    unit: Literal["person", "household"] = "person"
+    period: Literal["month", "year"] = "month"
+
+
+@router.get("/points/ranking", response={200: list[RankOut], 404: ErrorOut})
+def ranking(request, params: Query[RankingIn]):
+    """The top 50 accounts under a node by points earned this month or year (积分排行), names masked."""
+    user = request.user
+    if user.role in PERSONAL_ROLES and user.person_id:
+        path = village_path(user.person.path)
+    elif can(user, VIEW, "points_account"):
+        path = user.scope_path or ""
+        if params.scope:
+            node = restrict(user, VIEW, Region).filter(code=params.scope.strip()).first() or \
+                restrict(user, VIEW, Grid).filter(code=params.scope.strip()).first()
+            if node is None:
+                raise Http404
+            path = node.path
+    else:
+        raise Http404
+    return [{k: r[k] for k in ("rank", "name", "grid", "points")}
+            for r in queries.ranking(path, params.unit, params.period)]
 
 
 # --- claims ----------------------------------------------------------------------------------------
