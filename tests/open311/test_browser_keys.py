@@ -25,7 +25,7 @@ def closing_connections(test):
 
 
 @closing_connections
-def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, personas, browser, screenshots):
+def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, personas, cfg, browser, screenshots):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -52,4 +52,15 @@ def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, person
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     page.screenshot(path=str(screenshots / "open311-keys-revoked.png"), full_page=True)
     assert ApiKey.objects.get().revoked_at is not None
+    page.click("text=服务的附加字段")
+    page.wait_for_url(f"{base}/open311/v2/attributes/")
+    page.select_option("select[name=category]", label="垃圾清运")
+    page.fill("input[name=code]", "SIZE")
+    page.fill("input[name=description]", "垃圾有多少？")
+    page.select_option("select[name=datatype]", value="singlevaluelist")
+    page.fill("textarea[name=values]", "bag=几袋\ncart=一车")
+    page.click("#attribute-form button[type=submit]")
+    page.wait_for_selector("text=bag=几袋")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    page.screenshot(path=str(screenshots / "open311-attributes.png"), full_page=True)
     context.close()

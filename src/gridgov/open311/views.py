@@ -521,7 +521,7 @@ class AttributeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=50,
                            help_text=gettext_lazy("Clients send it as attribute[CODE]; letters and digits."))
     description = forms.CharField(label=gettext_lazy("Question"), max_length=300)
-    datatype = forms.ChoiceField(label=gettext_lazy("Answer"), choices=ServiceAttribute.Datatype.choices)
+    datatype = forms.ChoiceField(label=gettext_lazy("Kind of answer"), choices=ServiceAttribute.Datatype.choices)
     values = forms.CharField(label=gettext_lazy("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=gettext_lazy("For the list answers: one choice a line, as key=name."))
     required = forms.BooleanField(label=gettext_lazy("Required"), required=False)
