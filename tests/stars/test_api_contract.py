@@ -149,3 +149,12 @@ def test_message_in_chinese(personas, quarter, api_client):
     assert response.status_code == 409
     assert response.json()["detail"] == "该考评当前为草稿，现在不能公示。"
     assert D(0) == D(0)
+
+
+def test_the_three_endpoints_are_documented(personas, api_client):
+    schema = api_client("town_admin").get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    assert "get" in paths["/api/v1/stars/schemes/{year}"]
+    assert {p["name"] for p in paths["/api/v1/stars/assessments"]["get"]["parameters"]} >= {"period", "scope", "page"}
+    actions = paths["/api/v1/stars/assessments/{assessment_id}/actions"]["post"]
+    assert set(actions["responses"]) >= {"200", "403", "404", "409", "422"}
