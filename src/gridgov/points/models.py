@@ -5,6 +5,10 @@ the sum of its entries inside the same transaction (actions.py; ledger.check() p
 undone by a reversing entry, never by editing one. Every entry has a unique idempotency key, so the same
 source event (a verified case, an approved claim, an order) can never count twice, whoever retries.
 
+Rows go with the org node they hang on (CASCADE): the app never deletes people, households or regions
+(they are retired), so a deletion is a wipe of the whole registry (tests, a reset) and must not be
+blocked by the ledger. Ledger rows are never deleted or edited by the app itself.
+
 Rows carry the org path of the node they belong to (an account: its person's or household's small grid;
 a rule: the town or village that set it; a shop: its village), so restrict() scopes them like the rest.
 """
@@ -35,9 +39,9 @@ class Period(models.TextChoices):
 class Account(models.Model):
     """The points account of one person or one household."""
 
-    person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.PROTECT,
+    person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.CASCADE,
                                   related_name="points_account", verbose_name=_("person"))
-    household = models.OneToOneField(Household, null=True, blank=True, on_delete=models.PROTECT,
+    household = models.OneToOneField(Household, null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="points_account", verbose_name=_("household"))
     path = models.CharField(max_length=255, db_index=True)
     balance = models.IntegerField(_("balance"), default=0)
@@ -93,7 +97,7 @@ class Rule(models.Model):
     sanction_days = models.PositiveIntegerField(_("suspends redemption for days"), default=0)
     # Automatic source this rule is applied to (see worker.py), e.g. "case_verified".
     auto = models.CharField(_("automatic source"), max_length=32, blank=True, db_index=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_rules", verbose_name=_("set by"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="points_rules", verbose_name=_("set by"))
     path = models.CharField(max_length=255, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -135,9 +139,9 @@ class Entry(models.Model):
         REVERSAL = "reversal", _("Reversal")
         SETTLEMENT = "settlement", _("Yearly settlement")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("points account"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="entries", verbose_name=_("points account"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="entries",
+    rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries",
                              verbose_name=_("rule"))
     # The person whose conduct earned it (the account holder, or the member of a household account).
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -150,7 +154,7 @@ class Entry(models.Model):
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     time = models.DateTimeField(_("time"), default=timezone.now)
     date = models.DateField(_("date"), db_index=True)  # local date of `time`: periods, caps, rankings
-    reversal_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+    reversal_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.CASCADE,
                                        related_name="reversed_by", verbose_name=_("reverses"))
     path = models.CharField(max_length=255, db_index=True)
 
@@ -186,9 +190,9 @@ class Claim(models.Model):
         EFFECTIVE = "effective", _("Counted")
         REJECTED = "rejected", _("Not approved")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="claims", verbose_name=_("points account"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("claimant"))
-    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="claims", verbose_name=_("rule"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="claims", verbose_name=_("points account"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("claimant"))
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="claims", verbose_name=_("rule"))
     evidence = models.TextField(_("evidence"))
     photo = models.FileField(_("photo"), upload_to="points/claims/%Y/%m/", blank=True, max_length=200)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SUBMITTED)
@@ -202,7 +206,7 @@ class Claim(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     publicity_until = models.DateTimeField(_("in publicity until"), null=True, blank=True, db_index=True)
     reject_reason = models.CharField(_("reason for rejection"), max_length=200, blank=True)
-    entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.PROTECT, related_name="claim")
+    entry = models.OneToOneField(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="claim")
     path = models.CharField(max_length=255, db_index=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -227,7 +231,7 @@ class Claim(models.Model):
 class Shop(models.Model):
     """A village's points shop (积分超市)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="points_shops", verbose_name=_("village of the shop"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="points_shops", verbose_name=_("village of the shop"))
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(max_length=255, db_index=True)
     # Besides the village's staff, these accounts may confirm pickups (e.g. the shopkeeper).
@@ -261,7 +265,7 @@ def _ancestors(path: str) -> list[str]:
 class Product(models.Model):
     """Goods on a shop's shelf with a price in points and a stock."""
 
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="products", verbose_name=_("shop"))
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products", verbose_name=_("shop"))
     name = models.CharField(_("name"), max_length=100)
     price = models.PositiveIntegerField(_("price in points"))
     stock = models.IntegerField(_("stock"), default=0)
@@ -301,9 +305,9 @@ class Order(models.Model):
         EXPIRED = "expired", _("Expired, refunded")
         CANCELLED = "cancelled", _("Cancelled, refunded")
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="orders", verbose_name=_("points account"))
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders", verbose_name=_("product"))
-    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders", verbose_name=_("shop"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("points account"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="orders", verbose_name=_("product"))
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders", verbose_name=_("shop"))
     quantity = models.PositiveIntegerField(_("quantity"))
     points = models.PositiveIntegerField(_("points paid"))
     code = models.CharField(_("pickup code"), max_length=8)
