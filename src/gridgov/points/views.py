@@ -46,7 +46,7 @@ def _fail(request, exc: LedgerError):
 def index(request):
     """My points (residents and party members); the staff overview otherwise."""
     user = request.user
-    if not _personal(user):
+    if user.role not in PERSONAL_ROLES:
         if not can(user, VIEW, "points_account"):
             raise PermissionDenied
         return render(request, "points/staff.html", {"box": queries.home_box(user),
@@ -478,7 +478,9 @@ def export_orders(request):
 @login_required
 def box(request):
     """The home page's points box, loaded by htmx after the page so the home page costs no query for it."""
-    if not (can(request.user, VIEW, "points_account") or can(request.user, VIEW, "points_claim")):
+    user = request.user
+    if not (can(user, VIEW, "points_account") or can(user, VIEW, "points_claim")) or \
+            (user.role in PERSONAL_ROLES and not user.person_id):
         return HttpResponse("")
-    return render(request, "points/_box.html", {"box": queries.home_box(request.user)})
+    return render(request, "points/_box.html", {"box": queries.home_box(user)})
 
