@@ -246,3 +246,22 @@ def test_town_pairs_mentors(personas, quarter, login):
             for p in MentorPair.objects.order_by("pk")] == [("都斛村", "碧塘村"), ("碧塘村", "镇党委组织委员 李明")]
     assert login(personas.secretary_a).post("/stars/pair/", {"period": PERIOD, "village": personas.town.village_a.code,
                                                              "mentor_name": "自己"}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["town_admin", "secretary_a"])
+def test_assessment_page_query_budget(personas, quarter, login, persona, django_assert_max_num_queries):
+    """The page costs the same however many rewards, vetoes and objections it lists (no query per row)."""
+    a = quarter.a
+    vanguard = Indicator.objects.get(star__scheme=quarter.scheme, code="branch.vanguard")
+    client = login(getattr(personas, persona))
+    client.get(f"/stars/{a.pk}/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/stars/{a.pk}/")
+    for n in range(4):
+        actions.do_add_entry(personas.town_admin, a, vanguard, "0.5", f"第{n}次表扬")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(f"/stars/{a.pk}/").status_code == 200
+    assert len(before.captured_queries) <= 18, len(before.captured_queries)
