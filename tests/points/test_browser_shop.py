@@ -58,6 +58,18 @@ def test_resident_redeems_and_the_clerk_confirms_pickup(live_server, stocked, br
         page.goto(f"{live_server.url}/points/{name}/")
         shot(page, f"secretary-{name}")
     context.close()
+
+    # The village screen: the board link opens without login; names are masked.
+    from gridgov.points.models import Board
+
+    board = Board.objects.create(region=personas.town.village_a, token=Board.new_token(),
+                                 path=personas.town.village_a.path)
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = screen.new_page()
+    page.goto(f"{live_server.url}/points/board/{board.token}/")
+    assert "张*国" in page.inner_text("body") and "张建国" not in page.inner_text("body")
+    page.screenshot(path=str(SCREENSHOTS / "points-board.png"))
+    screen.close()
     order.refresh_from_db()
     assert order.state == "picked_up" and order.closed_by == personas.secretary_a
     assert ledger.check() == []
