@@ -124,3 +124,20 @@ def test_points_participation_becomes_points(personas, quarter, clock):
     result = actions.score_metric(indicator, personas.town.village_a, PERIOD)
     assert result["value"] == D("0.25") and result["points"] == D("2.25")
     assert result["records"]["participants"] == 1 and result["records"]["residents"] == 4
+
+
+def test_verify_lists_figures_the_records_no_longer_give(personas, village_cases, small, clock, report, drive):
+    import io
+
+    from django.core.management import call_command
+
+    a = actions.do_submit(personas.secretary_a, small, [])
+    out = io.StringIO()
+    call_command("stars_verify", PERIOD, stdout=out)
+    assert actions.verify(a) == [] and "0 " in out.getvalue().splitlines()[-1]
+    drive(report(), "closed")  # a case accepted in the quarter after the village submitted
+    differences = actions.verify(a)
+    assert [d["indicator"] for d in differences] == ["completion"]
+    assert (differences[0]["stored_value"], differences[0]["value"]) == (D("0.5"), D("0.6"))  # 3 of 5 now
+    with pytest.raises(SystemExit):
+        call_command("stars_verify", PERIOD, stdout=io.StringIO())

@@ -357,6 +357,19 @@ def recompute(assessment: Assessment, refresh_metrics: bool = False) -> Assessme
     return assessment
 
 
+def verify(assessment: Assessment) -> list[dict]:
+    """Each metric figure computed again from the records as they stand now, against the stored one:
+    the differences (a case reopened after submission, an income corrected) as
+    [{"indicator", "stored_value", "value", "stored_points", "points"}]. Writes nothing."""
+    out = []
+    for score in assessment.scores.select_related("indicator").filter(indicator__method=Method.METRIC):
+        again = score_metric(score.indicator, assessment.village, assessment.period)
+        if (again["value"], again["points"]) != (score.value, score.points):
+            out.append({"indicator": score.indicator.code, "stored_value": score.value, "value": again["value"],
+                        "stored_points": score.points, "points": again["points"]})
+    return out
+
+
 def do_self_assess(actor, assessment: Assessment, scores: dict[int, tuple[object, str]]) -> Assessment:
     """The village enters the points of its manual indicators with evidence: {indicator_id: (points, evidence)}."""
     _require(actor, assessment, VILLAGE_SECRETARY, _("Only the village secretary self-assesses."))
