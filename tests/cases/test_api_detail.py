@@ -47,10 +47,9 @@ def test_the_timeline_names_actors_states_and_notes(api_client, personas, report
 
 
 @pytest.mark.parametrize("username, expected", [
-    ("worker_a1", ["accept", "reject", "merge", "escalate", "supervise", "answer_supervision", "add_photo",
-                   "comment"]),
-    ("secretary_a", ["accept", "reject", "merge", "escalate", "supervise", "answer_supervision", "add_photo",
-                     "comment"]),
+    # No answer_supervision without an open supervision order (see the test below).
+    ("worker_a1", ["accept", "reject", "merge", "escalate", "supervise", "add_photo", "comment"]),
+    ("secretary_a", ["accept", "reject", "merge", "escalate", "supervise", "add_photo", "comment"]),
     ("resident_a1", ["add_photo", "comment"]),
     ("department", ["comment"]),
 ])
@@ -79,3 +78,24 @@ def test_the_phone_is_masked_and_revealed_to_staff_with_an_audit_row(api_client,
 def test_a_case_waiting_for_assessment_lists_its_duplicates(api_client, report):
     first, second = report(), report(description="同一处")
     assert [d["id"] for d in detail(api_client("worker_a1"), second.pk)["duplicates"]] == [first.pk]
+
+
+def test_actions_that_need_something_pending_are_offered_only_while_it_is(api_client, personas, report, drive):
+    case = drive(report(), "in_progress")
+    party = api_client("party_a1")
+    assert "answer_supervision" not in detail(party, case.pk)["allowed_actions"]
+    actions.do_supervise(personas.secretary_a, case, note="请今天内处理")
+    assert "answer_supervision" in detail(party, case.pk)["allowed_actions"]
+    actions.do_answer_supervision(personas.party_a1, case, answer="已安排车辆")
+    assert "answer_supervision" not in detail(party, case.pk)["allowed_actions"]
+
+    worker = api_client("worker_a1")
+    assert "approve_extension" not in detail(worker, case.pk)["allowed_actions"]
+    actions.do_extend(personas.party_a1, case, 2, reason="材料未齐")
+    assert "approve_extension" in detail(worker, case.pk)["allowed_actions"]
+
+    closed = drive(report(), "closed")
+    resident = api_client("resident_a1")
+    assert "rate" in detail(resident, closed.pk)["allowed_actions"]
+    actions.do_rate(personas.resident_a1, closed, "satisfied")
+    assert "rate" not in detail(resident, closed.pk)["allowed_actions"]

@@ -15,7 +15,7 @@ def test_roles_follow_the_case_through_the_loop(personas, report, drive):
     case = drive(case, "in_progress")
     assert workflow.roles_of(personas.party_a1, case) == {"handler", "viewer"}
     assert workflow.allowed_actions(personas.party_a1, case) == [
-        "return", "extend", "suspend", "resolve", "answer_supervision", "add_photo", "comment"]
+        "return", "extend", "suspend", "resolve", "add_photo", "comment"]  # nothing to answer yet
 
 
 def test_a_grids_contacts_come_from_its_posts(personas):

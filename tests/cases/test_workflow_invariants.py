@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridgov.cases.models import FINAL_STATES, LEVEL_ORDER, Case, CaseEvent, State
+from gridgov.cases.models import FINAL_STATES, LEVEL_ORDER, Case, CaseEvent, ExtensionRequest, State, Supervision
 from gridgov.cases.workflow import TRANSITIONS, CaseError, allowed_actions
 from gridgov.core.audit import snapshot
 from tests.cases.action_calls import call
@@ -35,6 +35,8 @@ def check_invariants(case: Case) -> None:
     assert (case.closed_at is not None) == (case.state == State.CLOSED) == bool(case.closed_level)
     assert (case.merged_into_id is not None) == (case.state == State.MERGED)
     assert case.late_steps == 0  # time stands still in these walks
+    assert case.extension_pending == ExtensionRequest.objects.filter(case=case, state="pending").exists()
+    assert case.open_supervisions == Supervision.objects.filter(case=case, answered_at__isnull=True).count()
     last = [e for e in events if e.action in STATE_EVENTS][-1]
     assert last.to_state == case.state
 

@@ -27,7 +27,7 @@ from gridgov.core import audit, personal
 from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, can, permits, restrict
 from gridgov.org.models import Person, Region, User
 
-from . import calendar, conf, routing
+from . import calendar, conf, rollup, routing
 from .models import (
     CLOCKED_STATES, LEVEL_ORDER, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest, Holiday,
     Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
@@ -121,6 +121,7 @@ def _stop_clock(case: Case) -> None:
 
 
 def _withdraw_pending_extensions(case: Case, now, why: str) -> None:
+    case.extension_pending = False
     ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.Decision.PENDING).update(
         state=ExtensionRequest.Decision.REFUSED, decided_at=now, decision_note=why)
 
@@ -441,6 +442,7 @@ def do_extend(actor, case, amount, reason: str = "", unit: str | None = None) ->
     now = calendar.now()
     request = ExtensionRequest.objects.create(case=case, requested_by=actor, amount=amount, unit=unit,
                                               reason=reason, created_at=now)
+    case.extension_pending = True
     _commit("extend", actor, case, before, from_state, now, reason,
             {"request": request.pk, "amount": amount, "unit": unit})
     routing.notify(list(routing.supervisors(case)) + routing.first_assessors(case), case, "extension_requested",
@@ -474,6 +476,7 @@ def do_approve_extension(actor, case, approved: bool = True, request=None, note:
     extension.decided_by, extension.decided_at = actor, now
     extension.decision_note = _text(note, "", required=False)
     extension.save()
+    case.extension_pending = False
     _commit("approve_extension", actor, case, before, from_state, now, extension.decision_note, data)
     if extension.requested_by_id:
         decision = _("approved") if approved else _("refused")
@@ -591,6 +594,7 @@ def do_supervise(actor, case, note: str = "") -> Supervision:
     now = calendar.now()
     due = calendar.add_working_time(now, conf.get_int("GRIDGOV_CASE_SUPERVISION_HOURS"), "h")
     order = Supervision.objects.create(case=case, issued_by=actor, note=note, due=due, created_at=now)
+    case.open_supervisions += 1
     _commit("supervise", actor, case, before, from_state, now, note, {"supervision": order.pk, "due": due.isoformat()})
     routing.notify(routing.responsible(case), case, "supervised", now, exclude=actor, note=note[:100])
     return order
@@ -609,6 +613,7 @@ def do_answer_supervision(actor, case, answer: str = "", supervision=None) -> Su
     now = calendar.now()
     order.answer, order.answered_at, order.answered_by = answer, now, actor
     order.save()
+    case.open_supervisions -= 1
     _commit("answer_supervision", actor, case, before, from_state, now, answer, {"supervision": order.pk})
     if order.issued_by_id:
         routing.notify([order.issued_by_id], case, "supervision_answered", now, exclude=actor)
@@ -812,9 +817,11 @@ def auto_close_unrated(now=None) -> int:
             ids = _sweep_ids(stale)
             if not ids:
                 break
+            before = [rollup.snapshot(c) for c in Case.objects.filter(pk__in=ids)]
             Case.objects.filter(pk__in=ids, rating="").update(rating=rating, rating_auto=True, rated_at=now,
                                                               updated_at=now)
             cases = list(Case.objects.filter(pk__in=ids))
+            rollup.changed(before, [rollup.snapshot(c) for c in cases])
             _system_events(cases, "auto_rate", now, lambda c: {"rating": rating})
             audit.record_many("case.auto_rate", [(c, {"rating": ""}, {"rating": rating}) for c in cases], actor=None)
             done += len(cases)

@@ -409,7 +409,7 @@ def case_stats(request, params: Query[WindowIn]):
     node, cases, since, until = _scoped_window(request, params)
     if since > until:
         return _invalid("since", _("The first day comes after the last day."))
-    return {"scope": node.code if node else None, **queries.stats(cases, since, until)}
+    return {"scope": node.code if node else None, **queries.stats_for(request.user, node, cases, since, until)}
 
 
 class RankingOut(Schema):
@@ -446,7 +446,7 @@ def case_rankings(request, params: Query[RankingIn]):
     if since > until:
         return _invalid("since", _("The first day comes after the last day."))
     return {"scope": node.code if node else None, "by": params.by, "since": since, "until": until,
-            "items": queries.rankings(cases, params.by, since, until)}
+            "items": queries.rankings_for(request.user, node, cases, params.by, since, until)}
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, 404: ErrorOut})

@@ -17,6 +17,8 @@ from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.core.sealed import SealedValue
 from gridgov.org.models import Grid, Person, Region
 
+from . import rollup
+
 
 class Level(models.TextChoices):
     """Where a case is handled now: 小事不出格 (grid), 不出村 (village), 不出镇 (town), or a department."""
@@ -231,6 +233,10 @@ class Case(models.Model):
     overdue_at = models.DateTimeField(null=True, blank=True)
     late_steps = models.PositiveSmallIntegerField(default=0)  # steps that went past their deadline
 
+    # Kept by the actions so button lists need no query per case: an extension request waiting for a
+    # decision, and supervision orders not yet answered.
+    extension_pending = models.BooleanField(default=False)
+    open_supervisions = models.PositiveSmallIntegerField(default=0)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     escalation_count = models.PositiveSmallIntegerField(_("escalation count"), default=0)
     closed_level = models.CharField(_("closed at level"), max_length=16, choices=Level.choices, blank=True)
@@ -292,6 +298,23 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number or f"#{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        # What the case contributes to the daily figures as loaded; save() adds the difference.
+        case._rollup_loaded = rollup.snapshot(case) if not case.get_deferred_fields() else None
+        return case
+
+    def save(self, *args, **kwargs):
+        before = getattr(self, "_rollup_loaded", None)
+        if before is None and not self._state.adding:
+            # Loaded with deferred fields or built by hand: read what the database holds now.
+            before = Case.objects.filter(pk=self.pk).values(*rollup.TRACKED).first()
+        super().save(*args, **kwargs)
+        after = rollup.snapshot(self)
+        rollup.changed([before], [after])
+        self._rollup_loaded = after
 
     @staticmethod
     def own_q(person):
@@ -516,3 +539,31 @@ class Outbox(models.Model):
 
     def __str__(self):
         return f"{self.channel} -> {self.recipient_id} ({self.state})"
+
+
+class CaseDay(models.Model):
+    """The case figures of one grid on one local day, kept by cases/rollup.py: `reported` counts the
+    cases reported that day, every other counter the cohort accepted that day (see queries.py).
+    Never written by hand; `rollup.rebuild()` recomputes it from the cases."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    day = models.DateField()
+    reported = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    reworked = models.IntegerField(default=0)
+    reworks = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_auto = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    close_microseconds = models.BigIntegerField(default=0)
+    closed_grid = models.IntegerField(default=0)
+    closed_village = models.IntegerField(default=0)
+    closed_town = models.IntegerField(default=0)
+    closed_department = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grid", "day"], name="caseday_grid_day")]
+        indexes = [models.Index(fields=["path", "day"], name="caseday_path_day", opclasses=["varchar_pattern_ops", ""])]

@@ -257,12 +257,12 @@ def stats(request):
     since, until = queries.window(data.get("since"), data.get("until"))
     if since > until:
         since, until = until, since
-    figures = queries.stats(cases, since, until)
+    figures = queries.stats_for(user, node, cases, since, until)
     shown = [(key, label, formula, _percent(figures[key]) if key in RATES else figures[key])
              for key, label, formula in FIGURES]
-    by_grid = queries.rankings(cases, "grid", since, until)[:RANKING_ROWS]
-    by_village = queries.rankings(cases, "village", since, until)[:RANKING_ROWS]
-    by_handler = queries.rankings(cases, "handler", since, until)[:RANKING_ROWS]
+    by_grid = queries.rankings_for(user, node, cases, "grid", since, until)[:RANKING_ROWS]
+    by_village = queries.rankings_for(user, node, cases, "village", since, until)[:RANKING_ROWS]
+    by_handler = queries.rankings_for(user, node, cases, "handler", since, until)[:RANKING_ROWS]
     levels = dict(Level.choices)
     chart = {
         "levels": [{"name": str(levels[k]), "value": v} for k, v in figures["closed_by_level"].items()],

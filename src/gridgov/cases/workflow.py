@@ -181,6 +181,20 @@ def roles_of(user, case) -> set[str]:
             if holds(role, user, case)}
 
 
+def _rateable(case) -> bool:
+    # An automatic rating (after N days unrated) may still be replaced by the reporter's own.
+    return not case.rating or case.rating_auto
+
+
+# Actions that need something besides the state and the actor's role: (holds for the case, why not).
+# They read fields the actions keep on the case, so a list of buttons costs no query.
+PRECONDITIONS = {
+    "rate": (_rateable, _("This case has been rated already.")),
+    "approve_extension": (lambda case: case.extension_pending, _("No extension request for this case is waiting for a decision.")),
+    "answer_supervision": (lambda case: case.open_supervisions > 0, _("No supervision order on this case is waiting for an answer.")),
+}
+
+
 def check(action: str, actor, case) -> Transition:
     """The transition if `actor` may take `action` on `case` now, else CaseError (409) saying why."""
     transition = TRANSITIONS[action]
@@ -190,6 +204,8 @@ def check(action: str, actor, case) -> Transition:
                         % {"state": State(case.state).label.lower(), "action": label})
     if actor is not None and not any(holds(role, actor, case) for role in transition.who):
         raise CaseError(_("You may not %(action)s this case.") % {"action": label})
+    if action in PRECONDITIONS and not PRECONDITIONS[action][0](case):
+        raise CaseError(PRECONDITIONS[action][1])
     return transition
 
 
@@ -203,5 +219,6 @@ def allowed_actions(user, case) -> list[str]:
         return held[role]
 
     return [name for name, t in TRANSITIONS.items()
-            if case.state in t.sources and any(has(role) for role in t.who)]
+            if case.state in t.sources and any(has(role) for role in t.who)
+            and (name not in PRECONDITIONS or PRECONDITIONS[name][0](case))]
 

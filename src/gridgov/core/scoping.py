@@ -120,6 +120,16 @@ def _rule(user, kind: str, action: str) -> str | None:
     return reach if action in actions else None
 
 
+def reach(user, action: str, kind: str) -> str | None:
+    """SUBTREE, OWN or None: how far `action` on `kind` reaches for the user (for code that reads
+    precomputed figures by node instead of querying rows through restrict)."""
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return SUBTREE
+    return _rule(user, kind, action)
+
+
 def _active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 

@@ -1,0 +1,125 @@
+"""Daily figures per grid (CaseDay), so the metrics of a town over a year add up a few thousand rows
+instead of aggregating hundreds of thousands of cases.
+
+Each case contributes to at most two rows: `reported` on the day it was reported, and the cohort
+counters (see queries.py for their definitions) on the day it was accepted. Whenever a case is saved,
+the difference between what it contributed when it was loaded and what it contributes now is added
+to those rows with one `INSERT ... ON CONFLICT DO UPDATE SET n = n + delta` per row. Increments
+commute, so concurrent transactions never lose each other's counts, and the change commits or rolls
+back with the case itself. Code that changes cases with QuerySet.update() says so through
+`changed(before, after)`; `rebuild()` recomputes every row from the cases (after a bulk load, or to
+check: the tests compare the rows with the live aggregates after arbitrary sequences of actions).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection, transaction
+
+COUNTERS = ["reported", "accepted", "closed", "closed_on_time", "reworked", "reworks", "rated", "rated_auto",
+            "satisfied", "close_microseconds", "closed_grid", "closed_village", "closed_town",
+            "closed_department"]
+# The fields of a case its contribution is computed from: the state snapshot kept at load time.
+TRACKED = ("grid_id", "path", "state", "created_at", "accepted_at", "closed_at", "closed_on_time",
+           "rework_count", "rating", "rating_auto", "closed_level")
+
+_ENDED = ("rejected", "merged")
+_SATISFIED = ("satisfied", "basic")
+
+
+def _zone():
+    # The figures are by local day of the installation, as the windows of queries.window() are.
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _day(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(_zone()).date()
+
+
+def snapshot(case) -> dict | None:
+    """The tracked fields of a case as they are now (None for a case not saved yet)."""
+    if case.pk is None or case._state.adding:
+        return None
+    return {name: getattr(case, name) for name in TRACKED}
+
+
+def contribution(values: dict | None) -> dict[tuple, dict[str, int]]:
+    """{(grid_id, path, day): {counter: n}} for one case's tracked values."""
+    if values is None or values["created_at"] is None:
+        return {}
+    rows: dict[tuple, dict[str, int]] = defaultdict(dict)
+    rows[(values["grid_id"], values["path"], _day(values["created_at"]))]["reported"] = 1
+    if values["accepted_at"] is not None and values["state"] not in _ENDED:
+        row = rows[(values["grid_id"], values["path"], _day(values["accepted_at"]))]
+        row["accepted"] = 1
+        if values["rating"]:
+            row["rated"] = 1
+            row["rated_auto"] = int(bool(values["rating_auto"]))
+            row["satisfied"] = int(values["rating"] in _SATISFIED)
+        if values["state"] == "closed":
+            row["closed"] = 1
+            row["closed_on_time"] = int(values["closed_on_time"] is True)
+            row["reworked"] = int(values["rework_count"] > 0)
+            row["reworks"] = values["rework_count"]
+            if values["closed_at"] is not None:
+                delta = values["closed_at"] - values["created_at"]
+                row["close_microseconds"] = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+            if values["closed_level"]:
+                row[f"closed_{values['closed_level']}"] = 1
+    return rows
+
+
+def changed(before: list[dict | None], after: list[dict | None]) -> None:
+    """Add to the daily rows what a change of cases from `before` to `after` values changed."""
+    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for values, sign in [(v, -1) for v in before] + [(v, 1) for v in after]:
+        for key, counts in contribution(values).items():
+            for name, n in counts.items():
+                deltas[key][name] += sign * n
+    _add({key: counts for key, counts in deltas.items() if any(counts.values())})
+
+
+def _add(deltas: dict[tuple, dict[str, int]]) -> None:
+    if not deltas:
+        return
+    from .models import CaseDay
+
+    quote = connection.ops.quote_name
+    table = quote(CaseDay._meta.db_table)
+    columns = ", ".join(quote(name) for name in ["grid_id", "path", "day", *COUNTERS])
+    updates = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in COUNTERS)
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(COUNTERS)))}) "
+           f"ON CONFLICT (grid_id, day) DO UPDATE SET {updates}")
+    with connection.cursor() as cursor:
+        # Sorted, so two transactions touching the same rows take their locks in the same order.
+        for (grid_id, path, day), counts in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][2])):
+            cursor.execute(sql, [grid_id, path, connection.ops.adapt_datefield_value(day),
+                                 *(counts.get(name, 0) for name in COUNTERS)])
+
+
+def rebuild(batch: int = 20_000) -> int:
+    """Recompute every daily row from the cases; returns the number of rows. Reads the cases in
+    batches by id, so a million cases do not sit in memory at once."""
+    from .models import Case, CaseDay
+
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    last = 0
+    while True:
+        rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values("pk", *TRACKED)[:batch])
+        if not rows:
+            break
+        last = rows[-1]["pk"]
+        for values in rows:
+            for key, counts in contribution(values).items():
+                for name, n in counts.items():
+                    totals[key][name] += n
+    with transaction.atomic():
+        CaseDay.objects.all().delete()
+        CaseDay.objects.bulk_create(
+            [CaseDay(grid_id=grid_id, path=path, day=day, **{n: counts.get(n, 0) for n in COUNTERS})
+             for (grid_id, path, day), counts in totals.items()], batch_size=5_000)
+    return len(totals)
