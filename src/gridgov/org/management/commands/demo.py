@@ -96,11 +96,13 @@ class Command(BaseCommand):
 
     def load_modules(self):
         """The modules built on the foundation and the case loop, in the order they read each other:
-        points read cases, stars read cases and points. Each returns one line for this output."""
+        points read cases, stars read cases and points, Open311 requests become cases. Each returns one
+        line for this output."""
+        from gridgov.open311 import demo as open311_demo
         from gridgov.points import demo as points_demo
         from gridgov.stars import demo as stars_demo
 
-        for module in (points_demo, stars_demo):
+        for module in (points_demo, stars_demo, open311_demo):
             line = module.build()
             if line:
                 self.stdout.write(line)
