@@ -7,6 +7,7 @@ from django.utils import translation
 from gridgov.cases import actions
 from gridgov.cases.models import Notification, Outbox
 from gridgov.cases.routing import NOTICES
+from gridgov.core.models import AuditEntry
 
 
 def test_one_outbox_row_per_channel(personas, report, settings):
@@ -50,3 +51,6 @@ def test_marking_read_touches_only_ones_own_notifications(personas, report):
     assert actions.do_mark_read(personas.worker_a1, [mine.first().pk]) == 1
     assert actions.do_mark_read(personas.worker_a1) == 1
     assert not Notification.objects.filter(user=personas.worker_a1, read_at__isnull=True).exists()
+    reads = AuditEntry.objects.filter(action="notification.read")
+    assert [(e.actor_id, e.after) for e in reads.order_by("pk")] == [
+        (personas.worker_a1.pk, {"notifications": 1}), (personas.worker_a1.pk, {"notifications": 1})]

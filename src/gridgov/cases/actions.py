@@ -722,7 +722,11 @@ def do_mark_read(actor, notification_ids=None) -> int:
     unread = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    with transaction.atomic():
+        marked = unread.update(read_at=timezone.now())
+        if marked:
+            audit.record("notification.read", actor, None, {"notifications": marked}, actor=actor)
+    return marked
 
 
 # --- the worker's sweeps ---------------------------------------------------------------------------
@@ -939,7 +943,7 @@ def do_set_holiday(actor, date: datetime.date, is_workday: bool, name: str = "")
     day.is_workday, day.name = is_workday, (name or "")[:50]
     day.save()
     audit.record("holiday.set", day, before, audit.snapshot(day), actor=actor)
-    calendar.invalidate()
+    transaction.on_commit(calendar.invalidate)  # after the commit, so no one caches the old calendar again
     return day
 
 
@@ -952,6 +956,6 @@ def do_remove_holiday(actor, date: datetime.date) -> bool:
         return False
     audit.record("holiday.remove", day, audit.snapshot(day), None, actor=actor)
     day.delete()
-    calendar.invalidate()
+    transaction.on_commit(calendar.invalidate)  # after the commit, so no one caches the old calendar again
     return True
 
