@@ -20,7 +20,7 @@ from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
 from gridgov.org.models import Region
 
 from . import scoring
-from .models import PUBLIC_STATES, Assessment, Method, Scheme, State
+from .models import PUBLIC_STATES, Assessment, Scheme
 
 
 def prefixes(path: str) -> list[str]:
@@ -193,11 +193,3 @@ def recent_periods(period: str, n: int = 4) -> list[str]:
     while len(out) < n:
         out.insert(0, scoring.previous_period(out[0]))
     return out
-
-
-def metric_indicators(assessment: Assessment):
-    return [s for s in score_rows(assessment) if s.indicator.method == Method.METRIC]
-
-
-def is_public(assessment: Assessment) -> bool:
-    return assessment.state in (State.PUBLISHED, State.NAMED)
