@@ -265,3 +265,40 @@ def test_assessment_page_query_budget(personas, quarter, login, persona, django_
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(f"/stars/{a.pk}/").status_code == 200
     assert len(before.captured_queries) <= 18, len(before.captured_queries)
+
+
+def test_the_later_steps_through_the_pages(personas, quarter, login, advance, county_admin):
+    import datetime
+
+    import time_machine
+
+    from gridgov.stars.models import VetoItem
+
+    a = quarter.a
+    town = login(personas.town_admin)
+    vanguard = Indicator.objects.get(star__scheme=quarter.scheme, code="branch.vanguard")
+    town.post(f"/stars/{a.pk}/act/entry/", {"indicator": vanguard.pk, "points": "1", "reason": "抗洪表扬",
+                                            "evidence": "通报"})
+    veto = VetoItem.objects.get(star__scheme=quarter.scheme, code="ecology.pollution")
+    town.post(f"/stars/{a.pk}/act/veto/", {"item": veto.pk, "reason": "河道污染事件"})
+    login(personas.secretary_a).post(f"/stars/{a.pk}/act/income/", {"amount": "260000", "evidence": "审计报告"})
+    a = advance(a, "reviewed")
+    assert a.figures["stars"]["ecology"]["vetoed"] is True
+    assert a.scores.get(indicator__code="industry.income").points == 9  # 20-50万 bracket
+    assert a.scores.get(indicator__code="branch.vanguard").points == 6  # base 5 + 1
+    assert 'id="confirm-button"' in login(county_admin).get(f"/stars/{a.pk}/").content.decode()
+    login(county_admin).post(f"/stars/{a.pk}/act/confirm/")
+    town.post(f"/stars/{a.pk}/act/publish/")
+    a.refresh_from_db()
+    assert a.state == "published"
+    resident = login(personas.resident_a1)
+    assert 'id="objection-text"' in resident.get(f"/stars/{a.pk}/").content.decode()
+    resident.post(f"/stars/{a.pk}/act/object/", {"text": "我村环境得分偏低"})
+    objection = a.objections.get()
+    town.post(f"/stars/{a.pk}/act/answer/", {"objection": objection.pk, "text": "污染事件属实，维持否决"})
+    objection.refresh_from_db()
+    assert objection.answer == "污染事件属实，维持否决"
+    with time_machine.travel(a.publicity_until + datetime.timedelta(minutes=1)):
+        login(personas.town_admin).post(f"/stars/{a.pk}/act/name/")  # a new session: days have passed
+    a.refresh_from_db()
+    assert a.state == "named"
