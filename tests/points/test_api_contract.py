@@ -142,3 +142,28 @@ def test_ranking(personas, api_client, rules):
     assert api_client("outsider").get(f"/api/v1/points/ranking?scope={personas.town.a2.code}").status_code == 404
     assert [r["name"] for r in api_client("town_admin").get("/api/v1/points/ranking").json()] == ["陈*华", "刘*明"]
     assert api_client("department").get("/api/v1/points/ranking").status_code == 404
+
+
+def test_claim_photo(personas, api_client, rules, settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    client = api_client("resident_a1")
+    claim = client.post("/api/v1/points/claims", {"rule": "VOL", "evidence": "清理河道"},
+                        content_type="application/json").json()
+    url = f"/api/v1/points/claims/{claim['id']}/photo"
+    bad = client.post(url, {"file": io.BytesIO(b"not an image")})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "photo"
+    image = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(image, "PNG")
+    image.seek(0)
+    image.name = "river.png"
+    response = client.post(url, {"file": image})
+    assert response.status_code == 200 and response.json()["has_photo"] is True
+    assert api_client("outsider").post(url, {"file": io.BytesIO(b"x")}).status_code == 404
+    api_client("worker_a1").post(f"/api/v1/points/claims/{claim['id']}/review", {"decision": "approve"},
+                                 content_type="application/json")
+    image.seek(0)
+    assert client.post(url, {"file": image}).status_code == 409

@@ -252,17 +252,39 @@ def do_file_claim(actor, person: Person, rule: Rule, evidence: str, photo=None, 
     claim = Claim(account=account, person=person, rule=rule, evidence=evidence, filed_by=actor, filed_at=now,
                   path=account.path)
     if photo is not None:
-        from django.core.files.base import ContentFile
-
-        from gridgov.cases.actions import CaseError, clean_image
-
-        try:
-            data, content_type, _w, _h = clean_image(photo)
-        except CaseError as exc:
-            raise LedgerError(exc.message if hasattr(exc, "message") else str(exc), status=400, field="photo")
-        claim.photo.save(f"claim.{content_type.split('/')[-1]}", ContentFile(data), save=False)
+        _attach_photo(claim, photo)
     claim.save()
     audit.record("points.claim_filed", claim, None, audit.snapshot(claim), actor=actor)
+    return claim
+
+
+def _attach_photo(claim: Claim, photo) -> None:
+    """The photo decoded and re-encoded by the case loop's checker: an image, no EXIF, bounded size."""
+    from django.core.files.base import ContentFile
+
+    from gridgov.cases.actions import CaseError, clean_image
+
+    try:
+        data, content_type, _w, _h = clean_image(photo)
+    except CaseError as exc:
+        raise LedgerError(exc.message, status=400, field="photo") from None
+    claim.photo.save(f"claim.{content_type.split('/')[-1]}", ContentFile(data), save=False)
+
+
+@transaction.atomic
+def do_add_claim_photo(actor, claim: Claim, photo) -> Claim:
+    """The filer adds (or replaces) the photo of a claim that nobody has reviewed yet."""
+    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if claim is None or not permits(actor, "view", claim):
+        raise _not_found()
+    if claim.filed_by_id != actor.pk:
+        raise _forbidden(_("Only the one who filed the claim adds its photo."))
+    if claim.state != Claim.State.SUBMITTED:
+        raise LedgerError(_("The claim has been reviewed already."))
+    before = {"photo": claim.photo.name or ""}
+    _attach_photo(claim, photo)
+    claim.save(update_fields=["photo"])
+    audit.record("points.claim_photo", claim, before, {"photo": claim.photo.name}, actor=actor)
     return claim
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.cases.models import village_path
@@ -304,6 +305,7 @@ class ClaimOut(Schema):
     publicity_until: datetime.datetime | None = Field(None, description="counts after this moment (公示期)")
     reject_reason: str
     entry: int | None
+    has_photo: bool
 
 
 def _claim_out(c: Claim) -> dict:
@@ -311,7 +313,8 @@ def _claim_out(c: Claim) -> dict:
             "account": c.account_id, "rule": c.rule.code, "points": c.rule.points, "evidence": c.evidence,
             "filed_at": c.filed_at, "reviewed_by": c.reviewed_by.username if c.reviewed_by_id else None,
             "approved_by": c.approved_by.username if c.approved_by_id else None,
-            "publicity_until": c.publicity_until, "reject_reason": c.reject_reason, "entry": c.entry_id}
+            "publicity_until": c.publicity_until, "reject_reason": c.reject_reason, "entry": c.entry_id,
+            "has_photo": bool(c.photo)}
 
 
 class ClaimIn(Schema):
@@ -353,6 +356,21 @@ def claim_file(request, body: ClaimIn):
     except LedgerError as exc:
         return _refused(exc)
     return Status(201, _claim_out(claim))
+
+
+@router.post("/points/claims/{claim_id}/photo", response={200: ClaimOut, **ERRORS})
+def claim_photo(request, claim_id: int, file: File[UploadedFile]):
+    """The filer attaches a photo as evidence (multipart field `file`; JPEG, PNG, WebP or GIF, checked by
+    decoding it and stored re-encoded without EXIF) while the claim waits for its first review."""
+    claim = restrict(request.user, VIEW, Claim).filter(pk=claim_id).first()
+    if claim is None:
+        raise Http404
+    try:
+        actions.do_add_claim_photo(request.user, claim, file)
+    except LedgerError as exc:
+        return _refused(exc, "file")
+    claim = Claim.objects.select_related("person", "rule", "reviewed_by", "approved_by").get(pk=claim.pk)
+    return _claim_out(claim)
 
 
 class ReviewIn(Schema):
