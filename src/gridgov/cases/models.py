@@ -174,6 +174,27 @@ class Holiday(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CaseQuerySet(RestrictedQuerySet):
+    """Cases, whose count may be known without counting: `with_count(n)` hands this queryset a number
+    taken from the daily figures (see queries.case_list). all() keeps it; any filter or slice makes a
+    new queryset, which counts for itself again."""
+
+    _known_count: int | None = None
+
+    def with_count(self, count: int) -> "CaseQuerySet":
+        self._known_count = count
+        return self
+
+    def all(self) -> "CaseQuerySet":
+        # The same rows (pagination calls .all().count()), so the same count.
+        clone = super().all()
+        clone._known_count = self._known_count
+        return clone
+
+    def count(self) -> int:
+        return self._known_count if self._known_count is not None else super().count()
+
+
 class Case(models.Model):
     """A reported problem followed from report to closure, with the clock of its current step."""
 
@@ -255,7 +276,7 @@ class Case(models.Model):
 
     reporter_phone = SealedValue(personal.normalize_phone)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()
     scope_kind = "case"
     scope_path_field = "path"
     audit_fields = ["number", "category_id", "grid_id", "path", "channel", "state", "level", "priority",

@@ -74,6 +74,15 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if mine:
         qs = qs.filter(Q(reporter_id=user.person_id) if user.person_id else Q(reporter_user=user))
+    if not (state or category or overdue is not None or mine or (grid_path and region_path)):
+        # All the cases under one node: as many as were ever reported there, which the daily figures
+        # add up from a few rows per grid and day instead of counting up to a million cases.
+        scope = _rollup_path(user, None)
+        if scope is not None:
+            rows = CaseDay.objects.all()
+            if grid_path or region_path or scope:
+                rows = rows.filter(path__startswith=grid_path or region_path or scope)
+            qs = qs.with_count(rows.aggregate(n=Coalesce(Sum("reported"), 0))["n"])
     return qs
 
 
