@@ -132,7 +132,7 @@ def test_scheme_page_and_its_edit(personas, scheme, login):
                                         "level_min_1": "85", "level_label_1": "四星", "publicity_days": "7"})
     scheme.refresh_from_db()
     assert scheme.stars.get(code="branch").threshold == 15
-    assert scheme.levels == [{"min_total": "95", "label": "五星"}, {"min_total": "85", "label": "四星"}]
+    assert scheme.levels == [{"min_total": 95, "label": "五星"}, {"min_total": 85, "label": "四星"}]
     assert scheme.publicity_days == 7
     # A village sees the rules but may not change them.
     secretary = login(personas.secretary_a)
@@ -302,3 +302,21 @@ def test_the_later_steps_through_the_pages(personas, quarter, login, advance, co
         login(personas.town_admin).post(f"/stars/{a.pk}/act/name/")  # a new session: days have passed
     a.refresh_from_db()
     assert a.state == "named"
+
+
+def test_thresholds_and_levels_are_fixed_once_a_village_submits(personas, quarter, login, advance):
+    scheme = quarter.scheme
+    advance(quarter.a, "submitted")
+    client = login(personas.town_admin)
+    unchanged = {"threshold_branch": "16.00", "level_min_0": "90", "level_label_0": "五星", "level_min_1": "80",
+                 "level_label_1": "四星", "level_min_2": "70", "level_label_2": "三星", "level_min_3": "60",
+                 "level_label_3": "二星"}
+    client.post("/stars/scheme/2026/", {**unchanged, "publicity_days": "7"})
+    scheme.refresh_from_db()
+    assert scheme.publicity_days == 7  # may always change
+    response = client.post("/stars/scheme/2026/", {**unchanged, "threshold_branch": "12"}, follow=True)
+    assert any("不能再修改" in str(m) or "no longer" in str(m) for m in response.context["messages"])
+    assert scheme.stars.get(code="branch").threshold == 16
+    client.post("/stars/scheme/2026/", {**unchanged, "level_min_0": "85"})
+    scheme.refresh_from_db()
+    assert scheme.levels[0] == {"min_total": 90, "label": "五星"}

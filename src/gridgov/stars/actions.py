@@ -154,14 +154,19 @@ def do_copy_scheme(actor, scheme: Scheme, year: int) -> Scheme:
 
 def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None = None,
                      levels: list[dict] | None = None, publicity_days: int | None = None) -> Scheme:
-    """Change the points each star needs, the level mapping or the publicity days."""
+    """Change the points each star needs, the level mapping or the publicity days. Thresholds and levels
+    are fixed once a village has submitted (they decide its stars); publicity days may always change."""
     if not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN):
         raise StarError(_("No such scheme."), status=404)
+    locked = scheme_locked(scheme)
     with transaction.atomic():
         before = audit.snapshot(scheme)
         for star in scheme.stars.all():
             if thresholds and star.code in thresholds:
                 value = _decimal(thresholds[star.code], f"threshold_{star.code}")
+                if locked and value != star.threshold:
+                    raise StarError(_("A village has submitted under this scheme: thresholds and levels can no "
+                                      "longer change."))
                 ceiling = sum((i.max_points for i in star.indicators.all()), Decimal(0))
                 if value < 0 or value > ceiling:
                     raise StarError(_("The threshold of %(star)s must be between 0 and %(max)s.") % {
@@ -172,19 +177,39 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
                     star.save(update_fields=["threshold"])
                     audit.record("stars.star.update", star, *audit.diff(star_before, audit.snapshot(star)), actor=actor)
         if levels is not None:
+            levels = _normal_levels(levels)
+            if locked and levels != _normal_levels(scheme.levels):
+                raise StarError(_("A village has submitted under this scheme: thresholds and levels can no "
+                                  "longer change."))
             for entry in levels:
                 if not str(entry.get("label", "")).strip():
                     raise StarError(_("Every level needs a label."), 400, "levels")
                 _decimal(entry.get("min_total", 0), "levels")
-            scheme.levels = sorted(levels, key=lambda e: (-Decimal(str(e.get("min_total", 0))),
-                                                          -int(e.get("min_stars", 0))))
+            scheme.levels = levels
         if publicity_days is not None:
             if not 1 <= int(publicity_days) <= 60:
                 raise StarError(_("Publicity lasts 1 to 60 days."), 400, "publicity_days")
             scheme.publicity_days = int(publicity_days)
         scheme.save()
         audit.record("stars.scheme.update", scheme, *audit.diff(before, audit.snapshot(scheme)), actor=actor)
+        for a in scheme.assessments.filter(state=State.DRAFT):
+            _refresh_figures(a)
     return scheme
+
+
+def _normal_levels(levels: list[dict]) -> list[dict]:
+    """Levels best first, with numbers as numbers (a form sends "90", the data says 90)."""
+    def number(value):
+        value = _decimal(value if value not in (None, "") else 0, "levels")
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    out = []
+    for entry in levels:
+        item = {"min_total": number(entry.get("min_total", 0)), "label": str(entry.get("label", "")).strip()}
+        if entry.get("min_stars") not in (None, "", 0, "0"):
+            item["min_stars"] = int(number(entry["min_stars"]))
+        out.append(item)
+    return sorted(out, key=lambda e: (-e["min_total"], -e.get("min_stars", 0)))
 
 
 def scheme_locked(scheme: Scheme) -> bool:
