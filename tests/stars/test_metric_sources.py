@@ -141,3 +141,15 @@ def test_verify_lists_figures_the_records_no_longer_give(personas, village_cases
     assert (differences[0]["stored_value"], differences[0]["value"]) == (D("0.5"), D("0.6"))  # 3 of 5 now
     with pytest.raises(SystemExit):
         call_command("stars_verify", PERIOD, stdout=io.StringIO())
+
+
+def test_a_rate_that_does_not_end_is_stored_as_it_was_scored(personas, small, clock, report, drive):
+    """1 closed of 3 accepted = 0.3333...: stored as 0.3333, and the points (8 * 0.1333 / 0.8 = 1.33) are
+    those of the stored value, so computing again from the records finds nothing different."""
+    drive(report(), "closed")
+    drive(report(), "accepted")
+    drive(report(), "accepted")
+    a = actions.do_submit(personas.secretary_a, small, [])
+    score = a.scores.get(indicator__code="completion")
+    assert (score.value, score.points) == (D("0.3333"), D("1.33"))
+    assert actions.verify(a) == []

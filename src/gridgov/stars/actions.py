@@ -326,9 +326,11 @@ def score_metric(indicator: Indicator, village: Region, period: str) -> dict:
     if found is None:
         return {"value": None, "points": Decimal("0.00"), "records": {"missing_source": indicator.config.get("source")}}
     result = found.func(village, since, until)
-    value = result.get("value")
+    # Rounded to what the value column keeps before anything is derived from it, so points worked out
+    # again from the stored value (or from the records later) are the same points.
+    value = scoring.stored_value(result.get("value"))
     points = scoring.points_from_value(indicator.config, indicator.max_points, value, result.get("score"))
-    return {"value": None if value is None else Decimal(str(value)), "points": points,
+    return {"value": value, "points": points,
             "records": {**result.get("records", {}), "source": found.code, "value": None if value is None else str(value),
                         "score": result.get("score")}}
 

@@ -56,6 +56,13 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+VALUE_PLACES = Decimal("0.0001")  # Score.value keeps 4 decimal places
+
+
+def stored_value(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+
+
 def clamp(points, max_points) -> Decimal:
     return money(min(max(Decimal(str(points)), ZERO), Decimal(str(max_points))))
 
