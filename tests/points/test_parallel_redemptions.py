@@ -90,3 +90,19 @@ def test_parallel_awards_respect_the_cap(personas, rules):
     assert len(wins) == 2 and statuses == [409] * 10
     assert Account.objects.get(person=personas.town.zhang).balance == 10
     assert ledger.check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancellations_and_redemptions_at_once(personas, shop, fund):
+    """Cancelling waiting orders while the same resident redeems the same product: no deadlock, and
+    stock plus live orders still equals what was on the shelf."""
+    fund(personas.town.zhang, 100)
+    orders = [actions.do_redeem(personas.resident_a1, shop.soap, 1) for _ in range(10)]
+    calls = [lambda o=o: actions.do_cancel_order(personas.resident_a1, o) for o in orders]
+    calls += [lambda: actions.do_redeem(personas.resident_a1, shop.soap, 1) for _ in range(10)]
+    wins, statuses, errors = _run_all(calls)
+    assert errors == []
+    live = Order.objects.filter(product=shop.soap, state="placed").count()
+    assert Product.objects.get(pk=shop.soap.pk).stock + live == 100
+    assert Account.objects.get(person=personas.town.zhang).balance == 100 - 5 * live
+    assert ledger.check() == []

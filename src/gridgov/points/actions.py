@@ -7,6 +7,10 @@ local dates) is refused, never clipped — a clipped award would record points n
 automatic sweep skips such awards (counted in its result) and the claim sweep rejects the claim with
 the reason.
 
+Row locks take only the row named (select_for_update(of=self)), never the shop, product or account a
+query joins for reading, and always in the order product → account: redemptions, refunds and awards
+then queue instead of deadlocking.
+
 Claims follow four eyes: the first review (组长审核: the grid worker of the claimant's small grid, or
 village/town staff where a grid has none) and the approval (村委审批: village secretary or town
 admin) must be two different people, and nobody reviews a claim for themselves.
@@ -337,7 +341,7 @@ def make_claims_count(now=None) -> dict:
         .order_by("publicity_until", "pk").values_list("pk", flat=True)  # first come, first counted under a cap
     for pk in list(due[:500]):
         with transaction.atomic():
-            claim = Claim.objects.select_for_update().select_related("rule", "account").filter(
+            claim = Claim.objects.select_for_update(of=("self",)).select_related("rule", "account").filter(
                 pk=pk, state=Claim.State.PUBLICISED).first()
             if claim is None:  # another worker took it
                 continue
@@ -429,7 +433,8 @@ def do_redeem(actor, product: Product, quantity, account: Account | None = None,
         account = ledger.account_for(person=actor.person)
     if not permits(actor, REDEEM, account):
         raise _not_found()
-    product = Product.objects.select_for_update().select_related("shop").filter(pk=product.pk).first()
+    product = Product.objects.select_for_update(of=("self",)).select_related("shop") \
+        .filter(pk=product.pk).first()
     if product is None or not permits(actor, "view", product):
         raise _not_found()
     if not (product.is_active and product.shop.is_active):
@@ -503,7 +508,8 @@ def do_pickup(actor, order: Order | None = None, code: str = "", shop: Shop | No
         order = Order.objects.filter(shop=shop, code=code, state=Order.State.PLACED).first() if code else None
         if order is None:
             raise LedgerError(_("No waiting order has this pickup code."), status=404, field="code")
-    order = Order.objects.select_for_update().select_related("shop", "product").filter(pk=order.pk).first()
+    order = Order.objects.select_for_update(of=("self",)).select_related("shop", "product") \
+        .filter(pk=order.pk).first()
     if order is None or not may_pick_up(actor, order.shop):
         raise _not_found()
     if code and order.code != code:
@@ -523,9 +529,10 @@ def _refund(order: Order, state: str, reason: str, actor=None, now=None) -> Orde
     """Close a waiting order and give points and stock back (the caller holds the order's row lock)."""
     now = now or timezone.now()
     before = audit.snapshot(order)
+    # Product before account, the order do_redeem takes its locks in: no deadlock with a redemption.
+    Product.objects.filter(pk=order.product_id).update(stock=F("stock") + order.quantity)
     ledger.post(order.account, Entry.Kind.REFUND, order.points, reason, f"order:{order.pk}:refund",
                 source=f"order:{order.pk}", actor=actor, now=now)
-    Product.objects.filter(pk=order.product_id).update(stock=F("stock") + order.quantity)
     order.state, order.closed_at, order.closed_by = state, now, actor if getattr(actor, "pk", None) else None
     order.save(update_fields=["state", "closed_at", "closed_by"])
     audit.record(f"points.order_{state}", order, *audit.diff(before, audit.snapshot(order)), actor=actor)
@@ -535,7 +542,7 @@ def _refund(order: Order, state: str, reason: str, actor=None, now=None) -> Orde
 @transaction.atomic
 def do_cancel_order(actor, order: Order, now=None) -> Order:
     """The resident (or a clerk) cancels a waiting order: points and stock come back."""
-    order = Order.objects.select_for_update().select_related("shop").filter(pk=order.pk).first()
+    order = Order.objects.select_for_update(of=("self",)).select_related("shop").filter(pk=order.pk).first()
     if order is None or not (permits(actor, "view", order) or may_pick_up(actor, order.shop)):
         raise _not_found()
     if order.state != Order.State.PLACED:
