@@ -139,7 +139,8 @@ class Entry(models.Model):
         REVERSAL = "reversal", _("Reversal")
         SETTLEMENT = "settlement", _("Yearly settlement")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="entries", verbose_name=_("points account"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="entries",
+                                verbose_name=_("points account"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries",
                              verbose_name=_("rule"))
@@ -190,7 +191,8 @@ class Claim(models.Model):
         EFFECTIVE = "effective", _("Counted")
         REJECTED = "rejected", _("Not approved")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="claims", verbose_name=_("points account"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="claims",
+                                verbose_name=_("points account"))
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("claimant"))
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="claims", verbose_name=_("rule"))
     evidence = models.TextField(_("evidence"))
@@ -231,7 +233,8 @@ class Claim(models.Model):
 class Shop(models.Model):
     """A village's points shop (积分超市)."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="points_shops", verbose_name=_("village of the shop"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="points_shops",
+                               verbose_name=_("village of the shop"))
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(max_length=255, db_index=True)
     # Besides the village's staff, these accounts may confirm pickups (e.g. the shopkeeper).
@@ -305,7 +308,8 @@ class Order(models.Model):
         EXPIRED = "expired", _("Expired, refunded")
         CANCELLED = "cancelled", _("Cancelled, refunded")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders", verbose_name=_("points account"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders",
+                                verbose_name=_("points account"))
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="orders", verbose_name=_("product"))
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="orders", verbose_name=_("shop"))
     quantity = models.PositiveIntegerField(_("quantity"))

@@ -121,7 +121,8 @@ def ledger_workbook(user, since: datetime.date, until: datetime.date, path: str 
                    e.actor_name, e.reversal_of_id or ""]
 
     _sheet(book, _("Ledger"), [_("No."), _("Date"), _("Unit"), _("Name"), _("Grid"), _("Kind"), _("Rule code"),
-                               _("Rule"), pgettext("points", "Points"), _("Reason"), _("Source"), _("Recorded by"), _("Reverses")],
+                               _("Rule"), pgettext("points", "Points"), _("Reason"), _("Source"), _("Recorded by"),
+                               _("Reverses")],
            rows())
     return book
 
@@ -144,6 +145,7 @@ def orders_workbook(user, since: datetime.date, until: datetime.date) -> Workboo
                    timezone.localtime(o.closed_at).replace(tzinfo=None) if o.closed_at else "",
                    o.closed_by.username if o.closed_by_id else ""]
 
-    _sheet(book, _("Orders"), [_("No."), _("Placed at"), _("Shop"), _("Product"), _("Quantity"), pgettext("points", "Points"),
+    _sheet(book, _("Orders"), [_("No."), _("Placed at"), _("Shop"), _("Product"), _("Quantity"),
+                               pgettext("points", "Points"),
                                _("Name"), _("State"), _("Closed at"), _("Closed by")], rows())
     return book
