@@ -320,3 +320,21 @@ def test_thresholds_and_levels_are_fixed_once_a_village_submits(personas, quarte
     client.post("/stars/scheme/2026/", {**unchanged, "level_min_0": "85"})
     scheme.refresh_from_db()
     assert scheme.levels[0] == {"min_total": 90, "label": "五星"}
+
+
+def test_the_county_board_ranks_each_town_on_its_own(personas, quarter, login, county_admin, api_client):
+    from gridgov.org import actions as org_actions
+    from gridgov.stars import defaults
+
+    other = org_actions.do_create_region(None, "445321105000", "簕竹镇", parent=personas.town.county)
+    org_actions.do_create_region(None, "445321105201", "榄根村", parent=other)
+    scheme = actions.do_create_scheme(None, other, 2026, "簕竹镇2026年方案", defaults.scheme_spec())
+    actions.do_open_quarter(None, scheme, PERIOD)
+    page = login(county_admin).get(f"/stars/?period={PERIOD}")
+    assert page.status_code == 200 and page.context["stars"] == []  # two schemes: no per-star columns
+    ranks = [(a.village.name, a.rank) for a in page.context["rows"]]
+    assert ranks == [("碧塘村", 1), ("都斛村", 2), ("榄根村", 1)]
+    items = api_client("county_admin").get(f"/api/v1/stars/assessments?period={PERIOD}").json()["items"]
+    assert [(i["village"]["name"], i["rank"]) for i in items] == ranks
+    book = openpyxl.load_workbook(io.BytesIO(login(county_admin).get(f"/stars/bulletin/{PERIOD}.xlsx").content))
+    assert list(book.active.iter_rows(values_only=True))[2][:2] == (1, "碧塘村")

@@ -23,6 +23,7 @@ from . import actions, queries, scoring
 from .api import allowed_actions
 from .models import Indicator, MentorPair, Method, Objection, VetoItem
 
+
 def _period(request) -> str:
     period = (request.GET.get("period") or "").strip().upper()
     try:
@@ -45,10 +46,13 @@ def _board_context(request, period: str) -> dict:
     prefetch_related_objects([a.scheme for a in rows], "stars")
     for a in rows:
         a.star_list = queries.star_rows(a)
+    # One column per star when the rows share a scheme (one town); a county's towns may differ.
     schemes = {a.scheme for a in rows}
     stars = list(next(iter(schemes)).stars.all()) if len(schemes) == 1 else []
-    return {"period": period, "region": region, "rows": rows, "stars": stars,
-            "periods": queries.recent_periods(scoring.period_of(timezone.localdate()), 4)}
+    periods = queries.recent_periods(scoring.period_of(timezone.localdate()), 4)
+    if period not in periods:
+        periods = sorted(periods + [period])
+    return {"period": period, "region": region, "rows": rows, "stars": stars, "periods": periods}
 
 
 @login_required
@@ -378,7 +382,8 @@ def bulletin_xlsx(request, period: str):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for a in context["rows"]:
-        ws.append([a.rank, a.village.name, *[float(s["score"]) for s in a.star_list], float(a.total), a.stars_earned,
+        per_star = [float(s["score"]) for s in a.star_list] if context["stars"] else []
+        ws.append([a.rank, a.village.name, *per_star, float(a.total), a.stars_earned,
                    a.level, a.get_state_display()])
     ws.column_dimensions["B"].width = 14
     buffer = io.BytesIO()
