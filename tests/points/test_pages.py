@@ -179,3 +179,25 @@ def test_rule_edit_clerks_and_export_window(personas, login, rules, shop):
     assert not shop.shop.clerks.exists()
     response = secretary.get("/points/ledger.xlsx?since=2020-01-01&until=2020-12-31")
     assert response["Content-Disposition"].endswith('points-ledger-20200101-20201231.xlsx"')
+
+
+def test_accounts_list_is_scoped_and_costs_the_same_for_more_rows(personas, login, rules, fund,
+                                                                   django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fund(personas.town.zhang, 5)
+    fund(personas.town.liu, 7)
+    actions.do_award(personas.secretary_a, rules.clean, "清洁户", household=personas.town.house_a2)
+    client = login(personas.secretary_a)
+    page = client.get("/points/accounts/").content.decode()
+    assert "张建国" in page and "陈丽华" in page and "刘德明" not in page
+    assert "刘德明" in login(personas.outsider).get("/points/accounts/").content.decode()
+    assert login(personas.resident_a1).get("/points/accounts/").status_code == 403
+    assert "陈丽华" not in client.get("/points/accounts/?q=张").content.decode()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/points/accounts/")
+    for person in (personas.town.zhang_wife, personas.town.wang, personas.town.chen):
+        fund(person, 3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/points/accounts/")

@@ -5,6 +5,7 @@ from . import views
 app_name = "points"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("accounts/", views.accounts, name="accounts"),
     path("accounts/<int:pk>/", views.statement, name="statement"),
     path("entries/<int:pk>/reverse/", views.reverse, name="reverse"),
     path("shop/", views.shop, name="shop"),

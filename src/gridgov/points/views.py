@@ -9,6 +9,7 @@ and changes nothing. Lists use select_related so a page costs the same few queri
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -61,6 +62,21 @@ def index(request):
     claims = restrict(user, VIEW, Claim).select_related("rule")[:10]
     return render(request, "points/mine.html", {"accounts": accounts, "entries": entries, "claims": claims,
                                                 "clerk": actions.clerk_shops(user).exists()})
+
+
+@login_required
+def accounts(request):
+    """Staff: the accounts under their node with balances, by name, linking to each statement."""
+    user = request.user
+    if user.role in PERSONAL_ROLES or not can(user, VIEW, "points_account"):
+        raise PermissionDenied
+    rows = restrict(user, VIEW, Account).select_related("person__grid", "household__grid", "household__head")
+    q = (request.GET.get("q") or "").strip()[:50]
+    if q:
+        rows = rows.filter(Q(person__name__contains=q) | Q(household__head__name__contains=q))
+    rows = rows.order_by("-balance", "id")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "points/accounts.html", {"page": page, "q": q})
 
 
 @login_required
