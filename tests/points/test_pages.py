@@ -201,3 +201,18 @@ def test_accounts_list_is_scoped_and_costs_the_same_for_more_rows(personas, logi
         fund(person, 3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/points/accounts/")
+
+
+def test_counter_redemption_for_a_resident_without_a_login(personas, login, shop, fund):
+    account = fund(personas.town.chen, 40)  # 陈丽华 has no account to log in with
+    secretary = login(personas.secretary_a)
+    page = secretary.get(f"/points/accounts/{account.pk}/").content.decode()
+    assert 'id="counter-form"' in page and "大米" not in page  # village B's goods are not offered
+    secretary.post(f"/points/accounts/{account.pk}/redeem/", {"product": shop.oil.pk, "quantity": 1})
+    order = Order.objects.get()
+    assert (order.account_id, order.placed_by) == (account.pk, personas.secretary_a)
+    assert login(personas.worker_a1).post(f"/points/accounts/{account.pk}/redeem/",
+                                          {"product": shop.oil.pk, "quantity": 1}).status_code == 404
+    assert login(personas.outsider).post(f"/points/accounts/{account.pk}/redeem/",
+                                         {"product": shop.rice.pk, "quantity": 1}).status_code == 404
+    assert Order.objects.count() == 1

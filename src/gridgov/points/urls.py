@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/<int:pk>/", views.statement, name="statement"),
+    path("accounts/<int:pk>/redeem/", views.counter_redeem, name="counter_redeem"),
     path("entries/<int:pk>/reverse/", views.reverse, name="reverse"),
     path("shop/", views.shop, name="shop"),
     path("shop/<int:pk>/redeem/", views.redeem, name="redeem"),

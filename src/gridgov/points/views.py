@@ -28,7 +28,7 @@ from .forms import (AwardForm, ClaimForm, ClerkForm, PickupForm, ProductForm, Ra
                     RuleForm, ShopForm, WindowForm)
 from .ledger import LedgerError
 from .models import Account, Board, Claim, Entry, Order, Product, Rule, Shop, Unit
-from .policy import APPROVE, AWARD, CLAIM, REVIEW
+from .policy import APPROVE, AWARD, CLAIM, REDEEM, REVIEW
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,9 +84,32 @@ def statement(request, pk: int):
     """One account's statement: every entry, newest first, with reversal for staff who may."""
     account = get_object_or_404(restrict(request.user, VIEW, Account).select_related("person", "household"), pk=pk)
     entries = account.entries.select_related("rule", "reversed_by").order_by("-time", "-id")[:500]
+    counter = []
+    if request.user.role not in PERSONAL_ROLES and permits(request.user, REDEEM, account):
+        # 代兑换: staff redeem at the counter for a resident who has no login or phone.
+        counter = restrict(request.user, VIEW, Product).filter(
+            is_active=True, shop__is_active=True, stock__gt=0, shop__path__in=_ancestors(account.path)
+        ).select_related("shop").order_by("price")
     return render(request, "points/statement.html", {
         "account": account, "entries": entries, "may_reverse": permits(request.user, "reverse", account),
-        "reason_form": ReasonForm()})
+        "reason_form": ReasonForm(), "counter": counter})
+
+
+@login_required
+@require_POST
+def counter_redeem(request, pk: int):
+    account = get_object_or_404(restrict(request.user, VIEW, Account), pk=pk)
+    product = get_object_or_404(restrict(request.user, VIEW, Product), pk=request.POST.get("product") or 0)
+    form = RedeemForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise LedgerError(_("Order at least one, at most 99."), status=400)
+        order = actions.do_redeem(request.user, product, form.cleaned_data["quantity"], account=account)
+        messages.success(request, _("Redeemed %(product)s x%(n)d; the pickup code is %(code)s.") % {
+            "product": product.name, "n": order.quantity, "code": order.code})
+    except LedgerError as exc:
+        _fail(request, exc)
+    return redirect("points:statement", account.pk)
 
 
 @login_required
