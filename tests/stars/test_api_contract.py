@@ -158,3 +158,15 @@ def test_the_three_endpoints_are_documented(personas, api_client):
     assert {p["name"] for p in paths["/api/v1/stars/assessments"]["get"]["parameters"]} >= {"period", "scope", "page"}
     actions = paths["/api/v1/stars/assessments/{assessment_id}/actions"]["post"]
     assert set(actions["responses"]) >= {"200", "403", "404", "409", "422"}
+
+
+def test_state_filter_keeps_the_towns_ranks(personas, quarter, api_client, advance, login):
+    advance(quarter.b, "submitted")  # B's full manual points put it first
+    client = api_client("town_admin")
+    everything = client.get(f"/api/v1/stars/assessments?period={PERIOD}").json()["items"]
+    assert [(i["village"]["name"], i["rank"]) for i in everything] == [("都斛村", 1), ("碧塘村", 2)]
+    drafts = client.get(f"/api/v1/stars/assessments?period={PERIOD}&state=draft").json()
+    assert [(i["village"]["name"], i["rank"]) for i in drafts["items"]] == [("碧塘村", 2)] and drafts["count"] == 1
+    assert client.get("/api/v1/stars/assessments?state=bogus").status_code == 422
+    rows = login(personas.town_admin).get(f"/stars/?period={PERIOD}&state=draft").context["rows"]
+    assert [(a.village.name, a.rank) for a in rows] == [("碧塘村", 2)]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from . import actions, queries, scoring
-from .models import Assessment, Objection, Scheme
+from .models import Assessment, Objection, Scheme, State
 
 router = Router(tags=["stars"])
 PAGE_SIZE = 50
@@ -169,6 +169,8 @@ def assessment_out(a: Assessment) -> dict:
 class AssessmentFilter(Schema):
     period: str | None = Field(None, description="a quarter like 2026Q3; default the current quarter")
     scope: str | None = Field(None, description="a town or village code; default the caller's node")
+    state: Literal[tuple(State.values)] | None = Field(  # type: ignore[valid-type]
+        None, description="only assessments at this step (ranks stay those of the whole town)")
     page: int = Field(1, ge=1)
 
 
@@ -185,6 +187,8 @@ def assessment_list(request, filters: Query[AssessmentFilter]):
     if filters.scope and region is None:
         return Status(404, {"detail": _("No such region in your scope.")})
     rows = queries.board(request.user, period, region)
+    if filters.state:
+        rows = [a for a in rows if a.state == filters.state]
     prefetch_related_objects([a.scheme for a in rows], "stars")
     start = (filters.page - 1) * PAGE_SIZE
     return Status(200, {"items": [assessment_out(a) for a in rows[start:start + PAGE_SIZE]], "count": len(rows)})

@@ -21,7 +21,7 @@ from gridgov.org.models import Grid, Region
 
 from . import actions, queries, scoring
 from .api import allowed_actions
-from .models import Indicator, MentorPair, Method, Objection, VetoItem
+from .models import Indicator, MentorPair, Method, Objection, State, VetoItem
 
 
 def _period(request) -> str:
@@ -49,10 +49,14 @@ def _board_context(request, period: str) -> dict:
     # One column per star when the rows share a scheme (one town); a county's towns may differ.
     schemes = {a.scheme for a in rows}
     stars = list(next(iter(schemes)).stars.all()) if len(schemes) == 1 else []
+    state = request.GET.get("state", "")
+    if state in State.values:
+        rows = [a for a in rows if a.state == state]  # after ranking: ranks stay those of the whole town
     periods = queries.recent_periods(scoring.period_of(timezone.localdate()), 4)
     if period not in periods:
         periods = sorted(periods + [period])
-    return {"period": period, "region": region, "rows": rows, "stars": stars, "periods": periods}
+    return {"period": period, "region": region, "rows": rows, "stars": stars, "periods": periods, "state": state,
+            "states": State.choices}
 
 
 @login_required
