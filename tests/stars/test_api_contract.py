@@ -170,3 +170,31 @@ def test_state_filter_keeps_the_towns_ranks(personas, quarter, api_client, advan
     assert client.get("/api/v1/stars/assessments?state=bogus").status_code == 422
     rows = login(personas.town_admin).get(f"/stars/?period={PERIOD}&state=draft").context["rows"]
     assert [(a.village.name, a.rank) for a in rows] == [("碧塘村", 2)]
+
+
+def test_rewards_and_incomes_through_the_api(personas, quarter, api_client, advance):
+    vanguard = Indicator.objects.get(star__scheme=quarter.scheme, code="branch.vanguard")
+    town = api_client("town_admin")
+    response = town.post(f"/api/v1/stars/assessments/{quarter.a.pk}/entries",
+                         {"indicator": vanguard.pk, "points": -1.5, "reason": "主题党日缺席"},
+                         content_type="application/json")
+    assert response.status_code == 201 and response.json()["approver"] == "town_admin"
+    detail = town.get(f"/api/v1/stars/assessments/{quarter.a.pk}").json()
+    assert next(s for s in detail["scores"] if s["code"] == "branch.vanguard")["points"] == 3.5  # base 5 - 1.5
+    assert api_client("secretary_a").post(f"/api/v1/stars/assessments/{quarter.a.pk}/entries",
+                                          {"indicator": vanguard.pk, "points": 2, "reason": "自加"},
+                                          content_type="application/json").status_code == 403
+    assert api_client("outsider").post(f"/api/v1/stars/assessments/{quarter.a.pk}/entries",
+                                       {"indicator": vanguard.pk, "points": 2, "reason": "x"},
+                                       content_type="application/json").status_code == 404
+    code = personas.town.village_a.code
+    put = api_client("secretary_a").put(f"/api/v1/stars/incomes/{code}/2026", {"amount": 560000, "evidence": "审计报告"},
+                                        content_type="application/json")
+    assert put.status_code == 200 and put.json()["amount"] == 560000
+    assert api_client("outsider").put(f"/api/v1/stars/incomes/{code}/2026", {"amount": 1, "evidence": "x"},
+                                      content_type="application/json").status_code == 404
+    advance(quarter.a, "reviewed")
+    assert quarter.a.scores.get(indicator__code="industry.income").points == 12  # 50万+
+    late = town.post(f"/api/v1/stars/assessments/{quarter.a.pk}/entries",
+                     {"indicator": vanguard.pk, "points": 1, "reason": "迟到的表扬"}, content_type="application/json")
+    assert late.status_code == 409

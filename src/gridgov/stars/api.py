@@ -336,3 +336,74 @@ def assessment_action(request, assessment_id: int, body: ActionIn):
     except actions.StarError as exc:
         return _refused(exc)
     return Status(200, detail_out(user, _visible(user, assessment_id)))
+
+
+# --- records of the quarter ------------------------------------------------------------------------------
+
+class EntryIn(Schema):
+    indicator: int = Field(..., description="a dynamic indicator of the assessment's scheme")
+    points: float = Field(..., description="a reward (+) or a penalty (-)")
+    reason: str = Field(..., max_length=2000)
+    evidence: str = Field("", max_length=2000)
+
+
+class EntryOut(Schema):
+    id: int
+    indicator: int
+    points: float
+    reason: str
+    evidence: str
+    approver: str
+    created_at: datetime.datetime
+
+
+@router.post("/stars/assessments/{assessment_id}/entries",
+             response={201: EntryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: InvalidOut})
+def add_entry(request, assessment_id: int, body: EntryIn):
+    """A reward or penalty on a dynamic indicator during the quarter (百分目标动态管理), approved by the town
+    administrator who enters it; refused (409) once the town has reviewed."""
+    from .models import Indicator
+
+    a = _visible(request.user, assessment_id)
+    if a is None:
+        return Status(404, {"detail": _("No such assessment.")})
+    indicator = Indicator.objects.filter(pk=body.indicator, star__scheme=a.scheme).first()
+    if indicator is None:
+        return _invalid("indicator", _("Unknown indicator."))
+    try:
+        entry = actions.do_add_entry(request.user, a, indicator, body.points, body.reason, body.evidence)
+    except actions.StarError as exc:
+        return _refused(exc)
+    return Status(201, {"id": entry.id, "indicator": entry.indicator_id, "points": float(entry.points),
+                        "reason": entry.reason, "evidence": entry.evidence, "approver": request.user.username,
+                        "created_at": entry.created_at})
+
+
+class IncomeIn(Schema):
+    amount: int = Field(..., ge=0, description="yuan")
+    evidence: str = Field(..., max_length=2000)
+
+
+class IncomeOut(Schema):
+    village: NodeOut
+    year: int
+    amount: int
+    evidence: str
+
+
+@router.put("/stars/incomes/{village_code}/{year}", response={200: IncomeOut, 404: ErrorOut, 422: InvalidOut})
+def set_income(request, village_code: str, year: int, body: IncomeIn):
+    """A village's collective economy income (村集体经济收入) for a year, with its evidence; it feeds the
+    产业兴旺星 through the stars.collective_income source (brackets 10–20万, 20–50万, 50万+)."""
+    from gridgov.core.scoping import VIEW, restrict
+    from gridgov.org.models import Region
+
+    village = restrict(request.user, VIEW, Region).filter(code=village_code, level=Region.Level.VILLAGE).first()
+    if village is None:
+        return Status(404, {"detail": _("No such village.")})
+    try:
+        row = actions.do_set_income(request.user, village, year, body.amount, body.evidence)
+    except actions.StarError as exc:
+        return _refused(exc)
+    return Status(200, {"village": {"code": village.code, "name": village.name}, "year": row.year,
+                        "amount": row.amount, "evidence": row.evidence})
