@@ -87,7 +87,7 @@ CASE_COLUMNS = [
     "channel", "state", "level", "priority", "in_pool", "step_started_at", "deadline", "due_soon_at", "paused_at",
     "paused_seconds", "due_soon_notified", "overdue", "overdue_at", "late_steps", "rework_count",
     "escalation_count", "closed_level", "rating", "rating_auto", "rated_at", "accepted_at", "resolved_at",
-    "closed_at", "closed_on_time", "created_at", "updated_at",
+    "closed_at", "closed_on_time", "created_at", "updated_at", "extension_pending", "open_supervisions",
 ]
 EVENT_COLUMNS = ["case_id", "action", "actor_name", "from_state", "to_state", "level", "note", "data", "time"]
 
@@ -156,7 +156,7 @@ def _case_rows(n: int, first_id: int, grids: list, categories: list, now: dateti
         yield ((pk, number, category_id, description, lat, lng, grid_id, path, "", channel, state, level, "normal",
                 False, step_started, deadline, due_soon, paused, 0, False, overdue, overdue_at, late, rework,
                 escalations, closed_level, rating, rating_auto, rated, accepted, resolved, closed, on_time, created,
-                last),
+                last, False, 0),
                (pk, "report", "", "", "reported", "grid", "", json.dumps({"channel": channel}), created))
 
 

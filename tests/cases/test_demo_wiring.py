@@ -16,7 +16,8 @@ def test_the_town_demo_comes_with_cases(db):
     out = io.StringIO()
     call_command("demo", "--if-empty", "--cases", "25", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert Case.objects.count() == 25
+    # 25 played through the loop, and the few the Open311 demo's clients sent.
+    assert Case.objects.exclude(channel="open311").count() == 25 and Case.objects.filter(channel="open311").count() < 10
     assert "Loaded the case loop: 25 cases (" in text
     assert f"{Category.objects.count()} categories, {Unit.objects.count()} handling units and " \
            f"{Holiday.objects.count()} calendar days" in text
@@ -24,12 +25,12 @@ def test_the_town_demo_comes_with_cases(db):
     assert Unit.objects.filter(kind="village").count() == 16
     states = set(Case.objects.values_list("state", flat=True))
     assert "closed" in states and states & {"reported", "accepted", "dispatched", "in_progress", "resolved"}
-    assert CaseEvent.objects.filter(action="report").count() == 25
+    assert CaseEvent.objects.filter(action="report").count() == Case.objects.count()
     # The history's notices are in the inboxes; none waits to go out by SMS or WeChat.
     assert Notification.objects.exists() and not Outbox.objects.exists()
     # The accounts table still comes last, and the demo's sign-in accounts can see the cases.
     assert text.rindex("Demo accounts:") > text.index("Loaded the case loop")
-    assert Case.objects.restrict(User.objects.get(username="town_admin")).count() == 25
+    assert Case.objects.restrict(User.objects.get(username="town_admin")).count() == Case.objects.count()
 
 
 def test_no_cases_asked_means_no_case_loop(db):

@@ -220,7 +220,9 @@ class TestDemoTown:
         assert load.after["grids"] == {"1": 1, "2": 16, "3": 147}
         assert load.after["people"] == Person.objects.count()
         assert load.after["central_households"] == 147 and load.after["party_orgs"]["group"] == 69
-        assert set(AuditEntry.objects.values_list("action", flat=True)) == {"demo.load", "user.create", "user.update"}
+        # The org demo's own entries; the modules loaded after it (cases, points, stars) audit their writes too.
+        org_actions = {a for a in AuditEntry.objects.values_list("action", flat=True) if a.split(".")[0] in ("demo", "user")}
+        assert org_actions == {"demo.load", "user.create", "user.update"}
         assert len(set(AuditEntry.objects.values_list("request_id", flat=True))) == 1
 
     def test_same_seed_gives_the_same_people_and_polygons(self, demo_town):
@@ -256,7 +258,8 @@ class TestDemoTown:
 
     def test_command_prints_the_accounts(self, demo_town):
         lines = demo_town.splitlines()
-        for username in demo.DEMO_USERNAMES:
+        # county_admin comes with the stars demo, which this fixture (--cases 0) does not load.
+        for username in set(demo.DEMO_USERNAMES) - {"county_admin"}:
             assert any(line.startswith(username + " ") and demo.PASSWORD in line for line in lines), username
         assert any("碧塘村第1网格" in line for line in lines if line.startswith("gridworker"))
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                             help="Do nothing when the database already holds regions (used by `make run`).")
         parser.add_argument("--cases", type=int, default=DEMO_CASES, metavar="N",
                             help=f"Town scale: N demo cases, played through the case loop (default {DEMO_CASES}; "
-                                 "0: none, and no case configuration either).")
+                                 "0: none, and no case configuration, points, stars or Open311 demo either).")
 
     def handle(self, *args, **opts):
         if opts["if_empty"] and Region.objects.exists():
@@ -70,8 +70,7 @@ class Command(BaseCommand):
                 "names": ", ".join(summary["accounts_kept"])})
         if opts["scale"] == "town" and opts["cases"] > 0:
             self.load_cases(opts["cases"])
-        if opts["scale"] == "town":
-            self.load_modules()
+            self.load_modules()  # they read the case loop and its configuration
         self.print_accounts(kept=set(summary["accounts_kept"]))
 
     def load_cases(self, count: int):
@@ -103,7 +102,8 @@ class Command(BaseCommand):
         from gridgov.stars import demo as stars_demo
 
         for module in (points_demo, stars_demo, open311_demo):
-            line = module.build()
+            with override_settings(GRIDGOV_NOTIFY_CHANNELS=""):  # as for the cases: nothing to text anyone
+                line = module.build()
             if line:
                 self.stdout.write(line)
 
