@@ -302,8 +302,9 @@ class Case(models.Model):
                          condition=Q(overdue=False, deadline__isnull=False)),
             models.Index(fields=["due_soon_at"], name="case_clock_due_soon",
                          condition=Q(due_soon_notified=False, due_soon_at__isnull=False)),
-            # Duplicate suggestions: same category, a latitude band, then the rest in Python.
-            models.Index(fields=["category", "lat"], name="case_category_lat"),
+            # Duplicate suggestions: same category, a latitude band, then the rest in Python; only open
+            # cases are suggested, a tenth of them or fewer in a running installation.
+            models.Index(fields=["category", "lat"], name="case_open_category_lat", condition=Q(state__in=OPEN_STATES)),
             models.Index(fields=["closed_at"], name="case_unrated", condition=Q(state="closed", rating="")),
         ]
         constraints = [
