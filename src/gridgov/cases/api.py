@@ -20,6 +20,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
+from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import invalid as _invalid
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
 from gridgov.org import codes
 from gridgov.org.models import Grid, Person
@@ -51,25 +53,6 @@ ended rejected (不予受理) or merged (合并). Except `reported`, every figur
 - `closed_by_level` 分级结案数: closed cases by the level they closed at (grid, village, town, department).
 
 A rate whose denominator is 0 is null. Rates are fractions (0.962 is 96.2%)."""
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldError]
-
-
-def _invalid(field: str, message: str, kind: str = "value_error"):
-    return Status(422, {"detail": _("Invalid input."), "errors": [{"field": field, "message": message, "type": kind}]})
 
 
 def _refused(exc: CaseError):

@@ -4,9 +4,7 @@ Each value is taken from the Django setting of the same name if present, else fr
 variable of that name, else the default below.
 """
 
-import os
-
-from django.conf import settings
+from gridgov.core.conf import Settings
 
 DEFAULTS = {
     # Working hours of a workday (local time), as comma-separated periods.
@@ -53,22 +51,5 @@ DEFAULTS = {
 }
 
 
-def get(name: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None:
-        value = DEFAULTS[name]
-    return str(value) if not isinstance(value, (list, tuple)) else ",".join(value)
-
-
-def get_int(name: str) -> int:
-    return int(get(name))
-
-
-def get_float(name: str) -> float:
-    return float(get(name))
-
-
-def get_list(name: str) -> list[str]:
-    return [item.strip() for item in get(name).split(",") if item.strip()]
+_settings = Settings(DEFAULTS)
+get, get_int, get_float, get_list = _settings.get, _settings.get_int, _settings.get_float, _settings.get_list

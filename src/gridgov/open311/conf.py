@@ -1,9 +1,7 @@
 """Settings of the Open311 adapter, read when used: the Django setting of the same name, else the
 environment variable, else the default below."""
 
-import os
-
-from django.conf import settings
+from gridgov.core.conf import Settings
 
 DEFAULTS = {
     # Requests one API key may make per window (GET and POST alike); 0 switches the limit off.
@@ -18,18 +16,5 @@ DEFAULTS = {
 }
 
 
-def get(name: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None:
-        value = DEFAULTS[name]
-    return str(value) if not isinstance(value, (list, tuple)) else ",".join(value)
-
-
-def get_int(name: str) -> int:
-    return int(get(name))
-
-
-def get_list(name: str) -> list[str]:
-    return [item.strip() for item in get(name).split(",") if item.strip()]
+_settings = Settings(DEFAULTS)
+get, get_int, get_float, get_list = _settings.get, _settings.get_int, _settings.get_float, _settings.get_list

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
+from gridgov.core.api import ErrorOut
 from gridgov.core.scoping import VIEW, restrict
 
 from . import codes, geo
@@ -20,10 +21,6 @@ from .models import Grid, Household, Person, Region
 from .queries import search_people
 
 router = Router(tags=["org"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class RegionOut(Schema):

@@ -15,6 +15,8 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import invalid as _invalid
 from gridgov.cases.models import village_path
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, can, restrict
 from gridgov.org.models import Grid, Household, Person, Region
@@ -24,26 +26,6 @@ from .ledger import LedgerError
 from .models import Account, Claim, Entry, Order, Product, Rule, Shop
 
 router = Router(tags=["points"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldError]
-
-
-def _invalid(field: str, message: str):
-    return Status(422, {"detail": _("Invalid input."),
-                        "errors": [{"field": field, "message": str(message), "type": "value_error"}]})
 
 
 def _refused(exc: LedgerError, field: str = "body"):

@@ -1,8 +1,6 @@
 """Settings of points, read when used: the Django setting of that name, else the environment, else the default."""
 
-import os
-
-from django.conf import settings
+from gridgov.core.conf import Settings
 
 DEFAULTS = {
     # Days an approved claim is published (公示) before its points count.
@@ -17,14 +15,5 @@ DEFAULTS = {
 }
 
 
-def get(name: str) -> str:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None:
-        value = DEFAULTS[name]
-    return str(value)
-
-
-def get_int(name: str) -> int:
-    return int(get(name))
+_settings = Settings(DEFAULTS)
+get, get_int, get_float, get_list = _settings.get, _settings.get_int, _settings.get_float, _settings.get_list

@@ -17,30 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import invalid as _invalid
+
 from . import actions, queries, scoring
 from .models import Assessment, Objection, Scheme, State
 
 router = Router(tags=["stars"])
 PAGE_SIZE = 50
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldError]
-
-
-def _invalid(field: str, message: str, kind: str = "value_error"):
-    return Status(422, {"detail": _("Invalid input."), "errors": [{"field": field, "message": message, "type": kind}]})
 
 
 def _refused(exc: actions.StarError):
