@@ -1,27 +1,12 @@
 """The key page on a phone (360 px, Chinese): a town administrator issues a key, copies it, revokes it."""
 
-import functools
-
 import pytest
-from django.db import connections
 
 from gridgov.open311.models import ApiKey
+from tests.cases.test_browser_case_loop import closing_connections
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def closing_connections(test):
-    """Close the connection the Playwright-driven test body opened, so PostgreSQL can drop the test database."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        try:
-            return test(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    return run
 
 
 @closing_connections
