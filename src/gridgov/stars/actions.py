@@ -140,14 +140,16 @@ def do_create_scheme(actor, town: Region, year: int, name: str, stars: list[dict
     return scheme
 
 
-def do_copy_scheme(actor, scheme: Scheme, year: int) -> Scheme:
+def do_copy_scheme(actor, scheme: Scheme, year: int, name: str | None = None) -> Scheme:
     """Next year's scheme as a copy of this one (stars, indicators, vetoes, levels), to be adjusted."""
     spec = [{"code": star.code, "name": star.name, "threshold": star.threshold,
              "indicators": [{"code": i.code, "name": i.name, "max_points": i.max_points, "method": i.method,
                              "config": i.config} for i in star.indicators.all()],
              "vetoes": [{"code": v.code, "name": v.name} for v in star.vetoes.all()]}
             for star in scheme.stars.all()]
-    name = scheme.name.replace(str(scheme.year), str(year)) if str(scheme.year) in scheme.name else f"{scheme.name} {year}"
+    if not name:
+        name = scheme.name.replace(str(scheme.year), str(year)) if str(scheme.year) in scheme.name \
+            else f"{scheme.name} {year}"
     return do_create_scheme(actor, scheme.town, year, name, spec, levels=scheme.levels,
                             publicity_days=scheme.publicity_days)
 
@@ -181,9 +183,12 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
             if locked and levels != _normal_levels(scheme.levels):
                 raise StarError(_("A village has submitted under this scheme: thresholds and levels can no "
                                   "longer change."))
+            star_count = scheme.stars.count()
             for entry in levels:
                 if not str(entry.get("label", "")).strip():
                     raise StarError(_("Every level needs a label."), 400, "levels")
+                if not 0 <= entry.get("min_stars", 0) <= star_count:
+                    raise StarError(_("A level asks for 0 to %(n)s stars.") % {"n": star_count}, 400, "levels")
                 _decimal(entry.get("min_total", 0), "levels")
             scheme.levels = levels
         if publicity_days is not None:
@@ -288,6 +293,167 @@ def do_add_veto_item(actor, star: Star, name: str) -> VetoItem:
     return item
 
 
+def _require_scheme_admin(actor, scheme: Scheme) -> None:
+    """Outside the town: as if the scheme did not exist; inside it, only a town administrator edits."""
+    if not _covers(actor, scheme.path):
+        raise StarError(_("No such scheme."), status=404)
+    if not actor.is_superuser and actor.role != TOWN_ADMIN:
+        raise StarError(_("Only the town administrator changes the scheme."), status=403)
+
+
+def _require_open_scheme(scheme: Scheme) -> None:
+    if scheme_locked(scheme):
+        raise StarError(_("A village has submitted under this scheme: its indicators can no longer change."))
+
+
+def clean_indicator_config(method: str, config: dict, max_points: Decimal) -> dict:
+    """How a new indicator is scored, checked and with numbers as numbers (see models.Indicator)."""
+    config = dict(config or {})
+    if method == Method.MANUAL:
+        return {}
+    if method == Method.DYNAMIC:
+        base = _decimal(config.get("base") if config.get("base") not in (None, "") else 0, "base")
+        if base < 0 or base > max_points:
+            raise StarError(_("The base must be between 0 and %(max)s.") % {"max": max_points}, 400, "base")
+        return {"base": float(base)}
+    if method != Method.METRIC:
+        raise StarError(_("Unknown scoring method %(method)s.") % {"method": method}, 400, "method")
+    source = str(config.get("source") or "")
+    if metrics.source(source) is None:
+        raise StarError(_("Unknown metric source %(source)s.") % {"source": source or "—"}, 400, "source")
+    mapping = config.get("map") or "linear"
+    if mapping == "linear":
+        floor = _decimal(config.get("floor") if config.get("floor") not in (None, "") else 0, "floor")
+        target = _decimal(config.get("target") if config.get("target") not in (None, "") else 1, "target")
+        if target <= floor:
+            raise StarError(_("The target must be above the floor."), 400, "target")
+        return {"source": source, "map": "linear", "floor": float(floor), "target": float(target)}
+    if mapping == "brackets":
+        brackets = config.get("brackets")
+        brackets = parse_brackets(brackets) if isinstance(brackets, str) or not brackets else sorted(
+            [float(_decimal(t, "brackets")), float(_decimal(p, "brackets"))] for t, p in brackets)
+        return {"source": source, "map": "brackets", "brackets": brackets}
+    if mapping == "score":
+        return {"source": source, "map": "score"}
+    raise StarError(_("Map a metric linearly, by brackets or by the source's score."), 400, "map")
+
+
+def do_add_indicator(actor, star: Star, name: str, max_points, method: str, config: dict | None = None) -> Indicator:
+    """A new indicator on a star while no village has submitted. Drafts already opened get its score at
+    once (a dynamic one at its base, a metric one from the records), so every village is scored alike."""
+    scheme = star.scheme
+    _require_scheme_admin(actor, scheme)
+    name = (name or "").strip()
+    if not name:
+        raise StarError(_("Every indicator needs a name."), 400, "name")
+    value = _decimal(max_points, "max_points")
+    if value <= 0:
+        raise StarError(_("Max points must be more than 0."), 400, "max_points")
+    value = scoring.money(value)
+    if method not in Method.values:
+        raise StarError(_("Unknown scoring method %(method)s.") % {"method": method}, 400, "method")
+    config = clean_indicator_config(method, config or {}, value)
+    with transaction.atomic():
+        # The scheme row serialises edits of its contents (two admins adding at once get distinct codes).
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _require_open_scheme(scheme)
+        existing = list(star.indicators.values_list("code", "order"))
+        codes = {code for code, _order in existing}
+        n = len(existing) + 1
+        while f"{star.code}.{n}" in codes:
+            n += 1
+        indicator = Indicator.objects.create(star=star, code=f"{star.code}.{n}", name=name[:100],
+                                             order=max((o for _c, o in existing), default=-1) + 1,
+                                             max_points=value, method=method, config=config)
+        # On the scheme: it carries the town's path, so the entry shows in the town's scoped audit log.
+        audit.record("stars.indicator.add", scheme, after={"indicator_id": indicator.pk, **audit.snapshot(indicator)},
+                     actor=actor)
+        for a in scheme.assessments.filter(state=State.DRAFT).select_related("scheme", "village"):
+            Score.objects.create(assessment=a, indicator=indicator,
+                                 points=scoring.dynamic_points(config, value, []) if method == Method.DYNAMIC else 0)
+            recompute(a, refresh_metrics=method == Method.METRIC)
+    return indicator
+
+
+def do_remove_indicator(actor, indicator: Indicator) -> None:
+    """Take an indicator off its star while no village has submitted. The star's indicators must still
+    give the points it needs (the rule of do_update_indicator), and an indicator with rewards, penalties
+    or evidence recorded against it stays: removing it would erase those records."""
+    from .models import EvidenceFile
+
+    star = indicator.star
+    scheme = star.scheme
+    _require_scheme_admin(actor, scheme)
+    with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _require_open_scheme(scheme)
+        if Entry.objects.filter(indicator=indicator).exists() or EvidenceFile.objects.filter(indicator=indicator).exists():
+            raise StarError(_("Rewards, penalties or evidence were recorded for %(name)s: it cannot be removed.") % {
+                "name": indicator.name})
+        ceiling = sum((i.max_points for i in star.indicators.exclude(pk=indicator.pk)), Decimal(0))
+        if star.threshold > ceiling:
+            raise StarError(_("Without %(name)s the indicators of %(star)s give %(max)s points, less than the "
+                              "%(threshold)s it needs: lower its threshold first.") % {
+                "name": indicator.name, "star": star.name, "max": ceiling, "threshold": star.threshold},
+                400, "indicator")
+        before = {"indicator_id": indicator.pk, **audit.snapshot(indicator)}
+        drafts = list(scheme.assessments.filter(state=State.DRAFT).select_related("scheme", "village"))
+        indicator.delete()  # its scores in the drafts go with it
+        audit.record("stars.indicator.remove", scheme, before=before, actor=actor)
+        for a in drafts:
+            recompute(a)
+
+
+def do_remove_veto_item(actor, item: VetoItem) -> None:
+    """Take a veto item off its star while no village has submitted and none has been vetoed by it."""
+    scheme = item.star.scheme
+    _require_scheme_admin(actor, scheme)
+    with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _require_open_scheme(scheme)
+        if VetoFlag.objects.filter(item=item).exists():
+            raise StarError(_("%(name)s was applied to a village: it cannot be removed.") % {"name": item.name})
+        before = {"veto_item_id": item.pk, **audit.snapshot(item)}
+        item.delete()
+        audit.record("stars.veto_item.remove", scheme, before=before, actor=actor)
+
+
+SCHEME_STARTS = ("blank", "defaults", "copy")
+
+
+def do_start_scheme(actor, town: Region, year, name: str, start: str = "blank") -> Scheme:
+    """A town administrator creates the year's scheme on the web: the five standard stars with no
+    indicators yet ("blank"), the complete default scheme ("defaults"), or a copy of last year's ("copy")."""
+    from . import defaults
+
+    if town.level != Region.Level.TOWN:
+        raise StarError(_("A scheme belongs to a town."), status=400, field="town")
+    if not _covers(actor, town.path):
+        raise StarError(_("No such town."), status=404)
+    if not actor.is_superuser and actor.role != TOWN_ADMIN:
+        raise StarError(_("Only the town administrator changes the scheme."), status=403)
+    try:
+        year = int(str(year).strip())
+    except (TypeError, ValueError):
+        raise StarError(_("Enter a year such as 2026."), 400, "year") from None
+    if not 2000 <= year <= 2100:
+        raise StarError(_("Enter a year such as 2026."), 400, "year")
+    name = (name or "").strip()[:100]
+    if not name:
+        raise StarError(_("Name the scheme."), 400, "name")
+    if start == "copy":
+        previous = Scheme.objects.filter(town=town, year=year - 1).first()
+        if previous is None:
+            raise StarError(_("%(town)s has no scheme for %(year)s to copy.") % {"town": town.name, "year": year - 1},
+                            400, "start")
+        return do_copy_scheme(actor, previous, year, name=name)
+    if start == "defaults":
+        return do_create_scheme(actor, town, year, name, defaults.scheme_spec())
+    if start == "blank":
+        return do_create_scheme(actor, town, year, name, defaults.blank_spec())
+    raise StarError(_("Start from the five stars, the default scheme or last year's."), 400, "start")
+
+
 # --- assessments -----------------------------------------------------------------------------------------
 
 def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:
@@ -301,6 +467,13 @@ def do_open_quarter(actor, scheme: Scheme, period: str) -> list[Assessment]:
     if actor is not None and (not _covers(actor, scheme.path) or (not actor.is_superuser and actor.role != TOWN_ADMIN)):
         raise StarError(_("No such scheme."), status=404)
     indicators = list(Indicator.objects.filter(star__scheme=scheme))
+    # A scheme built up on the web may still be unfinished: no village is scored on a half-made scheme.
+    for star in scheme.stars.all():
+        if not any(i.star_id == star.pk for i in indicators):
+            raise StarError(_("%(star)s has no indicators yet: add them to the scheme before opening a quarter.") % {
+                "star": star.name})
+        if star.threshold <= 0:
+            raise StarError(_("Set the points needed for %(star)s before opening a quarter.") % {"star": star.name})
     opened = []
     with transaction.atomic():
         villages = Region.objects.filter(parent=scheme.town, level=Region.Level.VILLAGE).order_by("code")

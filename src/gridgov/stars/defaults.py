@@ -47,3 +47,10 @@ def scheme_spec() -> list[dict]:
             manual("civility.volunteer", "志愿服务、文明评选", 6),
         ], "vetoes": [{"code": "civility.customs", "name": "出现黄赌毒、封建迷信等严重不良风气"}]},
     ]
+
+
+def blank_spec() -> list[dict]:
+    """The five standard stars with no indicators or veto items yet: a scheme built up on the scheme page.
+    A star needs points only once it has indicators, so every threshold starts at 0."""
+    return [{"code": star["code"], "name": star["name"], "threshold": 0, "indicators": [], "vetoes": []}
+            for star in scheme_spec()]

@@ -5,8 +5,8 @@ SQLite and PostgreSQL (floats never reach a stored figure).
 
 Rules:
 - an indicator's points never leave 0..max;
-- a star's score is the sum of its indicators; it is earned when the score reaches its threshold and
-  none of its veto items was found (一票否决);
+- a star's score is the sum of its indicators; it is earned when it has indicators, the score reaches
+  its threshold and none of its veto items was found (一票否决);
 - the total is the sum of the stars (100 in a complete scheme); the level is the first entry of the
   scheme's level list whose `min_total` (and `min_stars`, when given) the assessment reaches.
 """
@@ -111,7 +111,8 @@ def star_figures(stars: list[dict]) -> dict:
     out, total, earned_count = {}, ZERO, 0
     for star in stars:
         score = money(sum((Decimal(str(p)) for p in star["points"]), ZERO))
-        earned = score >= Decimal(str(star["threshold"])) and not star["vetoed"]
+        # A star with nothing to score (a scheme still being built) is never earned, even at threshold 0.
+        earned = bool(star["points"]) and score >= Decimal(str(star["threshold"])) and not star["vetoed"]
         out[star["code"]] = {"score": str(score), "earned": earned, "vetoed": bool(star["vetoed"])}
         total += score
         earned_count += earned

@@ -11,6 +11,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
     path("pair/", views.pair, name="pair"),
     path("open/", views.open_quarter, name="open"),
+    path("scheme/new/", views.scheme_new, name="scheme_new"),
     path("scheme/<int:year>/", views.scheme_page, name="scheme"),
     path("trends/", views.trends, name="trends"),
     path("bulletin/<str:period>/", views.bulletin, name="bulletin"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from gridgov.core.scoping import VIEW, restrict
 from gridgov.org.models import Grid, Region
 
-from . import actions, queries, scoring
+from . import actions, metrics, queries, scoring
 from .api import allowed_actions
 from .models import Indicator, MentorPair, Method, Objection, State, VetoItem
 
@@ -280,62 +280,145 @@ def evidence_file(request, pk: int):
     return response
 
 
-@login_required
-def scheme_page(request, year: int):
-    user = request.user
-    scheme = queries.scheme_for(user, year, request.GET.get("scope"))
-    if scheme is None:
-        raise Http404
-    may_change = user.is_superuser or (user.role == "town_admin" and user.scope_path
-                                       and scheme.path.startswith(user.scope_path))
-    if request.method == "POST" and may_change and request.POST.get("indicator"):
-        indicator = Indicator.objects.filter(star__scheme=scheme, pk=request.POST["indicator"]).first()
-        if indicator is None:
-            raise Http404
-        post = request.POST
-        config = None
-        try:
+def _scheme_url(year: int, scope: str | None) -> str:
+    # A county administrator sees several towns' schemes of a year: the town chosen stays in the address.
+    url = reverse("stars:scheme", args=[year])
+    return f"{url}?scope={scope}" if scope else url
+
+
+def _scheme_post(request, scheme) -> None:
+    """One form of the scheme page, told apart by the field it carries; a refusal becomes a message."""
+    user, post = request.user, request.POST
+    try:
+        if post.get("indicator"):
+            indicator = Indicator.objects.filter(star__scheme=scheme, pk=post["indicator"]).first()
+            if indicator is None:
+                raise Http404
+            config = None
             if indicator.method == Method.METRIC and indicator.config.get("map") == "brackets":
                 config = {"brackets": actions.parse_brackets(post.get("brackets", ""))}
-            elif indicator.method == Method.METRIC:
+            elif indicator.method == Method.METRIC and indicator.config.get("map", "linear") == "linear":
                 config = {"floor": post.get("floor", ""), "target": post.get("target", "")}
             elif indicator.method == Method.DYNAMIC:
                 config = {"base": post.get("base", "")}
             actions.do_update_indicator(user, indicator, name=post.get("name"), max_points=post.get("max_points"),
                                         config=config)
             messages.success(request, _("The indicator was saved."))
-        except actions.StarError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("stars:scheme", args=[year]))
-    if request.method == "POST" and may_change and request.POST.get("veto_star"):
-        star = scheme.stars.filter(code=request.POST["veto_star"]).first()
-        if star is None:
+        elif post.get("add_indicator"):
+            star = scheme.stars.filter(code=post["add_indicator"]).first()
+            if star is None:
+                raise Http404
+            method = post.get("method", "")
+            config = {}
+            if method == Method.METRIC:
+                config = {"source": post.get("source", ""), "map": post.get("map", "linear"),
+                          "floor": post.get("floor", ""), "target": post.get("target", ""),
+                          "brackets": post.get("brackets", "")}
+            elif method == Method.DYNAMIC:
+                config = {"base": post.get("base", "")}
+            actions.do_add_indicator(user, star, post.get("name", ""), post.get("max_points", ""), method, config)
+            messages.success(request, _("The indicator was added."))
+        elif post.get("remove_indicator"):
+            indicator = Indicator.objects.filter(star__scheme=scheme, pk=post["remove_indicator"]).first()
+            if indicator is None:
+                raise Http404
+            actions.do_remove_indicator(user, indicator)
+            messages.success(request, _("The indicator was removed."))
+        elif post.get("remove_veto"):
+            item = VetoItem.objects.filter(star__scheme=scheme, pk=post["remove_veto"]).first()
+            if item is None:
+                raise Http404
+            actions.do_remove_veto_item(user, item)
+            messages.success(request, _("The veto item was removed."))
+        elif post.get("veto_star"):
+            star = scheme.stars.filter(code=post["veto_star"]).first()
+            if star is None:
+                raise Http404
+            actions.do_add_veto_item(user, star, post.get("veto_name", ""))
+            messages.success(request, _("The veto item was added."))
+        else:
+            thresholds = {s.code: post.get(f"threshold_{s.code}") for s in scheme.stars.all()
+                          if post.get(f"threshold_{s.code}")}
+            levels = []
+            for i in range(8):
+                label = post.get(f"level_label_{i}", "").strip()
+                if label:
+                    levels.append({"min_total": post.get(f"level_min_{i}") or 0, "label": label,
+                                   "min_stars": post.get(f"level_stars_{i}") or 0})
+            actions.do_update_scheme(user, scheme, thresholds=thresholds, levels=levels or None,
+                                     publicity_days=post.get("publicity_days") or None)
+            messages.success(request, _("The scheme was saved."))
+    except (ValueError, TypeError):
+        messages.error(request, _("Enter a number."))
+    except actions.StarError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        messages.error(request, exc.message)
+
+
+@login_required
+def scheme_page(request, year: int):
+    user = request.user
+    scope = request.GET.get("scope") or None
+    scheme = queries.scheme_for(user, year, scope)
+    if scheme is None:
+        raise Http404
+    may_change = user.is_superuser or (user.role == "town_admin" and user.scope_path
+                                       and scheme.path.startswith(user.scope_path))
+    if request.method == "POST" and may_change:
+        _scheme_post(request, scheme)
+        return redirect(_scheme_url(year, scope))
+    stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
+    for star in stars:
+        # From the prefetched rows: the page costs the same however many indicators a star has.
+        star.ceiling = sum((i.max_points for i in star.indicators.all()), scoring.ZERO)
+    total = sum((star.ceiling for star in stars), scoring.ZERO)
+    return render(request, "stars/scheme.html", {
+        "scheme": scheme, "stars": stars, "may_change": may_change, "locked": actions.scheme_locked(scheme),
+        "level_rows": scheme.levels + [{}] * 2, "total": total, "complete_total": COMPLETE_TOTAL,
+        "methods": Method.choices, "sources": metrics.choices(), "scope": scope or ""})
+
+
+# A complete scheme is a 100-point system (百分制); the default levels (90, 80, 70, 60) assume it.
+COMPLETE_TOTAL = 100
+
+
+def _towns_for(user):
+    return restrict(user, VIEW, Region).filter(level=Region.Level.TOWN).order_by("path")
+
+
+@login_required
+def scheme_new(request):
+    """A town administrator creates the scheme of a year: the five stars to fill on the scheme page, the
+    default scheme, or a copy of last year's."""
+    user = request.user
+    if not (user.is_superuser or user.role == "town_admin"):
+        raise Http404
+    towns = list(_towns_for(user)[:50])
+    if not towns:
+        raise Http404
+    year = timezone.localdate().year
+    form = {"year": str(year), "name": "", "start": "blank", "town": towns[0].code}
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "").strip() for key in ("year", "name", "start", "town")}
+        town = next((t for t in towns if t.code == form["town"]), None) if len(towns) > 1 else towns[0]
+        if town is None:
             raise Http404
         try:
-            actions.do_add_veto_item(user, star, request.POST.get("veto_name", ""))
-            messages.success(request, _("The veto item was added."))
+            scheme = actions.do_start_scheme(user, town, form["year"], form["name"], form["start"] or "blank")
         except actions.StarError as exc:
+            if exc.status == 404:
+                raise Http404 from None
             messages.error(request, exc.message)
-        return redirect(reverse("stars:scheme", args=[year]))
-    if request.method == "POST" and may_change:
-        thresholds = {s.code: request.POST.get(f"threshold_{s.code}") for s in scheme.stars.all()
-                      if request.POST.get(f"threshold_{s.code}")}
-        levels = []
-        for i in range(8):
-            label = request.POST.get(f"level_label_{i}", "").strip()
-            if label:
-                levels.append({"min_total": request.POST.get(f"level_min_{i}") or 0, "label": label})
-        try:
-            actions.do_update_scheme(user, scheme, thresholds=thresholds, levels=levels or None,
-                                     publicity_days=request.POST.get("publicity_days") or None)
-            messages.success(request, _("The scheme was saved."))
-        except actions.StarError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("stars:scheme", args=[year]))
-    stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
-    return render(request, "stars/scheme.html", {"scheme": scheme, "stars": stars, "may_change": may_change,
-                                                 "locked": actions.scheme_locked(scheme),
-                                                 "level_rows": scheme.levels + [{}] * 2})
+        else:
+            messages.success(request, _("The scheme was created: add its indicators and veto items."))
+            scope = town.code if user.scope_path != town.path else None
+            return redirect(_scheme_url(scheme.year, scope))
+    starts = [("blank", _("The five stars, with no indicators yet")),
+              ("defaults", _("The default scheme (five stars, 14 indicators, 100 points)")),
+              ("copy", _("A copy of last year's scheme"))]
+    return render(request, "stars/scheme_new.html", {"form": form, "towns": towns, "starts": starts},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required
