@@ -381,12 +381,12 @@ def do_remove_indicator(actor, indicator: Indicator) -> None:
     or evidence recorded against it stays: removing it would erase those records."""
     from .models import EvidenceFile
 
-    star = indicator.star
-    scheme = star.scheme
+    scheme = indicator.star.scheme
     _require_scheme_admin(actor, scheme)
     with transaction.atomic():
         Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
         _require_open_scheme(scheme)
+        star = Star.objects.get(pk=indicator.star_id)  # its threshold as it stands now, not as first loaded
         if Entry.objects.filter(indicator=indicator).exists() or EvidenceFile.objects.filter(indicator=indicator).exists():
             raise StarError(_("Rewards, penalties or evidence were recorded for %(name)s: it cannot be removed.") % {
                 "name": indicator.name})
