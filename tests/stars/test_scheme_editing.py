@@ -147,6 +147,12 @@ def test_removing_a_veto_item_unless_it_was_applied(personas, quarter):
     assert list(VetoItem.objects.filter(star__code="safety", star__scheme=quarter.scheme)
                 .values_list("code", flat=True)) == ["safety.crime"]
     assert AuditEntry.objects.get(action="stars.veto_item.remove").before["name"] == "越级上访造成严重影响"
+    safety = _star(quarter.scheme, "safety")
+    first = actions.do_add_veto_item(personas.town_admin, safety, "电信诈骗案件高发")
+    second = actions.do_add_veto_item(personas.town_admin, safety, "安全生产事故")
+    actions.do_remove_veto_item(personas.town_admin, first)
+    third = actions.do_add_veto_item(personas.town_admin, safety, "重大火灾")
+    assert len({second.code, third.code, "safety.crime"}) == 3
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
@@ -311,7 +317,7 @@ def test_the_scheme_page_forms_after_submission_and_for_others(personas, quarter
     assert Indicator.objects.filter(pk=manual.pk).exists()
 
 
-def test_the_level_stars_are_set_on_the_scheme_page(personas, scheme, login):
+def test_the_level_stars_are_set_on_the_scheme_page(personas, scheme, login, api_client):
     client = login(personas.town_admin)
     assert 'name="level_stars_0"' in client.get("/stars/scheme/2026/").content.decode()
     client.post("/stars/scheme/2026/", {"level_min_0": "90", "level_stars_0": "5", "level_label_0": "五星",
@@ -323,6 +329,8 @@ def test_the_level_stars_are_set_on_the_scheme_page(personas, scheme, login):
     assert "等次要求的星数应在0到5之间。" in _messages(response)
     scheme.refresh_from_db()
     assert scheme.levels[0]["min_stars"] == 5
+    levels = api_client("town_admin").get("/api/v1/stars/schemes/2026").json()["levels"]
+    assert levels[0] == {"min_total": 90, "label": "五星", "min_stars": 5}
 
 
 def test_new_scheme_page(personas, scheme, login):
@@ -346,6 +354,14 @@ def test_new_scheme_page(personas, scheme, login):
         assert login(getattr(personas, persona)).post(
             "/stars/scheme/new/", {"year": "2031", "name": "方案", "start": "blank"}).status_code == 404
     assert not Scheme.objects.filter(year=2031).exists()
+
+
+def test_a_year_without_a_scheme_leads_the_town_to_the_new_scheme_form(personas, scheme, login):
+    response = login(personas.town_admin).get("/stars/scheme/2028/")
+    assert response.status_code == 302 and response["Location"] == "/stars/scheme/new/?year=2028"
+    form = login(personas.town_admin).get(response["Location"])
+    assert form.context["form"]["year"] == "2028"
+    assert login(personas.secretary_a).get("/stars/scheme/2028/").status_code == 404
 
 
 def test_new_scheme_page_in_english(personas, login, english):

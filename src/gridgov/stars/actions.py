@@ -287,7 +287,12 @@ def do_add_veto_item(actor, star: Star, name: str) -> VetoItem:
     if not (name or "").strip():
         raise StarError(_("Name the veto item."), 400, "veto")
     with transaction.atomic():
-        code = f"{star.code}.v{star.vetoes.count() + 1}"
+        # The next free number: after a removal the count alone would give an existing item's code again.
+        codes = set(star.vetoes.values_list("code", flat=True))
+        n = len(codes) + 1
+        while f"{star.code}.v{n}" in codes:
+            n += 1
+        code = f"{star.code}.v{n}"
         item = VetoItem.objects.create(star=star, code=code, name=name.strip()[:200])
         audit.record("stars.veto_item.add", scheme, after=audit.snapshot(item), actor=actor)
     return item

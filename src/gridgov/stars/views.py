@@ -362,6 +362,10 @@ def scheme_page(request, year: int):
     scope = request.GET.get("scope") or None
     scheme = queries.scheme_for(user, year, scope)
     if scheme is None:
+        if request.method == "GET" and not scope and user.role == "town_admin" and 2000 <= year <= 2100 \
+                and _towns_for(user).exists():
+            # The year has no scheme yet: the one who may make it is taken to the form that does.
+            return redirect(reverse("stars:scheme_new") + f"?year={year}")
         raise Http404
     may_change = user.is_superuser or (user.role == "town_admin" and user.scope_path
                                        and scheme.path.startswith(user.scope_path))
@@ -397,8 +401,8 @@ def scheme_new(request):
     towns = list(_towns_for(user)[:50])
     if not towns:
         raise Http404
-    year = timezone.localdate().year
-    form = {"year": str(year), "name": "", "start": "blank", "town": towns[0].code}
+    year = request.GET.get("year") or str(timezone.localdate().year)
+    form = {"year": year[:4], "name": "", "start": "blank", "town": towns[0].code}
     if request.method == "POST":
         form = {key: request.POST.get(key, "").strip() for key in ("year", "name", "start", "town")}
         town = next((t for t in towns if t.code == form["town"]), None) if len(towns) > 1 else towns[0]
