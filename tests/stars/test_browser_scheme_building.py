@@ -1,5 +1,5 @@
 """In Chromium on a 360 px phone: the town administrator creates next year's scheme from the five blank stars,
-adds an indicator and a veto item to a star and sets a level that needs five stars, with no sideways scroll.
+adds a manual and a metric indicator and a veto item and sets a level that needs five stars, with no sideways scroll.
 Screenshots go to var/screenshots/stars-scheme-*.png."""
 
 import pytest
@@ -33,6 +33,20 @@ def test_town_builds_a_scheme_on_a_phone(live_server, transactional_db, personas
     no_sideways_scroll(page)
     page.locator("#add-branch button[type=submit]").click()
     page.wait_for_selector(".message")
+    # A metric indicator: only the metric fields show once the method is chosen.
+    page.locator("details.add-indicator summary").nth(1).click()
+    assert page.locator("#add-industry .metric-fields").is_hidden()
+    page.select_option("#add-method-industry", "metric")
+    assert page.locator("#add-industry .metric-fields").is_visible()
+    assert page.locator("#add-industry .dynamic-fields").is_hidden()
+    page.fill("#add-name-industry", "村集体经济收入")
+    page.fill("#add-max-industry", "12")
+    page.select_option("#add-source-industry", "stars.collective_income")
+    page.select_option("#add-map-industry", "brackets")
+    page.fill("#add-brackets-industry", "100000:6, 200000:9, 500000:12")
+    no_sideways_scroll(page)
+    page.locator("#add-industry button[type=submit]").click()
+    page.wait_for_selector(".message")
     page.fill("#veto-branch", "班子成员受到党纪处分")
     page.locator("form:has(#veto-branch) button[type=submit]").click()
     page.wait_for_selector(".message")
@@ -47,6 +61,9 @@ def test_town_builds_a_scheme_on_a_phone(live_server, transactional_db, personas
     branch = scheme.stars.get(code="branch")
     assert [(i.name, i.max_points, i.method) for i in Indicator.objects.filter(star=branch)] == [
         ("三会一课落实", 20, "manual")]
+    income = Indicator.objects.get(star__scheme=scheme, star__code="industry")
+    assert (income.method, income.config) == ("metric", {"source": "stars.collective_income", "map": "brackets",
+                                                         "brackets": [[100000, 6], [200000, 9], [500000, 12]]})
     assert VetoItem.objects.filter(star=branch).get().name == "班子成员受到党纪处分"
     scheme.refresh_from_db()
     assert scheme.stars.get(code="branch").threshold == 16

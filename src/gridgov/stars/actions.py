@@ -306,6 +306,14 @@ def _require_scheme_admin(actor, scheme: Scheme) -> None:
         raise StarError(_("Only the town administrator changes the scheme."), status=403)
 
 
+def _lock_scheme(scheme: Scheme) -> None:
+    """Serialise an edit of the scheme's contents with other edits (distinct codes) and with submissions:
+    do_submit locks its assessment row, so once these locks are held no village submits until the edit
+    commits, and a village that submitted first is seen by the check that follows."""
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    list(Assessment.objects.select_for_update().filter(scheme=scheme).order_by("pk").values_list("pk", flat=True))
+
+
 def _require_open_scheme(scheme: Scheme) -> None:
     if scheme_locked(scheme):
         raise StarError(_("A village has submitted under this scheme: its indicators can no longer change."))
@@ -359,8 +367,7 @@ def do_add_indicator(actor, star: Star, name: str, max_points, method: str, conf
         raise StarError(_("Unknown scoring method %(method)s.") % {"method": method}, 400, "method")
     config = clean_indicator_config(method, config or {}, value)
     with transaction.atomic():
-        # The scheme row serialises edits of its contents (two admins adding at once get distinct codes).
-        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _lock_scheme(scheme)
         _require_open_scheme(scheme)
         existing = list(star.indicators.values_list("code", "order"))
         codes = {code for code, _order in existing}
@@ -389,7 +396,7 @@ def do_remove_indicator(actor, indicator: Indicator) -> None:
     scheme = indicator.star.scheme
     _require_scheme_admin(actor, scheme)
     with transaction.atomic():
-        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _lock_scheme(scheme)
         _require_open_scheme(scheme)
         star = Star.objects.get(pk=indicator.star_id)  # its threshold as it stands now, not as first loaded
         if Entry.objects.filter(indicator=indicator).exists() or EvidenceFile.objects.filter(indicator=indicator).exists():
@@ -414,7 +421,7 @@ def do_remove_veto_item(actor, item: VetoItem) -> None:
     scheme = item.star.scheme
     _require_scheme_admin(actor, scheme)
     with transaction.atomic():
-        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        _lock_scheme(scheme)
         _require_open_scheme(scheme)
         if VetoFlag.objects.filter(item=item).exists():
             raise StarError(_("%(name)s was applied to a village: it cannot be removed.") % {"name": item.name})
