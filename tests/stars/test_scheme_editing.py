@@ -396,3 +396,41 @@ def test_the_scheme_page_costs_the_same_however_many_indicators(personas, scheme
         html = client.get("/stars/scheme/2026/").content.decode()
     assert "新增指标3" in html and "新增否决3" in html
     assert len(before.captured_queries) <= 12, len(before.captured_queries)
+
+
+def test_an_edit_waits_for_a_submission_in_progress(transactional_db, personas):
+    """PostgreSQL: while a village's submission holds its assessment row, adding an indicator waits, then
+    sees the submission and is refused (without the lock it would add an indicator the submitted
+    assessment has no score for)."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from gridgov.stars import defaults
+    from gridgov.stars.models import Assessment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+    scheme = actions.do_create_scheme(None, personas.town.town, 2026, "方案", defaults.scheme_spec())
+    a = actions.do_open_quarter(None, scheme, PERIOD)[0]
+    outcome = {}
+
+    def edit():
+        try:
+            actions.do_add_indicator(personas.town_admin, _star(scheme, "branch"), "新指标", "2", "manual")
+            outcome["result"] = "added"
+        except StarError as exc:
+            outcome["result"] = exc.status
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Assessment.objects.select_for_update().get(pk=a.pk)
+        worker = threading.Thread(target=edit)
+        worker.start()
+        worker.join(timeout=1.5)
+        assert worker.is_alive()  # waiting for the row the submission holds
+        Assessment.objects.filter(pk=a.pk).update(state="submitted")
+    worker.join(timeout=15)
+    assert outcome["result"] == 409
+    assert not Indicator.objects.filter(star__scheme=scheme, name="新指标").exists()
