@@ -399,7 +399,8 @@ def do_remove_indicator(actor, indicator: Indicator) -> None:
         _lock_scheme(scheme)
         _require_open_scheme(scheme)
         star = Star.objects.get(pk=indicator.star_id)  # its threshold as it stands now, not as first loaded
-        if Entry.objects.filter(indicator=indicator).exists() or EvidenceFile.objects.filter(indicator=indicator).exists():
+        if Entry.objects.filter(indicator=indicator).exists() \
+                or EvidenceFile.objects.filter(indicator=indicator).exists():
             raise StarError(_("Rewards, penalties or evidence were recorded for %(name)s: it cannot be removed.") % {
                 "name": indicator.name})
         ceiling = sum((i.max_points for i in star.indicators.exclude(pk=indicator.pk)), Decimal(0))
