@@ -434,3 +434,17 @@ def test_an_edit_waits_for_a_submission_in_progress(transactional_db, personas):
     worker.join(timeout=15)
     assert outcome["result"] == 409
     assert not Indicator.objects.filter(star__scheme=scheme, name="新指标").exists()
+
+
+def test_every_scheme_edit_shows_in_the_towns_audit_log(personas, scheme):
+    from gridgov.core.scoping import VIEW, restrict
+
+    star = _star(scheme, "branch")
+    indicator = star.indicators.first()
+    actions.do_update_indicator(personas.town_admin, indicator, name="三会一课落实情况")
+    added = actions.do_add_indicator(personas.town_admin, star, "党员教育", 2, "manual", {})
+    actions.do_remove_indicator(personas.town_admin, added)
+    seen = set(restrict(personas.town_admin, VIEW, AuditEntry).filter(action__startswith="stars.indicator.")
+               .values_list("action", flat=True))
+    assert seen == {"stars.indicator.update", "stars.indicator.add", "stars.indicator.remove"}
+    assert not restrict(personas.outsider, VIEW, AuditEntry).filter(action__startswith="stars.").exists()

@@ -271,7 +271,10 @@ def do_update_indicator(actor, indicator: Indicator, name: str | None = None, ma
         if star.threshold > ceiling:
             raise StarError(_("The threshold of %(star)s is more than its indicators can give.") % {"star": star.name},
                             400, "max_points")
-        audit.record("stars.indicator.update", indicator, *audit.diff(before, audit.snapshot(indicator)), actor=actor)
+        # On the scheme, like adding and removing: the indicator has no org path, the town's audit log would miss it.
+        changed_before, changed_after = audit.diff(before, audit.snapshot(indicator))
+        audit.record("stars.indicator.update", scheme, {"indicator_id": indicator.pk, **changed_before},
+                     {"indicator_id": indicator.pk, **changed_after}, actor=actor)
         for a in scheme.assessments.filter(state=State.DRAFT):
             if indicator.method == Method.MANUAL:
                 a.scores.filter(indicator=indicator, self_points__gt=indicator.max_points).update(
