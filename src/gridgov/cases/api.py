@@ -197,9 +197,7 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
                      for e in events],
         "photos": [{"id": p.pk, "url": photo_url(p), "event": p.event_id, "content_type": p.content_type,
                     "width": p.width, "height": p.height, "size": p.size} for p in photos],
-        # The table lets a reporter rate a closed case; do_rate refuses a second rating, so no button for it.
-        "allowed_actions": [a for a in allowed_actions(user, case)
-                            if not (a == "rate" and case.rating and not case.rating_auto)],
+        "allowed_actions": allowed_actions(user, case),
         "duplicates": duplicates,
     })
 
