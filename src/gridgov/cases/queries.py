@@ -42,7 +42,7 @@ from gridgov.core.scoping import SUBTREE, VIEW, reach, restrict
 from gridgov.org.models import Grid, Region
 
 from . import rollup
-from .models import LEVEL_ORDER, Case, CaseDay, CasePhoto, Category, State
+from .models import CLOCKED_STATES, LEVEL_ORDER, Case, CaseDay, CasePhoto, Category, State
 
 
 def visible_cases(user):
@@ -68,9 +68,7 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
         # "overdue" as the clock shows it: an open, running step past its deadline (flagged by the
         # worker or not yet).
         now = timezone.now()
-        late = Q(state__in=[s for s in State.values if s not in (State.SUSPENDED, State.CLOSED, State.REJECTED,
-                                                                     State.MERGED)],
-                 deadline__lt=now)
+        late = Q(state__in=CLOCKED_STATES, deadline__lt=now)  # the condition of index case_running_path_deadline
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if mine:
         qs = qs.filter(Q(reporter_id=user.person_id) if user.person_id else Q(reporter_user=user))
