@@ -29,7 +29,9 @@ def test_post_with_a_point_creates_a_case_and_answers_its_id(o311, key, clock, f
     assert case.open311.token == answer["token"]
     assert answer["account_id"] == "acct-7"
     assert "working hours" in answer["service_notice"]
-    assert CaseEvent.objects.get(case=case, action="report").data == {"channel": "open311"}
+    reported = CaseEvent.objects.get(case=case, action="report")
+    assert reported.data == {"channel": "open311"}
+    assert reported.actor_name == "Open311 · 县热线"  # the timeline says which client sent it
     # The grid worker of A1 hears of it like of any report.
     assert case.notifications.filter(user__username="worker_a1", kind="reported").exists()
 

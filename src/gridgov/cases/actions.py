@@ -169,11 +169,12 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
-              reporter_person: Person | None = None, routed: bool = False) -> Case:
+              reporter_person: Person | None = None, routed: bool = False, source: str = "") -> Case:
     """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
     worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case).
     `routed`: the caller already has `grid` from routing.grid_for_report(lat, lng, ...), so the point
-    is not located a second time."""
+    is not located a second time. `source`: who sent a report that no account entered (an Open311
+    client), for the timeline."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
     if isinstance(category, str):
@@ -209,7 +210,8 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     case.save()
     case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
-    CaseEvent.objects.create(case=case, action="report", actor=actor, actor_name=actor_name(actor),
+    CaseEvent.objects.create(case=case, action="report", actor=actor,
+                             actor_name=source[:150] if actor is None and source else actor_name(actor),
                              to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
     routing.notify(routing.grid_workers(case), case, "reported", now, exclude=actor)

@@ -150,7 +150,7 @@ def do_submit_request(key: ApiKey, category: Category, description: str, grid, l
     if key.revoked_at is not None:
         raise Open311ActionError(_("This API key was revoked."), status=403)
     case = case_actions.do_report(None, category, description, lat=lat, lng=lng, grid=grid, reporter_phone=phone,
-                                  channel=Case.Channel.OPEN311, routed=True)
+                                  channel=Case.Channel.OPEN311, routed=True, source=f"Open311 · {key.name}")
     request = Open311Request(case=case, key=key, token=secrets.token_urlsafe(18), path=case.path,
                              media_url=media_url or "", attributes=attributes or {},
                              device_hash=_blind(device_id), account_hash=_blind(account_id),
