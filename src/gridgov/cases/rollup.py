@@ -103,22 +103,30 @@ def _add(deltas: dict[tuple, dict[str, int]]) -> None:
 
 def rebuild(batch: int = 20_000) -> int:
     """Recompute every daily row from the cases; returns the number of rows. Reads the cases in
-    batches by id, so a million cases do not sit in memory at once."""
+    batches by id, so a million cases do not sit in memory at once.
+
+    Writers are held off for the rebuild: on PostgreSQL an EXCLUSIVE lock on the daily table, taken
+    before the cases are read, makes every save that has not yet added its delta wait and add it to
+    the new rows afterwards (and waits for those that have, to commit first); on SQLite the delete
+    takes the database's write lock first."""
     from .models import Case, CaseDay
 
-    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    last = 0
-    while True:
-        rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values("pk", *TRACKED)[:batch])
-        if not rows:
-            break
-        last = rows[-1]["pk"]
-        for values in rows:
-            for key, counts in contribution(values).items():
-                for name, n in counts.items():
-                    totals[key][name] += n
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(CaseDay._meta.db_table)} IN EXCLUSIVE MODE")
         CaseDay.objects.all().delete()
+        totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        last = 0
+        while True:
+            rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values("pk", *TRACKED)[:batch])
+            if not rows:
+                break
+            last = rows[-1]["pk"]
+            for values in rows:
+                for key, counts in contribution(values).items():
+                    for name, n in counts.items():
+                        totals[key][name] += n
         CaseDay.objects.bulk_create(
             [CaseDay(grid_id=grid_id, path=path, day=day, **{n: counts.get(n, 0) for n in COUNTERS})
              for (grid_id, path, day), counts in totals.items()], batch_size=5_000)
