@@ -12,9 +12,10 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from gridgov.cases import actions
+from gridgov.cases import actions, calendar
 from gridgov.cases.models import Case, Unit
 from gridgov.org import actions as org_actions
+from gridgov.org import geo
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 POINT_A1 = (22.705, 112.305)  # inside small grid A1 (lat, lng)
@@ -130,3 +131,13 @@ def more_party_members(personas):
         return users
 
     return _make
+
+
+@pytest.fixture
+def hot_process(monkeypatch):
+    """A process that starts afresh (no copy left from an earlier test's rolled-back rows) and then
+    trusts its copies for the production interval."""
+    geo.invalidate()
+    calendar.invalidate()
+    monkeypatch.setattr(geo, "RECHECK_SECONDS", 2.0)
+    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 2.0)

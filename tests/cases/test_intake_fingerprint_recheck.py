@@ -15,16 +15,6 @@ from tests.conftest import square
 from .conftest import POINT_A1, local
 
 
-@pytest.fixture
-def hot_process(monkeypatch):
-    """A process that starts afresh (no copy left from an earlier test's rolled-back rows) and then
-    trusts its copies for the production interval."""
-    geo.invalidate()
-    calendar.invalidate()
-    monkeypatch.setattr(geo, "RECHECK_SECONDS", 2.0)
-    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 2.0)
-
-
 def grid_queries(run) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         run()

@@ -6,9 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gridgov.cases import calendar
-from gridgov.org import geo
-
 from .conftest import POINT_A1
 
 pytestmark = pytest.mark.usefixtures("cfg", "clock")
@@ -16,16 +13,6 @@ pytestmark = pytest.mark.usefixtures("cfg", "clock")
 # 13 for the report itself, plus the one upsert of the day's figures (rollup.py) that keeps the
 # statistics from scanning the cases.
 MAX_QUERIES_PER_REPORT = 14
-
-
-@pytest.fixture
-def hot_process(monkeypatch):
-    """A process that starts afresh (no copy left from an earlier test's rolled-back rows) and then
-    trusts its copies for the production interval."""
-    geo.invalidate()
-    calendar.invalidate()
-    monkeypatch.setattr(geo, "RECHECK_SECONDS", 2.0)
-    monkeypatch.setattr(calendar, "RECHECK_SECONDS", 2.0)
 
 
 def post(client, **fields):
