@@ -77,9 +77,7 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
         # add up from a few rows per grid and day instead of counting up to a million cases.
         scope = _rollup_path(user, None)
         if scope is not None:
-            rows = CaseDay.objects.all()
-            if grid_path or region_path or scope:
-                rows = rows.filter(path__startswith=grid_path or region_path or scope)
+            rows = _rows_under(grid_path or region_path or scope)
             qs = qs.with_count(rows.aggregate(n=Coalesce(Sum("reported"), 0))["n"])
     return qs
 
@@ -214,9 +212,12 @@ def _rollup_path(user, node) -> str | None:
     return "" if user.is_superuser else (user.scope_path or None)
 
 
+def _rows_under(path: str):
+    return CaseDay.objects.filter(path__startswith=path) if path else CaseDay.objects.all()
+
+
 def _day_rows(path: str, since: datetime.date, until: datetime.date):
-    rows = CaseDay.objects.filter(day__gte=since, day__lte=until)
-    return rows.filter(path__startswith=path) if path else rows
+    return _rows_under(path).filter(day__gte=since, day__lte=until)
 
 
 def _day_sums() -> dict:
@@ -248,15 +249,12 @@ def stats_for(user, node, cases, since: datetime.date, until: datetime.date) -> 
     return figures_under(path, since, until)
 
 
-_DAY_RANK_BY = {"grid": ("grid__code", "grid__name"), "village": ("grid__region__code", "grid__region__name")}
-
-
 def rankings_for(user, node, cases, by: str, since: datetime.date, until: datetime.date) -> list[dict]:
     """rankings() from the daily rows where they hold the answer (grids and villages for staff)."""
     path = _rollup_path(user, node)
-    if path is None or by not in _DAY_RANK_BY:
+    if path is None or by == "handler":  # the daily rows are per grid, not per handler
         return rankings(cases, by, since, until)
-    code_field, name_field = _DAY_RANK_BY[by]
+    code_field, name_field = RANK_BY[by]
     rows = (_day_rows(path, since, until).values(code_field, name_field).annotate(**_day_sums())
             .filter(sum_accepted__gt=0).order_by(code_field))
     return _ranked([(row[code_field], row[name_field], _figures(_from_days(row))) for row in rows])
