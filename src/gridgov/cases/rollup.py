@@ -73,13 +73,23 @@ def contribution(values: dict | None) -> dict[tuple, dict[str, int]]:
     return rows
 
 
+def _totals() -> dict[tuple, dict[str, int]]:
+    return defaultdict(lambda: defaultdict(int))
+
+
+def _accumulate(totals: dict, values: dict | None, sign: int = 1) -> None:
+    for key, counts in contribution(values).items():
+        for name, n in counts.items():
+            totals[key][name] += sign * n
+
+
 def changed(before: list[dict | None], after: list[dict | None]) -> None:
     """Add to the daily rows what a change of cases from `before` to `after` values changed."""
-    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for values, sign in [(v, -1) for v in before] + [(v, 1) for v in after]:
-        for key, counts in contribution(values).items():
-            for name, n in counts.items():
-                deltas[key][name] += sign * n
+    deltas = _totals()
+    for values in before:
+        _accumulate(deltas, values, -1)
+    for values in after:
+        _accumulate(deltas, values)
     _add({key: counts for key, counts in deltas.items() if any(counts.values())})
 
 
@@ -116,7 +126,7 @@ def rebuild(batch: int = 20_000) -> int:
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {connection.ops.quote_name(CaseDay._meta.db_table)} IN EXCLUSIVE MODE")
         CaseDay.objects.all().delete()
-        totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        totals = _totals()
         last = 0
         while True:
             rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values("pk", *TRACKED)[:batch])
@@ -124,9 +134,7 @@ def rebuild(batch: int = 20_000) -> int:
                 break
             last = rows[-1]["pk"]
             for values in rows:
-                for key, counts in contribution(values).items():
-                    for name, n in counts.items():
-                        totals[key][name] += n
+                _accumulate(totals, values)
         CaseDay.objects.bulk_create(
             [CaseDay(grid_id=grid_id, path=path, day=day, **{n: counts.get(n, 0) for n in COUNTERS})
              for (grid_id, path, day), counts in totals.items()], batch_size=5_000)
