@@ -1,6 +1,6 @@
 """Demo data: the town 东成镇 of 新兴县 (Xinxing county, Yunfu, Guangdong), or a synthetic county.
 
-The town follows the figures of its 2022 report (seeds/004): 1 town grid, 16 village grids, 147 small
+The town follows the figures of the 2022 report on its 多网合一 grids: 1 town grid, 16 village grids, 147 small
 grids, 69 grid party groups and 147 party-member central households, laid out around the town's real
 location. The county (20 towns, ~300 villages, ~3000 small grids, ~1M residents) exists for benchmarks.
 

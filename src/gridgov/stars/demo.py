@@ -1,7 +1,7 @@
 """The five-star demo: the Chinese scheme of defaults.py for the current year in the demo town, last
 quarter's assessments of every village taken to the end (命名) for trends and the ranking, and this
 quarter's at every step of the process (draft, self-assessed, reviewed, confirmed, in publicity with an
-objection, named), with rewards and penalties, a veto, collective incomes after source 000's spread and
+objection, named), with rewards and penalties, a veto, collective incomes after 古店镇's 2021 spread and
 mentor pairs. Every step goes through the real actions, so the ledger and the audit log are as in use.
 Deterministic: the same seed gives the same figures."""
 
@@ -24,7 +24,7 @@ from .models import Assessment, Indicator, Method, Scheme, State, VetoItem
 SEED = 2026
 TOWN_CODE = "445321104000"
 COUNTY_ADMIN = "county_admin"
-# 古店镇 (000): of 10 villages, 5 had 10-20万, 2 had 20-50万 and 3 over 50万 of collective income.
+# 古店镇 in 2021: of 10 villages, 5 had 10-20万, 2 had 20-50万 and 3 over 50万 of collective income.
 INCOME_RANGES = [(100_000, 200_000)] * 5 + [(200_000, 500_000)] * 2 + [(500_000, 900_000)] * 3
 CURRENT_STEPS = ["draft", "submitted", "reviewed", "confirmed", "published", "named"]
 
