@@ -1,4 +1,4 @@
-"""A complete Chinese scheme after 马庄桥镇's 五星支部 (a 2023 report on 清丰县马庄桥镇): five stars of 20 points each (100 in all),
+"""A complete Chinese scheme after 马庄桥镇's 五星支部 (its 2023 report): five stars of 20 points each (100 in all),
 reward and penalty indicators on a base, veto items, 16 points to earn a star, and the level mapping
 of comparable schemes (>= 90 五星, 80-89 四星, 70-79 三星, 60-69 二星). Collective economy income is
 scored by the brackets of 古店镇's 2021 figures (10-20万, 20-50万, 50万+)."""
