@@ -310,6 +310,20 @@ class User(AbstractUser):
     def scope_node(self):
         return self.scope_grid or self.scope_region
 
+    @property
+    def display_name(self) -> str:
+        """The person's name, else the account's name, else the username (see org.names)."""
+        from .names import display_name
+
+        return display_name(self)
+
+    @property
+    def label(self) -> str:
+        """Name, post and node: "陈伟明 · 网格员 · 碧塘村第1网格" (see org.names)."""
+        from .names import label
+
+        return label(self)
+
     @staticmethod
     def own_q(person):
         return Q(person_id=person.pk)
