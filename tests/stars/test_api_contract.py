@@ -17,7 +17,7 @@ def test_scheme_of_the_year(personas, scheme, api_client):
         assert body["name"] == "东成镇2026年五星支部创建方案"
         assert [s["name"] for s in body["stars"]] == ["支部过硬星", "产业兴旺星", "生态宜居星", "平安法治星", "文明幸福星"]
         assert body["total_points"] == 100
-        assert body["levels"][0] == {"min_total": 90, "label": "五星"}
+        assert body["levels"][0] == {"min_total": 90, "min_stars": 5, "label": "五星"}
     industry = body["stars"][1]
     assert industry["threshold"] == 16 and industry["vetoes"][0]["name"] == "集体资产流失或违规举债"
     income = industry["indicators"][0]

@@ -308,9 +308,9 @@ def test_thresholds_and_levels_are_fixed_once_a_village_submits(personas, quarte
     scheme = quarter.scheme
     advance(quarter.a, "submitted")
     client = login(personas.town_admin)
-    unchanged = {"threshold_branch": "16.00", "level_min_0": "90", "level_label_0": "五星", "level_min_1": "80",
-                 "level_label_1": "四星", "level_min_2": "70", "level_label_2": "三星", "level_min_3": "60",
-                 "level_label_3": "二星"}
+    unchanged = {"threshold_branch": "16.00"}
+    for i, (points, stars, label) in enumerate([(90, 5, "五星"), (80, 4, "四星"), (70, 3, "三星"), (60, 2, "二星")]):
+        unchanged.update({f"level_min_{i}": str(points), f"level_stars_{i}": str(stars), f"level_label_{i}": label})
     client.post("/stars/scheme/2026/", {**unchanged, "publicity_days": "7"})
     scheme.refresh_from_db()
     assert scheme.publicity_days == 7  # may always change
@@ -319,7 +319,11 @@ def test_thresholds_and_levels_are_fixed_once_a_village_submits(personas, quarte
     assert scheme.stars.get(code="branch").threshold == 16
     client.post("/stars/scheme/2026/", {**unchanged, "level_min_0": "85"})
     scheme.refresh_from_db()
-    assert scheme.levels[0] == {"min_total": 90, "label": "五星"}
+    assert scheme.levels[0] == {"min_total": 90, "min_stars": 5, "label": "五星"}
+    response = client.post("/stars/scheme/2026/", {**unchanged, "level_stars_0": ""}, follow=True)
+    assert any("不能再修改" in str(m) or "no longer" in str(m) for m in response.context["messages"])
+    scheme.refresh_from_db()
+    assert scheme.levels[0] == {"min_total": 90, "min_stars": 5, "label": "五星"}
 
 
 def test_the_county_board_ranks_each_town_on_its_own(personas, quarter, login, county_admin, api_client):

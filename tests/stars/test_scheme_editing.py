@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from gridgov.core.models import AuditEntry
 from gridgov.stars import actions, scoring
 from gridgov.stars.actions import StarError
-from gridgov.stars.models import Indicator, Scheme, Score, VetoItem
+from gridgov.stars.models import Indicator, Scheme, Score, VetoItem, default_levels
 
 from .conftest import PERIOD, manual_scores
 
@@ -221,15 +221,41 @@ def test_a_blank_scheme_is_filled_and_then_opened(personas):
     assert not AuditEntry.objects.filter(action="stars.scheme.create").exclude(actor=admin).exists()
 
 
+def test_a_new_scheme_levels_ask_for_the_stars_they_name(personas):
+    # A blank scheme takes the default levels; 95 points with three stars is 三星, not 五星.
+    town, admin = personas.town.town, personas.town_admin
+    scheme = actions.do_start_scheme(admin, town, "2027", "东成镇2027年五星支部创建方案", "blank")
+    assert scheme.levels == [{"min_total": 90, "min_stars": 5, "label": "五星"},
+                             {"min_total": 80, "min_stars": 4, "label": "四星"},
+                             {"min_total": 70, "min_stars": 3, "label": "三星"},
+                             {"min_total": 60, "min_stars": 2, "label": "二星"}]
+    for star in scheme.stars.all():
+        actions.do_add_indicator(admin, star, f"{star.name}工作落实", "20", "manual")
+    actions.do_update_scheme(admin, scheme, thresholds={s.code: "16" for s in scheme.stars.all()})
+    a, _b = actions.do_open_quarter(admin, scheme, "2027Q1")
+    points = {"branch": "20", "industry": "20", "ecology": "20", "safety": "19", "civility": "16"}
+    actions.do_self_assess(personas.secretary_a, a, {s.indicator_id: (points[s.indicator.star.code], "台账")
+                                                     for s in a.scores.select_related("indicator__star")})
+    a.refresh_from_db()
+    assert (a.total, a.stars_earned, a.level) == (D("95.00"), 5, "五星")
+    for code in ("safety", "civility"):
+        item = actions.do_add_veto_item(admin, _star(scheme, code), "发生重大事件")
+        actions.do_flag_veto(admin, a, item, "经核实")
+    a.refresh_from_db()
+    assert (a.total, a.stars_earned, a.level) == (D("95.00"), 3, "三星")
+
+
 def test_a_scheme_from_the_defaults_or_last_year(personas, scheme):
     admin, town = personas.town_admin, personas.town.town
     copied = actions.do_start_scheme(admin, town, 2027, "东成镇2027年方案（修订）", "copy")
     assert copied.name == "东成镇2027年方案（修订）" and Indicator.objects.filter(star__scheme=copied).count() == 14
+    assert copied.levels == scheme.levels == default_levels()  # each level keeps the stars it needs
     with pytest.raises(StarError) as refused:
         actions.do_start_scheme(admin, town, 2029, "2029年方案", "copy")  # no 2028 scheme
     assert refused.value.field == "start"
     defaults = actions.do_start_scheme(admin, town, 2030, "2030年方案", "defaults")
     assert sum(i.max_points for i in Indicator.objects.filter(star__scheme=defaults)) == 100
+    assert defaults.levels == default_levels()
     for year, name, start, field in [(2027, "又一个", "blank", "year"), ("20x", "方案", "blank", "year"),
                                      (1999, "方案", "blank", "year"), (2031, " ", "blank", "name"),
                                      (2031, "方案", "magic", "start")]:

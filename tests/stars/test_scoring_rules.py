@@ -4,10 +4,10 @@ worked out by hand."""
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gridgov.stars import scoring
+from gridgov.stars import defaults, scoring
 from gridgov.stars.models import default_levels
 
 LINEAR = {"map": "linear", "floor": 0.6, "target": 0.95}
@@ -69,7 +69,57 @@ def test_threshold_and_veto_decide_a_star():
 @pytest.mark.parametrize("total, label", [(100, "五星"), (90, "五星"), (89.99, "四星"), (80, "四星"), (79, "三星"),
                                           (70, "三星"), (69.5, "二星"), (60, "二星"), (59.99, "")])
 def test_level_mapping_from_data(total, label):
-    assert scoring.level_for(default_levels(), total, 0) == label
+    assert scoring.level_for(default_levels(), total, 5) == label
+
+
+@pytest.mark.parametrize("total, stars, label", [
+    (95, 5, "五星"), (95, 4, "四星"), (95, 3, "三星"), (95, 2, "二星"), (95, 1, ""), (100, 0, ""),
+    (85, 5, "四星"), (85, 3, "三星"), (72, 5, "三星"), (72, 2, "二星"), (65, 2, "二星"), (59.99, 5, ""),
+])
+def test_a_default_level_needs_as_many_stars_as_its_name(total, stars, label):
+    assert scoring.level_for(default_levels(), total, stars) == label
+
+
+def _default_scheme_stars(points: dict[str, list], vetoed: set[str]) -> list[dict]:
+    return [{"code": star["code"], "threshold": star["threshold"], "points": points[star["code"]],
+             "vetoed": star["code"] in vetoed} for star in defaults.scheme_spec()]
+
+
+def test_95_points_with_three_stars_is_three_star_under_the_default_scheme():
+    # Every indicator at its maximum except one point off 平安法治星 and four off 文明幸福星 (16 of 20, still
+    # its threshold); 平安法治星 and 文明幸福星 are vetoed: 20 + 20 + 20 + 19 + 16 = 95 points, three stars.
+    points = {star["code"]: [i["max_points"] for i in star["indicators"]] for star in defaults.scheme_spec()}
+    points["safety"][0] -= 1  # 矛盾纠纷化解率 7 of 8
+    points["civility"][1] -= 4  # 积分制参与率 2 of 6
+    figures = scoring.star_figures(_default_scheme_stars(points, {"safety", "civility"}))
+    assert (figures["total"], figures["stars_earned"]) == ("95.00", 3)
+    assert scoring.level_for(default_levels(), figures["total"], figures["stars_earned"]) == "三星"
+
+
+# How many stars each default level's name claims (a new default level must be added here too).
+CLAIMED = {"五星": 5, "四星": 4, "三星": 3, "二星": 2, "": 0}
+
+
+def _star_points(star: dict):
+    # Full marks are drawn often, so totals of 90 and more (where a wrong 五星 would show) come up.
+    return st.tuples(*[st.one_of(st.just(D(i["max_points"])),
+                                 st.decimals(min_value=0, max_value=i["max_points"], places=2))
+                       for i in star["indicators"]])
+
+
+@given(st.tuples(*[_star_points(star) for star in defaults.scheme_spec()]),
+       st.sets(st.sampled_from([star["code"] for star in defaults.scheme_spec()])))
+@example(points=tuple(tuple(D(i["max_points"]) for i in star["indicators"]) for star in defaults.scheme_spec()),
+         vetoed={"safety"})  # 100 points and four stars: 四星, never 五星
+def test_a_default_level_never_claims_more_stars_than_earned(points, vetoed):
+    spec = defaults.scheme_spec()
+    figures = scoring.star_figures(_default_scheme_stars(
+        {star["code"]: list(p) for star, p in zip(spec, points, strict=True)}, vetoed))
+    level = scoring.level_for(default_levels(), figures["total"], figures["stars_earned"])
+    assert CLAIMED[level] <= figures["stars_earned"]
+    # And the level is the best the figures allow: one more star would not be claimed with these stars.
+    assert level == next((e["label"] for e in defaults.LEVELS if D(figures["total"]) >= e["min_total"]
+                          and figures["stars_earned"] >= e["min_stars"]), "")
 
 
 def test_level_may_also_require_stars():

@@ -1,9 +1,24 @@
 """A complete Chinese scheme after 马庄桥镇's 五星支部 (its 2023 report): five stars of 20 points each (100 in all),
 reward and penalty indicators on a base, veto items, 16 points to earn a star, and the level mapping
-of comparable schemes (>= 90 五星, 80-89 四星, 70-79 三星, 60-69 二星). Collective economy income is
-scored by the brackets of 古店镇's 2021 figures (10-20万, 20-50万, 50万+)."""
+of comparable schemes (>= 90 五星, 80-89 四星, 70-79 三星, 60-69 二星), each level also needing as many
+stars earned as its name says. Collective economy income is scored by the brackets of 古店镇's 2021
+figures (10-20万, 20-50万, 50万+)."""
 
 INCOME_BRACKETS = [[100000, 6], [200000, 9], [500000, 12]]
+
+# Best first. A level is named for its stars, so it needs that many stars earned as well as the points:
+# on points alone a village with 95 points and three stars would be called 五星 beside three ★.
+LEVELS = [
+    {"min_total": 90, "min_stars": 5, "label": "五星"},
+    {"min_total": 80, "min_stars": 4, "label": "四星"},
+    {"min_total": 70, "min_stars": 3, "label": "三星"},
+    {"min_total": 60, "min_stars": 2, "label": "二星"},
+]
+
+
+def levels() -> list[dict]:
+    """The default level mapping, a fresh copy for each scheme (a scheme's levels are its own data)."""
+    return [dict(entry) for entry in LEVELS]
 
 
 def scheme_spec() -> list[dict]:

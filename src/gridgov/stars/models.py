@@ -45,12 +45,10 @@ class Method(models.TextChoices):
 
 
 def default_levels() -> list:
-    return [
-        {"min_total": 90, "label": "五星"},
-        {"min_total": 80, "label": "四星"},
-        {"min_total": 70, "label": "三星"},
-        {"min_total": 60, "label": "二星"},
-    ]
+    # Kept here under this name: migration 0001 refers to it as the field's default.
+    from .defaults import levels
+
+    return levels()
 
 
 class Scheme(models.Model):
