@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit, personal
 from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, can, permits, restrict
+from gridgov.org import names
 from gridgov.org.models import Person, Region, User
 
 from . import calendar, conf, rollup, routing
@@ -53,13 +54,10 @@ def _text(value, message, required: bool = True, max_length: int = MAX_TEXT) -> 
 
 
 def actor_name(actor) -> str:
+    """The name a timeline keeps for its actor (org.names.display_name; names.SYSTEM_CODE for none)."""
     if actor is None:
-        return "system"
-    if actor.get_full_name():
-        return actor.get_full_name()
-    if actor.person_id:
-        return actor.person.name
-    return actor.username
+        return names.SYSTEM_CODE
+    return names.display_name(actor)
 
 
 def _lock(actor, case) -> Case:
@@ -741,8 +739,8 @@ def _sweep_ids(queryset) -> list[int]:
 
 def _system_events(cases, action: str, now, data_of) -> None:
     CaseEvent.objects.bulk_create([
-        CaseEvent(case=c, action=action, actor=None, actor_name="system", from_state=c.state, to_state=c.state,
-                  level=c.level, data=data_of(c), time=now) for c in cases])
+        CaseEvent(case=c, action=action, actor=None, actor_name=names.SYSTEM_CODE, from_state=c.state,
+                  to_state=c.state, level=c.level, data=data_of(c), time=now) for c in cases])
 
 
 def mark_clocks(now=None) -> dict:

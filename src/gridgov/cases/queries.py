@@ -39,7 +39,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gridgov.core.scoping import SUBTREE, VIEW, reach, restrict
-from gridgov.org.models import Grid, Region
+from gridgov.org import queries as org_queries
+from gridgov.org import names
+from gridgov.org.models import Grid, Region, User
 
 from . import rollup
 from .models import CLOCKED_STATES, LEVEL_ORDER, Case, CaseDay, CasePhoto, Category, State
@@ -199,7 +201,17 @@ def rankings(cases, by: str, since: datetime.date, until: datetime.date) -> list
     code_field, name_field = RANK_BY[by]
     rows = (cohort(cases, since, until).exclude(**{f"{code_field}__isnull": True})
             .values(code_field, name_field).annotate(**_cohort_counts()).order_by(code_field))
-    return _ranked([(row[code_field], row[name_field], _figures(row)) for row in rows])
+    ranked = _ranked([(row[code_field], row[name_field], _figures(row)) for row in rows])
+    return _handler_labels(ranked) if by == "handler" else ranked
+
+
+def _handler_labels(ranked: list[dict]) -> list[dict]:
+    """A handler ranks under their name and post (org.names.label), read in one query for all rows."""
+    accounts = User.objects.filter(username__in=[row["code"] for row in ranked]).select_related(*names.LABEL_RELATED)
+    labels = {account.username: account.label for account in accounts} if ranked else {}
+    for row in ranked:
+        row["name"] = labels.get(row["code"], row["name"])
+    return ranked
 
 
 def _rollup_path(user, node) -> str | None:
@@ -269,11 +281,8 @@ def _ranked(items: list[tuple]) -> list[dict]:
 
 
 def scope_node(user, code: str | None) -> Region | Grid | None:
-    """The region or grid `code` if the user may see it; the user's own node when no code is given."""
-    if not code:
+    """The region or grid `code` if the user may see it (org.queries.scope_node); the user's own node
+    when no code is given."""
+    if not (code or "").strip():
         return user.scope_node
-    code = code.strip()
-    node = restrict(user, VIEW, Region).filter(code=code).first()
-    if node is None:
-        node = restrict(user, VIEW, Grid).filter(code=code).first()
-    return node
+    return org_queries.scope_node(user, code)

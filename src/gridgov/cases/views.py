@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gridgov.core.scoping import (
     EXPORT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VIEW_PERSONAL, VILLAGE_SECRETARY, can, permits, restrict,
 )
+from gridgov.org import names
 from gridgov.org.models import Grid, User
 
 from . import actions, ledger, queries, routing
@@ -72,6 +73,8 @@ def _label_events(events):
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.to_label = State(event.to_state).label if event.to_state in State.values else ""
         event.rating_label = ratings.get((event.data or {}).get("rating"), "")
+        # The name stored with the event (a snapshot: it stays what it was when the step was taken).
+        event.actor_label = names.actor_label(event.actor_name)
     return events
 
 
@@ -214,7 +217,7 @@ def supervision_board(request):
     user = request.user
     _board_user(user)
     cases, form = _filtered(request, _cases(user).filter(state__in=OPEN_STATES), list(OPEN_STATES))
-    cases = cases.select_related("assignee__person", "unit").order_by("deadline", "id")
+    cases = cases.select_related(*names.related("assignee"), "unit").order_by("deadline", "id")
     return _render_list(request, _("Supervision"), cases, form=form, row_template="cases/_rows_supervision.html",
                         lead=_("Open cases and their clocks: yellow is due soon, red is overdue."))
 
@@ -315,8 +318,8 @@ def ledger_download(request):
 
 
 def _visible_case(user, pk):
-    return get_object_or_404(restrict(user, VIEW, Case).select_related("category__parent", "grid", "assignee__person",
-                                                                       "unit", "merged_into"), pk=pk)
+    return get_object_or_404(restrict(user, VIEW, Case).select_related(
+        "category__parent", "grid", *names.related("assignee"), "unit", "merged_into"), pk=pk)
 
 
 @login_required
@@ -332,7 +335,7 @@ def detail(request, pk, revealed_phone=""):
                       .values_list("pk", flat=True)) if duplicates else set()
     context = {
         "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
-        "handler_name": actions.actor_name(case.assignee) if case.assignee else "",
+        "handler_name": case.assignee.label if case.assignee else "",
         "duplicates": [(c, d, c.pk in visible_ids) for c, d in duplicates],
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
         "pending_extension": case.extensions.filter(state="pending").first(),
@@ -355,8 +358,8 @@ def _dispatch_targets(case):
              if level_rank(u.level) <= level_rank(case.level)]
     near = Q(scope_path__in=ancestor_paths(case.path)) | Q(scope_path__startswith=village_path(case.path))
     users = list(User.objects.filter(near, is_active=True, role__in=DISPATCH_ROLES)
-                 .select_related("person").order_by("role", "username")[:200])
-    return units, [(u.username, f"{actions.actor_name(u)} · {u.get_role_display()}") for u in users]
+                 .select_related(*names.LABEL_RELATED).order_by("role", "username")[:200])
+    return units, [(u.username, u.label) for u in users]
 
 
 def _bool(value) -> bool:
