@@ -22,6 +22,7 @@ from gridgov.cases.models import village_path
 from gridgov.core import audit
 from gridgov.core.scoping import CHANGE, EXPORT, PERSONAL_ROLES, VIEW, can, permits, restrict
 from gridgov.org.models import Grid, Person, Region, User
+from gridgov.org.queries import scope_node
 
 from . import actions, queries
 from .forms import (AwardForm, ClaimForm, ClerkForm, PickupForm, ProductForm, RankingForm, ReasonForm, RedeemForm,
@@ -433,8 +434,7 @@ def ranking(request):
     form = RankingForm(request.GET or None, scopes=choices)
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("scope"):
-        node = restrict(user, VIEW, Region).filter(code=data["scope"]).first() or \
-            restrict(user, VIEW, Grid).filter(code=data["scope"]).first()
+        node = scope_node(user, data["scope"])
         if node is None:
             raise Http404
         path = node.path

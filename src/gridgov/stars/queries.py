@@ -17,16 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
-from gridgov.org.models import Region
+from gridgov.org import queries as org_queries
+from gridgov.org.models import Grid, Region
 
 from . import scoring
 from .models import PUBLIC_STATES, Assessment, Scheme
 
-
-def prefixes(path: str) -> list[str]:
-    """The paths of every node above and at `path`: "445321.104.201." -> ["445321.", "445321.104.", ...]."""
-    parts = [p for p in (path or "").split(".") if p]
-    return [".".join(parts[:i]) + "." for i in range(1, len(parts) + 1)]
+prefixes = org_queries.path_prefixes  # the paths of every node above and at a path
 
 
 def _active(user) -> bool:
@@ -53,8 +50,7 @@ def visible_schemes(user) -> QuerySet:
 def scheme_for(user, year: int, code: str | None = None) -> Scheme | None:
     schemes = visible_schemes(user).filter(year=year)
     if code:
-        node = restrict(user, VIEW, Region).filter(code=code).first() or Region.objects.filter(
-            code=code, path__in=prefixes(user.scope_path)).first()
+        node = org_queries.scope_node(user, code, above=True)
         if node is None:
             return None
         # The town of the node: the node itself or the town above it.
@@ -63,24 +59,27 @@ def scheme_for(user, year: int, code: str | None = None) -> Scheme | None:
     return found[0] if len(found) == 1 else None
 
 
-def scope_region(user, code: str | None) -> Region | None:
-    """The region `code` if the user may see it or lives under it; the user's own region by default."""
+def scope_region(user, code: str | None) -> Region | Grid | None:
+    """The region or grid `code` if the user may see it or lives under it (org.queries.scope_node); by
+    default the user's town. A town or village grid stands for its region, whose path it shares."""
     if not code:
         # By default the town the user works in (or the county above it): a village's ranking is the town's.
         if not _active(user) or not user.scope_path:
             return None
         return (Region.objects.filter(path__in=prefixes(user.scope_path), level__lte=Region.Level.TOWN)
                 .order_by("-level").first())
-    return (restrict(user, VIEW, Region).filter(code=code.strip()).first()
-            or Region.objects.filter(code=code.strip(), path__in=prefixes(user.scope_path)).first())
+    node = org_queries.scope_node(user, code, above=True)
+    if isinstance(node, Grid) and node.level < Grid.Level.SMALL:
+        return node.region
+    return node
 
 
-def board(user, period: str, region: Region | None) -> list[Assessment]:
-    """The assessments of `period` the user may see under `region`, ranked within their town by
-    scoring.rank_key (total desc, stars earned desc, village code asc); `rank` is set on each."""
+def board(user, period: str, region: Region | Grid | None) -> list[Assessment]:
+    """The assessments of `period` the user may see under `region` (a small grid holds none), ranked
+    within their town by scoring.rank_key (total desc, stars earned desc, village code asc); `rank` is set on each."""
     qs = visible_assessments(user).filter(period=period).select_related("village", "scheme")
     if region is not None:
-        if region.level <= Region.Level.TOWN:
+        if isinstance(region, Region) and region.level <= Region.Level.TOWN:
             qs = qs.filter(town_path__startswith=region.path)
         else:
             qs = qs.filter(path__startswith=region.path)
