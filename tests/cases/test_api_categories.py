@@ -1,4 +1,5 @@
-"""GET /api/v1/cases/categories: the active tree in code order with handling levels and time limits."""
+"""GET /api/v1/cases/categories: the active tree in code order with handling levels and time limits, as
+every list answers: {"items", "count"} by pages."""
 
 import pytest
 
@@ -8,7 +9,9 @@ pytestmark = pytest.mark.usefixtures("cfg")
 
 
 def test_the_tree_with_levels_and_limits(api_client):
-    items = api_client("resident_a1").get("/api/v1/cases/categories").json()
+    body = api_client("resident_a1").get("/api/v1/cases/categories").json()
+    assert set(body) == {"items", "count"} and body["count"] == 4
+    items = body["items"]
     assert [(c["code"], c["parent"], c["level"]) for c in items] == [
         ("01", None, 1), ("0101", "01", 2), ("04", None, 1), ("0401", "04", 2)]
     garbage = items[1]
@@ -22,14 +25,23 @@ def test_the_tree_with_levels_and_limits(api_client):
 
 def test_inactive_categories_are_left_out(api_client, cfg):
     actions.do_update_category(None, cfg.neighbours, is_active=False)
-    codes = [c["code"] for c in api_client("worker_a1").get("/api/v1/cases/categories").json()]
+    codes = [c["code"] for c in api_client("worker_a1").get("/api/v1/cases/categories").json()["items"]]
     assert "0401" not in codes and "0101" in codes
 
 
 def test_the_unit_name_follows_the_language(api_client):
     client = api_client("worker_a1")
-    english = client.get("/api/v1/cases/categories", HTTP_ACCEPT_LANGUAGE="en").json()
+    english = client.get("/api/v1/cases/categories", HTTP_ACCEPT_LANGUAGE="en").json()["items"]
     assert english[1]["limits"]["unit_name"] == "working hours"
+
+
+def test_pages_follow_the_code_order(api_client):
+    client = api_client("worker_a1")
+    first = client.get("/api/v1/cases/categories", {"page_size": 3}).json()
+    second = client.get("/api/v1/cases/categories", {"page_size": 3, "page": 2}).json()
+    assert (first["count"], second["count"]) == (4, 4)
+    assert [c["code"] for c in first["items"] + second["items"]] == ["01", "0101", "04", "0401"]
+    assert client.get("/api/v1/cases/categories", {"page": 3}).json() == {"items": [], "count": 4}
 
 
 def test_anonymous_callers_are_refused(client):

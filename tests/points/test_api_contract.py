@@ -137,11 +137,30 @@ def test_ranking(personas, api_client, rules):
     actions.do_award(personas.secretary_a, rules.meeting, "会", person=personas.town.chen)
     actions.do_award(personas.outsider, rules.meeting, "会", person=personas.town.liu)
     body = api_client("resident_a1").get("/api/v1/points/ranking").json()
-    assert body == [{"rank": 1, "name": "陈*华", "grid": "碧塘第二网格", "points": 5}]
-    assert api_client("secretary_a").get(f"/api/v1/points/ranking?scope={personas.town.a1.code}").json() == []
+    assert body == {"items": [{"rank": 1, "name": "陈*华", "grid": "碧塘第二网格", "points": 5}], "count": 1}
+    assert api_client("secretary_a").get(f"/api/v1/points/ranking?scope={personas.town.a1.code}").json() == {
+        "items": [], "count": 0}
     assert api_client("outsider").get(f"/api/v1/points/ranking?scope={personas.town.a2.code}").status_code == 404
-    assert [r["name"] for r in api_client("town_admin").get("/api/v1/points/ranking").json()] == ["陈*华", "刘*明"]
+    town = api_client("town_admin").get("/api/v1/points/ranking").json()
+    assert [r["name"] for r in town["items"]] == ["陈*华", "刘*明"] and town["count"] == 2
     assert api_client("department").get("/api/v1/points/ranking").status_code == 404
+
+
+def test_ranking_pages_keep_the_ranks_of_the_whole_list(personas, api_client, rules):
+    """Page 2 of the ranking carries the ranks the accounts have in the whole list, ties included."""
+    from gridgov.points import actions
+
+    town = personas.town
+    for person in (town.chen, town.chen, town.zhang, town.zhang, town.wang, town.liu):
+        actions.do_award(personas.town_admin, rules.meeting, "会", person=person)
+    client = api_client("town_admin")
+    whole = client.get("/api/v1/points/ranking").json()
+    assert [(r["name"], r["rank"], r["points"]) for r in whole["items"]] == [
+        ("陈*华", 1, 10), ("张*国", 1, 10), ("王*强", 3, 5), ("刘*明", 3, 5)]
+    pages = [client.get("/api/v1/points/ranking", {"page_size": 3, "page": n}).json() for n in (1, 2, 3)]
+    assert [p["count"] for p in pages] == [4, 4, 4]
+    assert pages[0]["items"] + pages[1]["items"] == whole["items"]
+    assert pages[2]["items"] == []
 
 
 def test_claim_photo(personas, api_client, rules, settings, tmp_path):

@@ -20,10 +20,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import field_validator
 
-from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import ErrorOut, InvalidOut, PageIn, Rendered, page_of
 from gridgov.core.api import invalid as _invalid
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
 from gridgov.org import codes
+from gridgov.org.api import ScopeCode
 from gridgov.org.models import Grid, Person
 
 from . import actions, queries, routing
@@ -80,17 +81,22 @@ class CategoryOut(Schema):
     limits: LimitsOut
 
 
-@router.get("/cases/categories", response=list[CategoryOut])
-def categories(request):
-    """The active category tree in code order, with each category's handling level and the time limit
-    of each step."""
-    rows = Category.objects.filter(is_active=True).select_related("parent", "default_unit").order_by("code")
-    return [{
+def _category_out(c: Category) -> dict:
+    return {
         "code": c.code, "name": c.name, "parent": c.parent.code if c.parent else None, "level": c.level,
         "handling_level": c.handling_level, "default_unit": c.default_unit.code if c.default_unit else None,
         "limits": {"unit": c.limit_unit, "unit_name": str(c.get_limit_unit_display()), "accept": c.accept_limit,
                    "dispatch": c.dispatch_limit, "handle": c.handle_limit, "verify": c.verify_limit},
-    } for c in rows]
+    }
+
+
+@router.get("/cases/categories", response=list[CategoryOut])
+@paginate(PageNumberPagination)
+def categories(request):
+    """The active category tree in code order (a main category, then its subcategories), with each
+    category's handling level and the time limit of each step."""
+    rows = Category.objects.filter(is_active=True).select_related("parent", "default_unit").order_by("code")
+    return Rendered(rows, _category_out)
 
 
 # --- shapes of a case ------------------------------------------------------------------------------
@@ -369,7 +375,9 @@ class StatsOut(Schema):
 
 
 class WindowIn(Schema):
-    scope: str | None = Field(None, description="code of a region or grid; default: the caller's own node")
+    scope: ScopeCode = Field(None, description="code of a region (12 or 14 digits) or a grid (15 digits): a town "
+                                               "or village grid means the same as its region; default: the "
+                                               "caller's own node")
     since: datetime.date | None = Field(None, description="first day, YYYY-MM-DD (default: the 1st of this month)")
     until: datetime.date | None = Field(None, description="last day, YYYY-MM-DD (default: today)")
 
@@ -411,10 +419,11 @@ class RankingsOut(Schema):
     by: str
     since: datetime.date
     until: datetime.date
-    items: list[RankingOut]
+    items: list[RankingOut] = Field(..., description="the page asked for")
+    count: int = Field(..., description="every ranked node")
 
 
-class RankingIn(WindowIn):
+class RankingIn(WindowIn, PageIn):
     by: Literal["grid", "village", "handler"] = Field("grid", description="small grids, villages or handlers")
 
 
@@ -426,8 +435,9 @@ def case_rankings(request, params: Query[RankingIn]):
     node, cases, since, until = _scoped_window(request, params)
     if since > until:
         return _invalid("since", _("The first day comes after the last day."))
+    ranked = queries.rankings_for(request.user, node, cases, params.by, since, until)
     return {"scope": node.code if node else None, "by": params.by, "since": since, "until": until,
-            "items": queries.rankings_for(request.user, node, cases, params.by, since, until)}
+            **page_of(ranked, params)}
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, 404: ErrorOut})

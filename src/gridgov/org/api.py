@@ -3,14 +3,14 @@ the caller's scope answer 404 exactly like objects that do not exist."""
 
 import datetime
 from types import SimpleNamespace
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 
 from gridgov.core.api import ErrorOut
 from gridgov.core.scoping import VIEW, restrict
@@ -18,9 +18,13 @@ from gridgov.core.scoping import VIEW, restrict
 from . import codes, geo
 from .actions import do_reveal_personal
 from .models import Grid, Household, Person, Region
-from .queries import search_people
+from .queries import scope_code, search_people
 
 router = Router(tags=["org"])
+
+# The type of every `scope=` parameter: a region code or a grid code, or 422 naming the field. The
+# endpoints resolve it through queries.scope_node, so both kinds of code name the same subtree.
+ScopeCode = Annotated[str | None, AfterValidator(scope_code)]
 
 
 class RegionOut(Schema):

@@ -15,11 +15,13 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from gridgov.core.api import ErrorOut, InvalidOut
-from gridgov.core.api import invalid as _invalid
 from gridgov.cases.models import village_path
+from gridgov.core.api import ErrorOut, InvalidOut, Rendered
+from gridgov.core.api import invalid as _invalid
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, can, restrict
-from gridgov.org.models import Grid, Household, Person, Region
+from gridgov.org.api import ScopeCode
+from gridgov.org.models import Household, Person, Region
+from gridgov.org.queries import scope_node
 
 from . import actions, queries
 from .ledger import LedgerError
@@ -94,7 +96,7 @@ def account_list(request, filters: Query[AccountFilter]):
         rows = rows.filter(person_id=filters.person)
     if filters.household is not None:
         rows = rows.filter(household_id=filters.household)
-    return [_account_out(a) for a in rows]
+    return Rendered(rows, _account_out)
 
 
 @router.get("/points/accounts/{account_id}", response={200: AccountDetailOut, 404: ErrorOut})
@@ -136,7 +138,7 @@ def _rule_out(r: Rule) -> dict:
 @paginate(PageNumberPagination)
 def rule_list(request):
     """Rules in scope: staff see the rules under their node; residents those of their town and village."""
-    return [_rule_out(r) for r in queries.visible_rules(request.user).select_related("region").order_by("path", "code")]
+    return Rendered(queries.visible_rules(request.user).select_related("region").order_by("path", "code"), _rule_out)
 
 
 class RuleIn(Schema):
@@ -245,29 +247,44 @@ class RankOut(Schema):
 
 
 class RankingIn(Schema):
-    scope: str | None = Field(None, description="code of a village or grid in your area; residents: their village")
+    scope: ScopeCode = Field(None, description="code of a region or grid in your area (a village and its village "
+                                               "grid mean the same); residents: their village")
     unit: Literal["person", "household"] = "person"
     period: Literal["month", "year"] = "month"
 
 
-@router.get("/points/ranking", response={200: list[RankOut], 404: ErrorOut})
+class _Ranking:
+    """The ranking as the paginator slices it: ranks count the accounts above, ties included, so a
+    page reads the ranking down to its own last row and no further."""
+
+    def __init__(self, path: str, unit: str, period: str):
+        self.path, self.unit, self.period = path, unit, period
+
+    def __len__(self) -> int:
+        return queries.ranking_count(self.path, self.unit, self.period)
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        rows = queries.ranking(self.path, self.unit, self.period, limit=page.stop)
+        return [{k: r[k] for k in ("rank", "name", "grid", "points")} for r in rows[page]]
+
+
+@router.get("/points/ranking", response={200: list[RankOut], 404: ErrorOut, 422: InvalidOut})
+@paginate(PageNumberPagination)
 def ranking(request, params: Query[RankingIn]):
-    """The top 50 accounts under a node by points earned this month or year (积分排行), names masked."""
+    """Accounts under a node by points earned this month or year (积分排行), highest first, names masked."""
     user = request.user
     if user.role in PERSONAL_ROLES and user.person_id:
         path = village_path(user.person.path)
     elif can(user, VIEW, "points_account"):
         path = user.scope_path or ""
         if params.scope:
-            node = restrict(user, VIEW, Region).filter(code=params.scope.strip()).first() or \
-                restrict(user, VIEW, Grid).filter(code=params.scope.strip()).first()
+            node = scope_node(user, params.scope)
             if node is None:
                 raise Http404
             path = node.path
     else:
         raise Http404
-    return [{k: r[k] for k in ("rank", "name", "grid", "points")}
-            for r in queries.ranking(path, params.unit, params.period)]
+    return _Ranking(path, params.unit, params.period)
 
 
 # --- claims ----------------------------------------------------------------------------------------
@@ -316,7 +333,7 @@ def claim_list(request, filters: Query[ClaimFilter]):
     rows = restrict(request.user, VIEW, Claim).select_related("person", "rule", "reviewed_by", "approved_by")
     if filters.state:
         rows = rows.filter(state=filters.state)
-    return [_claim_out(c) for c in rows]
+    return Rendered(rows, _claim_out)
 
 
 @router.post("/points/claims", response={201: ClaimOut, **ERRORS})
@@ -410,7 +427,7 @@ def product_list(request, shop: int | None = None):
         rows = rows.filter(is_active=True, shop__is_active=True)
     if shop is not None:
         rows = rows.filter(shop_id=shop)
-    return [_product_out(p) for p in rows]
+    return Rendered(rows, _product_out)
 
 
 @router.post("/shop/products", response={201: ProductOut, **ERRORS})
@@ -463,7 +480,7 @@ def order_list(request, state: Literal["placed", "picked_up", "expired", "cancel
     rows = restrict(request.user, VIEW, Order).select_related("product", "account")
     if state:
         rows = rows.filter(state=state)
-    return [_order_out(request.user, o) for o in rows]
+    return Rendered(rows, lambda o: _order_out(request.user, o))
 
 
 @router.post("/shop/orders", response={201: OrderOut, **ERRORS})

@@ -48,12 +48,21 @@ def period_bounds(period: str, today: datetime.date | None = None) -> tuple[date
     return start, (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
+def _ranked_entries(path: str, unit: str, period: str, today=None):
+    since, until = period_bounds(period, today)
+    holder = Q(account__person__isnull=False) if unit == Unit.PERSON else Q(account__household__isnull=False)
+    return Entry.objects.filter(holder, path__startswith=path, kind__in=RANKED_KINDS, date__gte=since, date__lte=until)
+
+
+def ranking_count(path: str, unit: str = Unit.PERSON, period: str = "month", today=None) -> int:
+    """How many accounts ranking() ranks when it is not cut at `limit`."""
+    return _ranked_entries(path, unit, period, today).values("account_id").distinct().count()
+
+
 def ranking(path: str, unit: str = Unit.PERSON, period: str = "month", today=None, limit: int = 50) -> list[dict]:
     """Accounts under `path` by points earned (awards, deductions, reversals) in the month or year,
     highest first; ties share a rank. One query."""
-    since, until = period_bounds(period, today)
-    holder = Q(account__person__isnull=False) if unit == Unit.PERSON else Q(account__household__isnull=False)
-    rows = (Entry.objects.filter(holder, path__startswith=path, kind__in=RANKED_KINDS, date__gte=since, date__lte=until)
+    rows = (_ranked_entries(path, unit, period, today)
             .values("account_id", "account__person__name", "account__household__head__name",
                     "account__household__grid__name", "account__person__grid__name")
             .annotate(points=Sum("points")).order_by("-points", "account_id")[:limit])

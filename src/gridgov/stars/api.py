@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import ErrorOut, InvalidOut, PageIn, Rendered, page_of
 from gridgov.core.api import invalid as _invalid
+from gridgov.org.api import ScopeCode
 
 from . import actions, queries, scoring
 from .models import Assessment, Objection, Scheme, State
 
 router = Router(tags=["stars"])
-PAGE_SIZE = 50
 
 
 def _refused(exc: actions.StarError):
@@ -96,12 +96,16 @@ def scheme_out(scheme: Scheme) -> dict:
             "levels": scheme.levels, "total_points": sum(s["max_points"] for s in stars), "stars": stars}
 
 
-@router.get("/stars/schemes/{year}", response={200: SchemeOut, 404: ErrorOut})
-def scheme(request, year: int, scope: str | None = None):
+class SchemeIn(Schema):
+    scope: ScopeCode = Field(None, description="a town's region or grid code, or a node under or above it "
+                                               "(default: the caller's town)")
+
+
+@router.get("/stars/schemes/{year}", response={200: SchemeOut, 404: ErrorOut, 422: InvalidOut})
+def scheme(request, year: int, params: Query[SchemeIn]):
     """The scheme of a town for a year: its five stars, each with indicators (max points, method and how
-    a value becomes points), veto items (一票否决) and the points needed; and the level mapping.
-    `scope`: a town code, or a node under or above it (default: the caller's town)."""
-    found = queries.scheme_for(request.user, year, scope)
+    a value becomes points), veto items (一票否决) and the points needed; and the level mapping."""
+    found = queries.scheme_for(request.user, year, params.scope)
     if found is None:
         return Status(404, {"detail": _("No scheme for this year in your scope.")})
     return Status(200, scheme_out(found))
@@ -150,12 +154,12 @@ def assessment_out(a: Assessment) -> dict:
     }
 
 
-class AssessmentFilter(Schema):
+class AssessmentFilter(PageIn):
     period: str | None = Field(None, description="a quarter like 2026Q3; default the current quarter")
-    scope: str | None = Field(None, description="a town or village code; default the caller's node")
+    scope: ScopeCode = Field(None, description="a region or grid code (a town and its town grid mean the same); "
+                                               "default the caller's town")
     state: Literal[tuple(State.values)] | None = Field(  # type: ignore[valid-type]
         None, description="only assessments at this step (ranks stay those of the whole town)")
-    page: int = Field(1, ge=1)
 
 
 @router.get("/stars/assessments", response={200: AssessmentPage, 404: ErrorOut, 422: InvalidOut})
@@ -174,8 +178,7 @@ def assessment_list(request, filters: Query[AssessmentFilter]):
     if filters.state:
         rows = [a for a in rows if a.state == filters.state]
     prefetch_related_objects([a.scheme for a in rows], "stars")
-    start = (filters.page - 1) * PAGE_SIZE
-    return Status(200, {"items": [assessment_out(a) for a in rows[start:start + PAGE_SIZE]], "count": len(rows)})
+    return Status(200, page_of(Rendered(rows, assessment_out), filters))
 
 
 class ScoreOut(Schema):
