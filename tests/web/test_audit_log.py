@@ -48,7 +48,7 @@ def test_changes_show_only_changed_fields(personas, login):
     grid = personas.town.a1
     actions.do_set_grid_geometry(personas.town_admin, grid, None)
     entry = login(personas.town_admin).get("/audit/", {"action": "grid.geometry"}).context["page"][0]
-    assert [key for key, _old, _new in entry.changes] == ["geometry"]
+    assert [key for key, _old, _new in entry.changes] == ["边界"]  # the field's name, not its code
 
 
 def test_entries_are_paginated(personas, login):

@@ -6,12 +6,14 @@ with select_related/annotate so a page costs a fixed number of queries whatever 
 """
 
 import datetime
+import re
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -20,15 +22,17 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.cases.context import case_summary
-from gridgov.core import scoping
+from gridgov.core import audit, scoping
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
+from gridgov.org import names
 from gridgov.org.actions import do_change_password, do_reveal_personal
 from gridgov.org.auth import authenticate_or_reason
-from gridgov.org.models import Grid, Household, Person, Post, Region
+from gridgov.org.models import Grid, Household, Person, Post, Region, User
 from gridgov.org.queries import search_people
 
 from .forms import AuditFilterForm, LoginForm, PasswordChangeForm
@@ -426,9 +430,15 @@ def audit_log(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            entries = entries.filter(action__startswith=data["action"].strip())
+            term = data["action"].strip()
+            # The code (case.accept, person.reveal…) or the name people read (受理事件).
+            entries = entries.filter(Q(action__startswith=term) | Q(action__in=audit.action_codes_matching(term)))
         if data["actor"]:
-            entries = entries.filter(actor_name=data["actor"].strip())
+            term = data["actor"].strip()
+            if term == names.SYSTEM_CODE or term in str(names.SYSTEM):
+                entries = entries.filter(actor__isnull=True, actor_name__in=[names.SYSTEM_CODE, ""])
+            else:
+                entries = entries.filter(Q(actor_name=term) | Q(actor__first_name=term) | Q(actor__person__name=term))
         if data["object"]:
             term = data["object"].strip()
             entries = entries.filter(Q(object_repr__contains=term) | Q(object_id=term) | Q(object_type=term))
@@ -436,13 +446,76 @@ def audit_log(request):
             entries = entries.filter(time__gte=_local_day_start(data["date_from"]))
         if data["date_to"]:
             entries = entries.filter(time__lt=_local_day_start(data["date_to"] + datetime.timedelta(days=1)))
-    page = _page(request, entries.order_by("-time", "-id"), per_page=AUDIT_PAGE_SIZE)
-    for entry in page:
-        entry.changes = _changes(entry.before, entry.after)
+    entries = entries.select_related(*names.related("actor")).order_by("-time", "-id")
+    page = _page(request, entries, per_page=AUDIT_PAGE_SIZE)
+    _label_entries(page.object_list)
     return render(request, "web/audit.html", {"form": form, "page": page})
 
 
-def _changes(before, after) -> list[tuple[str, object, object]]:
+# The name Django gives an object without a __str__ of its own ("Income object (3)") says nothing.
+_DEFAULT_REPR = re.compile(r"^\w+ object \(\d+\)$")
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _label_entries(entries) -> None:
+    """What a person reads in each row: the action's name, the object as its kind and its natural
+    name (事件 20260302-000123), the actor's name and post, the changed fields by their names. The
+    actors come with the page's query; accounts that are the object of a row take one more query."""
+    user_ids = {e.object_id for e in entries if e.object_type == "org.user" and e.object_id.isdigit()}
+    accounts = ({str(u.pk): u for u in User.objects.filter(pk__in=user_ids).select_related(*names.LABEL_RELATED)}
+                if user_ids else {})
+    for entry in entries:
+        model = _model(entry.object_type)
+        entry.action_label = audit.action_label(entry.action)
+        entry.object_kind = model._meta.verbose_name if model is not None else entry.object_type
+        if entry.object_id in accounts and entry.object_type == "org.user":
+            entry.object_label = accounts[entry.object_id].label
+        elif not entry.object_repr or _DEFAULT_REPR.match(entry.object_repr):
+            entry.object_label = f"#{entry.object_id}" if entry.object_id else ""
+        else:
+            entry.object_label = entry.object_repr
+        entry.actor_label = names.actor_label(entry.actor_name, entry.actor)
+        entry.changes = _changes(model, entry.before, entry.after)
+
+
+# Fields every scoped model has and none names for people.
+FIELD_NAMES = {
+    "path": pgettext_lazy("audit field", "org path"),
+    "scope_path": pgettext_lazy("audit field", "scope path"),
+    "scope_grid_id": pgettext_lazy("audit field", "scope grid"),
+    "scope_region_id": pgettext_lazy("audit field", "scope region"),
+}
+
+
+def _field(model, key: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def _shown(field, value):
+    """A stored value as people read it: a choice by its label (state "closed" reads 已结案)."""
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _changes(model, before, after) -> list[tuple[str, object, object]]:
     before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*before, *after]))
-    return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+    keys = [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+    out = []
+    for key in keys:
+        field = _field(model, key)
+        name = FIELD_NAMES.get(key) or (field.verbose_name if field is not None and hasattr(field, "verbose_name")
+                                         else key)
+        out.append((name, _shown(field, before.get(key)), _shown(field, after.get(key))))
+    return out
