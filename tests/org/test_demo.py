@@ -222,7 +222,8 @@ class TestDemoTown:
         assert load.after["central_households"] == 147 and load.after["party_orgs"]["group"] == 69
         # The org demo's own entries; the modules loaded after it (cases, points, stars) audit their writes too.
         org_actions = {a for a in AuditEntry.objects.values_list("action", flat=True) if a.split(".")[0] in ("demo", "user")}
-        assert org_actions == {"demo.load", "user.create", "user.update"}
+        # demo.complete: the last write of a whole load, which tells a complete demo from a half-loaded one.
+        assert org_actions == {"demo.load", "demo.complete", "user.create", "user.update"}
         assert len(set(AuditEntry.objects.values_list("request_id", flat=True))) == 1
 
     def test_same_seed_gives_the_same_people_and_polygons(self, demo_town):

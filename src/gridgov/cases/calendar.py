@@ -20,39 +20,24 @@ at the next call.
 
 from __future__ import annotations
 
-import contextvars
 import datetime
 import threading
 import time
 import zoneinfo
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from gridgov.core import clock
 
 from . import conf
 
 MAX_DAYS_AHEAD = 3660  # no time limit reaches ten years: a calendar without workdays is an error
 
-_now_override: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
-    "gridgov_cases_now", default=None)
-
-
-def now() -> datetime.datetime:
-    """The time actions stamp on cases: the real time, or the moment `replaying_at` set (demo history)."""
-    return _now_override.get() or timezone.now()
-
-
-@contextmanager
-def replaying_at(moment: datetime.datetime):
-    """Run actions as if at `moment`: the demo uses it to build cases with a past."""
-    token = _now_override.set(moment)
-    try:
-        yield
-    finally:
-        _now_override.reset(token)
+# Kept here too: the case actions and the demo name them as part of the calendar.
+now = clock.now
+replaying_at = clock.replaying_at
 
 
 class CalendarError(ValueError):

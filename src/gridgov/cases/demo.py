@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.context import acting_as
+from gridgov.org import geo
 from gridgov.org.actions import do_create_user
 from gridgov.org.models import Grid, Person, Post, Region, User
 
@@ -345,6 +346,16 @@ def _point_in(rng: random.Random, grid: Grid) -> tuple[float | None, float | Non
     return (round(rng.uniform(grid.min_lat, grid.max_lat), 6), round(rng.uniform(grid.min_lng, grid.max_lng), 6))
 
 
+def _near_in_grid(case: Case) -> tuple[float, float]:
+    """A point about 20 m from the case that routes to the case's own grid. A point across the border would
+    route the repeat report to the neighbouring grid, whose worker may not see the case to merge into."""
+    for dlat, dlng in ((0.0002, -0.0002), (-0.0002, 0.0002), (0.0002, 0.0002), (-0.0002, -0.0002)):
+        lat, lng = round(case.lat + dlat, 6), round(case.lng + dlng, 6)
+        if geo.locate(lat, lng) == case.grid.code:
+            return lat, lng
+    return case.lat, case.lng
+
+
 def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment) -> None:
     grid = rng.choice(grids)
     category = rng.choices(subcategories, weights=[LEVEL_WEIGHTS[c.handling_level] for c in subcategories])[0]
@@ -356,7 +367,7 @@ def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment)
                         .select_related("grid", "category").order_by("-created_at", "-pk").first())
         if duplicate_of is not None:
             grid, category = duplicate_of.grid, duplicate_of.category
-            lat, lng = round(duplicate_of.lat + 0.0002, 6), round(duplicate_of.lng - 0.0002, 6)
+            lat, lng = _near_in_grid(duplicate_of)
     worker = cast.grid_worker(grid)
     people = list(Person.objects.filter(grid=grid).order_by("pk").values_list("pk", flat=True)[:40])
     channel = rng.choices(["proxy", "patrol", "hotline"], weights=[55, 30, 15])[0]

@@ -12,12 +12,11 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case, Category
-from gridgov.core import audit, crypto
+from gridgov.core import audit, clock, crypto
 from gridgov.core.scoping import CHANGE, can, restrict
 from gridgov.org.models import Region
 
@@ -88,7 +87,7 @@ def do_revoke_key(actor, key: ApiKey | int) -> ApiKey:
     if key.revoked_at is not None:
         return key
     before = audit.snapshot(key)
-    key.revoked_at, key.revoked_by = timezone.now(), actor
+    key.revoked_at, key.revoked_by = clock.now(), actor
     key.save(update_fields=["revoked_at", "revoked_by"])
     audit.record("open311.key_revoke", key, *audit.diff(before, audit.snapshot(key)), actor=actor)
     return key
@@ -103,7 +102,7 @@ def count_request(key: ApiKey, now: datetime.datetime | None = None) -> int | No
     """Count one request of `key` in the current fixed window. Returns None when it is allowed, else
     the seconds until the window ends. The counter is a database row, so every web process shares it."""
     limit = conf.get_int("GRIDGOV_OPEN311_RATE_LIMIT")
-    now = now or timezone.now()
+    now = now or clock.now()
     if limit <= 0:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return None
@@ -126,7 +125,7 @@ def count_request(key: ApiKey, now: datetime.datetime | None = None) -> int | No
 
 def forget_rate_windows(now: datetime.datetime | None = None) -> int:
     """Delete the counters of windows that ended more than an hour ago (the worker's sweep)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     seconds = max(conf.get_int("GRIDGOV_OPEN311_RATE_WINDOW_SECONDS"), 1)
     cutoff = now - datetime.timedelta(seconds=seconds) - datetime.timedelta(hours=1)
     deleted, _rows = RateWindow.objects.filter(start__lt=cutoff).delete()

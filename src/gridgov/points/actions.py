@@ -23,7 +23,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit
+from gridgov.core import audit, clock
 from gridgov.core.scoping import (CHANGE, GRID_WORKER, PERSONAL_ROLES, TOWN_ADMIN, VILLAGE_SECRETARY, can, permits)
 from gridgov.org.models import Household, Person, Region
 
@@ -148,7 +148,7 @@ def apply_rule(rule: Rule, account: Account, person, reason: str, key: str, *, s
                now=None) -> Entry | None:
     """Post the rule's points on the account (cap, sanction and the no-negative floor applied). Used by
     hand awards, effective claims and the automatic sweep; the caller has checked who may."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not account.path.startswith(rule.path):
         raise LedgerError(_("This rule does not apply where this account belongs."), status=400, field="rule")
     existing = Entry.objects.filter(key=key).first()
@@ -237,7 +237,7 @@ def _recompute_suspension(account: Account, actor) -> None:
 @transaction.atomic
 def do_file_claim(actor, person: Person, rule: Rule, evidence: str, photo=None, now=None) -> Claim:
     """A resident (for themselves) or staff (for a resident) claims a rule's points with evidence."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not rule.is_active or rule.points <= 0:
         raise LedgerError(_("Points can be claimed only under an active rule that awards points."), status=400,
                           field="rule")
@@ -296,7 +296,7 @@ def do_add_claim_photo(actor, claim: Claim, photo) -> Claim:
 def do_review_claim(actor, claim: Claim, approve: bool, reason: str = "", now=None) -> Claim:
     """Take the next step of a claim: the first review, then the approval that starts its publicity.
     Rejecting (at any step before it counts, also on an objection during publicity) needs a reason."""
-    now = now or timezone.now()
+    now = now or clock.now()
     claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
     if claim is None or not (permits(actor, REVIEW, claim) or permits(actor, APPROVE, claim)):
         raise _not_found()
@@ -335,7 +335,7 @@ def do_review_claim(actor, claim: Claim, approve: bool, reason: str = "", now=No
 
 def make_claims_count(now=None) -> dict:
     """Claims whose publicity is over count: their entry is posted (key claim:<id>), once."""
-    now = now or timezone.now()
+    now = now or clock.now()
     counted = rejected = 0
     due = Claim.objects.filter(state=Claim.State.PUBLICISED, publicity_until__lte=now) \
         .order_by("publicity_until", "pk").values_list("pk", flat=True)  # first come, first counted under a cap
@@ -422,7 +422,7 @@ def do_save_product(actor, shop: Shop, name: str, price, stock, is_active: bool 
 def do_redeem(actor, product: Product, quantity, account: Account | None = None, now=None) -> Order:
     """Redeem (兑换) goods for points: the product row is locked first, then the account's, so concurrent
     redeemers queue and stock and balance can never go below zero; the order has a pickup code."""
-    now = now or timezone.now()
+    now = now or clock.now()
     quantity = _count(quantity, "quantity", _("Order at least one, at most 99."), 1)
     if quantity > 99:
         raise LedgerError(_("Order at least one, at most 99."), status=400, field="quantity")
@@ -502,7 +502,7 @@ def clerk_shops(user):
 @transaction.atomic
 def do_pickup(actor, order: Order | None = None, code: str = "", shop: Shop | None = None, now=None) -> Order:
     """Confirm a pickup (核销) by the order's code, at the shop."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if order is None:
         code = (code or "").strip()
         order = Order.objects.filter(shop=shop, code=code, state=Order.State.PLACED).first() if code else None
@@ -527,7 +527,7 @@ def do_pickup(actor, order: Order | None = None, code: str = "", shop: Shop | No
 
 def _refund(order: Order, state: str, reason: str, actor=None, now=None) -> Order:
     """Close a waiting order and give points and stock back (the caller holds the order's row lock)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     before = audit.snapshot(order)
     # Product before account, the order do_redeem takes its locks in: no deadlock with a redemption.
     Product.objects.filter(pk=order.product_id).update(stock=F("stock") + order.quantity)
@@ -552,7 +552,7 @@ def do_cancel_order(actor, order: Order, now=None) -> Order:
 
 def expire_orders(now=None) -> int:
     """Orders not picked up in time expire and are refunded (once: the refund key is the order's)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     done = 0
     due = Order.objects.filter(state=Order.State.PLACED, expires_at__lte=now).values_list("pk", flat=True)
     for pk in list(due[:500]):

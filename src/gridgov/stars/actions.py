@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from gridgov.core import audit
+from gridgov.core import audit, clock
 from gridgov.core.scoping import TOWN_ADMIN, VILLAGE_SECRETARY
 from gridgov.org.models import Region
 
@@ -635,7 +635,7 @@ def do_submit(actor, assessment: Assessment, nominated: list[str]) -> Assessment
                     "star": codes[code].name}, field="stars")
         assessment.nominated = [c for c in codes if c in set(nominated)]
         assessment.state = State.SUBMITTED
-        assessment.submitted_at = timezone.now()
+        assessment.submitted_at = clock.now()
         assessment.save()
         audit.record("stars.submit", assessment, *audit.diff(before, audit.snapshot(assessment)), actor=actor)
     return assessment
@@ -673,7 +673,7 @@ def do_review(actor, assessment: Assessment, adjustments: list[dict], note: str 
             score.save(update_fields=["points", "adjust_reason"])
             audit.record("stars.score.adjust", assessment, *audit.diff(score_before, audit.snapshot(score)), actor=actor)
         assessment.state = State.REVIEWED
-        assessment.reviewed_at = timezone.now()
+        assessment.reviewed_at = clock.now()
         assessment.review_note = (note or "").strip()
         assessment.save()
         _refresh_figures(assessment)
@@ -692,13 +692,13 @@ def do_confirm(actor, assessment: Assessment, note: str = "") -> Assessment:
     _require(actor, assessment, TOWN_ADMIN, _("Only the county confirms assessments."))
     if not actor.is_superuser and not is_county_over(actor, assessment):
         raise StarError(_("Only the county confirms assessments."), status=403)
-    return _step(actor, assessment, "confirm", confirmed_at=timezone.now())
+    return _step(actor, assessment, "confirm", confirmed_at=clock.now())
 
 
 def do_publish(actor, assessment: Assessment, now: datetime.datetime | None = None) -> Assessment:
     """公示 for the scheme's publicity days."""
     _require(actor, assessment, TOWN_ADMIN, _("Only the town publishes results."))
-    now = now or timezone.now()
+    now = now or clock.now()
     return _step(actor, assessment, "publish", published_at=now,
                  publicity_until=now + datetime.timedelta(days=assessment.scheme.publicity_days))
 
@@ -723,7 +723,7 @@ def do_object(actor, assessment: Assessment, text: str, now: datetime.datetime |
     text = (text or "").strip()
     if not text:
         raise StarError(_("Say what the objection is."), 400, "text")
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         assessment = _lock(assessment)
         _check_state(assessment, "object")
@@ -745,7 +745,7 @@ def do_answer(actor, objection: Objection, text: str) -> Objection:
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.answered_at:
             raise StarError(_("This objection was already answered."))
-        objection.answer, objection.answered_by, objection.answered_at = text[:2000], actor, timezone.now()
+        objection.answer, objection.answered_by, objection.answered_at = text[:2000], actor, clock.now()
         objection.save()
         audit.record("stars.answer", assessment, after={"objection": objection.pk, "answer": objection.answer}, actor=actor)
     return objection
@@ -764,7 +764,7 @@ def do_name(actor, assessment: Assessment, now: datetime.datetime | None = None)
     """命名 once the publicity window is over and every objection is answered."""
     if actor is not None:
         _require(actor, assessment, TOWN_ADMIN, _("Only the town names results."))
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         assessment = _lock(assessment)
         check_name(assessment, now)
