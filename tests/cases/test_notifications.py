@@ -27,8 +27,8 @@ def test_the_text_is_rendered_in_the_site_language(personas, report):
     case = report()
     note = Notification.objects.get(case=case)
     with translation.override(settings.LANGUAGE_CODE):
-        assert note.text == NOTICES["reported"] % {"number": case.number, "category": case.category.name}
-    assert note.data == {"number": case.number, "category": "垃圾清运"}
+        assert note.text == NOTICES["reported"]["assessor"] % {"number": case.number, "category": case.category.name}
+    assert note.data == {"number": case.number, "category": "垃圾清运", "to": "assessor"}
 
 
 def test_the_actor_is_not_told_about_their_own_action(personas, report):

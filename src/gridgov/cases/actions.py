@@ -526,8 +526,8 @@ def do_resolve(actor, case, result: str = "") -> Case:
     _withdraw_pending_extensions(case, now, _("The case was resolved."))
     _start_step(case, now)
     _commit("resolve", actor, case, before, from_state, now, result)
-    routing.notify(list(routing.grid_workers(case)) + list(routing.reporter_accounts(case)), case, "resolved", now,
-                   exclude=actor)
+    routing.notify_many([(routing.grid_workers(case), case, "resolved", {}, routing.VERIFIER),
+                         (routing.reporter_accounts(case), case, "resolved", {}, routing.REPORTER)], now, exclude=actor)
     return case
 
 
@@ -760,8 +760,10 @@ def mark_clocks(now=None) -> dict:
             cases = list(Case.objects.filter(pk__in=ids).select_related("category"))
             _system_events(cases, "overdue", now, lambda c: {"deadline": c.deadline.isoformat()})
             audit.record_many("case.overdue", [(c, None, {"overdue": True}) for c in cases], actor=None)
-            recipients = routing.responsible_ids(cases, with_supervisors=True)
-            routing.notify_many([(recipients[c.pk], c, "overdue", {}) for c in cases], now)
+            recipients = routing.recipient_ids(cases)
+            routing.notify_many([batch for c in cases for batch in (
+                (recipients[c.pk][0], c, "overdue", {}, routing.RESPONSIBLE),
+                (recipients[c.pk][1], c, "overdue", {}, routing.SUPERVISOR))], now)
             counts["overdue"] += len(cases)
     while True:
         with transaction.atomic():

@@ -157,48 +157,86 @@ def find_duplicates(case: Case, limit: int = 10):
 
 # --- notifications ----------------------------------------------------------------------------------
 
+# Who a notice speaks to: the same event reads differently to the person who reported the problem
+# and to the staff who must act on it (the reporter waits for the check, the verifier makes it).
+REPORTER = "reporter"
+ASSESSOR = "assessor"  # assesses or dispatches the case at its level
+HANDLER = "handler"  # the person or unit member the case was given to
+POOL = "pool"  # the party members who may claim an order
+VERIFIER = "verifier"  # checks the result on the spot (the grid's workers)
+RESPONSIBLE = "responsible"  # whoever must act next (routing.responsible)
+SUPERVISOR = "supervisor"  # oversees the area: the town, and the village for grid cases
+APPROVER = "approver"  # decides on an extension
+
 NOTICES = {
-    "reported": gettext_lazy("New case %(number)s in your grid: %(category)s"),
-    "accepted": gettext_lazy("Your case %(number)s was accepted"),
-    "rejected": gettext_lazy("Your case %(number)s was not accepted: %(reason)s"),
-    "merged": gettext_lazy("Your case %(number)s is handled together with case %(into)s"),
-    "dispatched": gettext_lazy("Case %(number)s was dispatched to you: %(category)s"),
-    "published": gettext_lazy("New order in the pool: case %(number)s, %(category)s"),
-    "claimed": gettext_lazy("Your case %(number)s is being handled"),
-    "returned": gettext_lazy("Case %(number)s was returned: %(reason)s"),
-    "escalated": gettext_lazy("Case %(number)s was escalated to you for assessment: %(category)s"),
-    "extension_requested": gettext_lazy("An extension is requested for case %(number)s"),
-    "extension_decided": gettext_lazy("Your extension request for case %(number)s was %(decision)s"),
-    "resolved": gettext_lazy("Case %(number)s was resolved: please verify it"),
-    "closed": gettext_lazy("Your case %(number)s is closed: please rate the result"),
-    "reopened": gettext_lazy("Case %(number)s failed verification and needs rework"),
-    "supervised": gettext_lazy("Supervision order on case %(number)s: %(note)s"),
-    "supervision_answered": gettext_lazy("Your supervision order on case %(number)s was answered"),
-    "due_soon": gettext_lazy("Case %(number)s is due soon (%(deadline)s)"),
-    "overdue": gettext_lazy("Case %(number)s is overdue"),
+    "reported": {ASSESSOR: gettext_lazy("New case %(number)s in your grid: %(category)s")},
+    "accepted": {REPORTER: gettext_lazy("Your case %(number)s was accepted")},
+    "rejected": {REPORTER: gettext_lazy("Your case %(number)s was not accepted: %(reason)s")},
+    "merged": {REPORTER: gettext_lazy("Your case %(number)s is handled together with case %(into)s")},
+    "dispatched": {HANDLER: gettext_lazy("Case %(number)s was dispatched to you: %(category)s")},
+    "published": {POOL: gettext_lazy("New order in the pool: case %(number)s, %(category)s")},
+    "claimed": {REPORTER: gettext_lazy("Your case %(number)s is being handled")},
+    "returned": {ASSESSOR: gettext_lazy("Case %(number)s was returned: %(reason)s")},
+    "escalated": {ASSESSOR: gettext_lazy("Case %(number)s was escalated to you for assessment: %(category)s")},
+    "extension_requested": {APPROVER: gettext_lazy("An extension is requested for case %(number)s")},
+    "extension_decided": {HANDLER: gettext_lazy("Your extension request for case %(number)s was %(decision)s")},
+    "resolved": {
+        VERIFIER: gettext_lazy("Case %(number)s was resolved: please verify it"),
+        REPORTER: gettext_lazy("The problem you reported (case %(number)s) was resolved and waits for "
+                               "verification"),
+    },
+    "closed": {REPORTER: gettext_lazy("Your case %(number)s is closed: please rate the result")},
+    "reopened": {HANDLER: gettext_lazy("Case %(number)s failed verification and needs rework")},
+    "supervised": {RESPONSIBLE: gettext_lazy("Supervision order on case %(number)s: %(note)s")},
+    "supervision_answered": {SUPERVISOR: gettext_lazy("Your supervision order on case %(number)s was answered")},
+    "due_soon": {RESPONSIBLE: gettext_lazy("Case %(number)s is due soon (%(deadline)s)")},
+    "overdue": {
+        RESPONSIBLE: gettext_lazy("Case %(number)s is overdue: it is yours to act on now"),
+        SUPERVISOR: gettext_lazy("Case %(number)s in your area is overdue"),
+    },
 }
 
 
-def _render(kind: str, data: dict) -> str:
+def _audience(kind: str, audience: str | None) -> str:
+    wordings = NOTICES[kind]
+    if audience is None:
+        if len(wordings) != 1:
+            raise ValueError(f"say whom the {kind!r} notice is for: one of {sorted(wordings)}")
+        return next(iter(wordings))
+    if audience not in wordings:
+        raise ValueError(f"no {kind!r} notice for {audience!r}")
+    return audience
+
+
+def _render(kind: str, audience: str, data: dict) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return str(NOTICES[kind] % data)[:300]
+        return str(NOTICES[kind][audience] % data)[:300]
 
 
-def notify(users, case: Case, kind: str, now, exclude=None, **data) -> int:
-    """Inbox rows for `users` (a queryset or list) and one outbox row per delivery channel each."""
-    if exclude is not None:
-        users = [u for u in users if (u if isinstance(u, int) else u.pk) != exclude.pk]
-    return notify_many([(users, case, kind, data)], now)
+def notify(users, case: Case, kind: str, now, exclude=None, audience: str | None = None, **data) -> int:
+    """Inbox rows for `users` (a queryset or list) and one outbox row per delivery channel each,
+    worded for `audience` (needed when the kind has several)."""
+    return notify_many([(users, case, kind, data, audience)], now, exclude=exclude)
 
 
-def notify_many(batches: list[tuple], now) -> int:
-    """Several notifications at once: [(users, case, kind, data), ...] in two bulk inserts."""
+def notify_many(batches: list[tuple], now, exclude=None) -> int:
+    """Several notifications at once: [(users, case, kind, data[, audience]), ...] in two bulk inserts.
+    Someone in two audiences of the same notice (a grid worker who reported in their own grid and
+    now verifies) is told once, in the words of the first batch naming them; `exclude` (the actor) is
+    never told of their own action."""
     notes = []
-    for users, case, kind, data in batches:
+    told: set[tuple] = set()
+    for batch in batches:
+        users, case, kind, data = batch[:4]
+        audience = _audience(kind, batch[4] if len(batch) > 4 else None)
         data = {"number": case.number, "category": case.category.name, **{k: str(v) for k, v in data.items()}}
-        text = _render(kind, data)
+        text = _render(kind, audience, data)
         for uid in sorted({u if isinstance(u, int) else u.pk for u in users}):
-            notes.append(Notification(user_id=uid, case=case, kind=kind, text=text, data=data, created_at=now))
+            if (exclude is not None and uid == exclude.pk) or (case.pk, kind, uid) in told:
+                continue
+            told.add((case.pk, kind, uid))
+            notes.append(Notification(user_id=uid, case=case, kind=kind, text=text, data={**data, "to": audience},
+                                      created_at=now))
     if not notes:
         return 0
     rows = Notification.objects.bulk_create(notes, batch_size=1000)
@@ -213,9 +251,15 @@ def notify_many(batches: list[tuple], now) -> int:
     return len(rows)
 
 
-def responsible_ids(cases: list[Case], with_supervisors: bool = False) -> dict[int, set[int]]:
+def responsible_ids(cases: list[Case]) -> dict[int, set[int]]:
     """For many cases at once (the worker's sweeps), the ids of the accounts responsible for each,
     found with three queries whatever the number of cases."""
+    return {pk: ids for pk, (ids, _above) in recipient_ids(cases).items()}
+
+
+def recipient_ids(cases: list[Case]) -> dict[int, tuple[set[int], set[int]]]:
+    """For many cases at once, (those responsible, their supervisors who are not) per case, so each is
+    told in their own words; three queries whatever the number of cases."""
     from .workflow import ASSESSORS_AT as at
 
     paths = {p for c in cases for p in ancestor_paths(c.path)}
@@ -245,7 +289,6 @@ def responsible_ids(cases: list[Case], with_supervisors: bool = False) -> dict[i
             ids = ({case.assignee_id} if case.assignee_id else set()) | members.get(case.unit_id, set())
             if not ids:
                 ids = first()
-        if with_supervisors:
-            ids |= having({TOWN_ADMIN} | ({VILLAGE_SECRETARY} if case.level == Level.GRID else set()))
-        out[case.pk] = ids
+        above_them = having({TOWN_ADMIN} | ({VILLAGE_SECRETARY} if case.level == Level.GRID else set()))
+        out[case.pk] = (ids, above_them - ids)
     return out
