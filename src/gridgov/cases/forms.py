@@ -65,3 +65,6 @@ class StatsForm(forms.Form):
     scope = forms.CharField(label=_("Region or grid code"), required=False, max_length=20)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # The preset window (views.PERIODS); dates given replace its ends. Kept across a change of scope.
+    period = forms.ChoiceField(choices=[("30d", "30d"), ("month", "month"), ("year", "year")], required=False,
+                               widget=forms.HiddenInput)
