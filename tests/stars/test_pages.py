@@ -37,6 +37,24 @@ def test_board_ranks_the_town_for_the_town_admin(personas, quarter, login, advan
     assert [a.village.name for a in response.context["rows"]] == ["碧塘村", "都斛村"]
 
 
+def test_the_board_legend_reads_the_scheme(personas, quarter, login, django_assert_max_num_queries):
+    client = login(personas.town_admin)
+    page = client.get(f"/stars/?period={PERIOD}").content.decode()
+    assert "<th>等次</th>" in page and "层级" not in page  # a five-star level, not a level of the org tree
+    legend = page[page.index('id="board-legend"'):]
+    assert "五星：总分≥90 且获5星" in legend and "二星：总分≥60 且获2星" in legend
+    assert "一票否决" in legend and "支部过硬星 16" in legend
+    # The town's own levels and thresholds, as the scheme page saved them; the page costs no more.
+    actions.do_update_scheme(personas.town_admin, quarter.scheme, thresholds={"branch": "15.5"},
+                             levels=[{"min_total": 85, "min_stars": 1, "label": "先进支部"},
+                                     {"min_total": 60, "label": "合格支部"}])
+    with django_assert_max_num_queries(12):
+        legend = client.get(f"/stars/?period={PERIOD}").content.decode()
+    legend = legend[legend.index('id="board-legend"'):]
+    assert "先进支部：总分≥85 且获1星" in legend and "合格支部：总分≥60<" in legend
+    assert "支部过硬星 15.5" in legend and "五星" not in legend
+
+
 def test_the_board_costs_the_same_for_more_villages(personas, quarter, login, queries_for):
     from gridgov.org import actions as org_actions
 
@@ -336,6 +354,8 @@ def test_the_county_board_ranks_each_town_on_its_own(personas, quarter, login, c
     actions.do_open_quarter(None, scheme, PERIOD)
     page = login(county_admin).get(f"/stars/?period={PERIOD}")
     assert page.status_code == 200 and page.context["stars"] == []  # two schemes: no per-star columns
+    legend = page.content.decode()[page.content.decode().index('id="board-legend"'):]
+    assert "东成镇2026年五星支部创建方案" in legend and "簕竹镇2026年方案" in legend  # each town's levels
     ranks = [(a.village.name, a.rank) for a in page.context["rows"]]
     assert ranks == [("碧塘村", 1), ("都斛村", 2), ("榄根村", 1)]
     items = api_client("county_admin").get(f"/api/v1/stars/assessments?period={PERIOD}").json()["items"]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.core.scoping import VIEW, restrict
@@ -56,7 +57,7 @@ def _board_context(request, period: str) -> dict:
     if period not in periods:
         periods = sorted(periods + [period])
     return {"period": period, "region": region, "rows": rows, "stars": stars, "periods": periods, "state": state,
-            "states": State.choices}
+            "states": State.choices, "legend_schemes": sorted(schemes, key=lambda s: (s.path, s.year))}
 
 
 @login_required
@@ -466,8 +467,8 @@ def bulletin_xlsx(request, period: str):
     title = _("Five-star branches: bulletin of %(period)s") % {"period": period.upper()}
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
-    header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], _("Total"), _("Stars earned"), _("Level"),
-              _("State")]
+    header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], _("Total"), _("Stars earned"),
+              pgettext("five-star level", "Level"), _("State")]
     ws.append(header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
