@@ -367,7 +367,7 @@ def person_detail(request, pk):
 
 def _person_in_scope(user, pk) -> Person:
     return get_object_or_404(
-        restrict(user, VIEW, Person).select_related("grid", "household", "party_org")
+        restrict(user, VIEW, Person).select_related("grid", "household__head", "party_org")
         .prefetch_related(_visible_posts(user)), pk=pk)
 
 
