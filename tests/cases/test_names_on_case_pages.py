@@ -63,3 +63,13 @@ def test_a_system_step_reads_as_the_system_in_the_timeline(named, report, login,
     text = page(login(named.worker_a1), f"/cases/{case.pk}/")
     timeline = text[text.index('class="timeline"'):]
     assert "系统（自动）" in timeline and "system" not in timeline
+
+
+def test_unit_members_are_named_with_their_posts_on_the_configuration_page(named, cfg, login):
+    actions.do_set_unit_members(named.town_admin, cfg.village_a_committee, [named.secretary_a, named.worker_a1])
+    text = page(login(named.town_admin), "/cases/config/")
+    unit = text[text.index('<strong>碧塘村委会</strong>'):]
+    line = unit[unit.index('<p class="row-meta">'):unit.index("</p>")]  # the unit's members
+    assert "陈丽华 · 网格员 · 碧塘第一网格" in line and "worker_a1" not in line
+    boxes = unit[:unit.index("</form>")]  # the checkboxes to change them
+    assert "陈丽华 · 网格员 · 碧塘第一网格</label>" in boxes

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.core.scoping import CHANGE, VIEW, can, restrict
+from gridgov.org import names
 from gridgov.org.models import Region, User
 
 from . import actions, conf
@@ -99,13 +100,20 @@ class NewCategoryForm(CategoryForm):
         return data
 
 
+class AccountsField(forms.ModelMultipleChoiceField):
+    """Accounts to tick, each by name and post (org.names) rather than by username."""
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class UnitForm(forms.Form):
     code = forms.CharField(label=_lazy("Code"), max_length=32)
     name = forms.CharField(label=_lazy("Name"), max_length=100)
     kind = forms.ChoiceField(label=_lazy("Kind"), choices=Unit.Kind.choices)
     region = forms.ModelChoiceField(label=_lazy("Town or village"), queryset=Region.objects.none())
-    members = forms.ModelMultipleChoiceField(label=_lazy("Members"), queryset=User.objects.none(), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    members = AccountsField(label=_lazy("Members"), queryset=User.objects.none(), required=False,
+                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, regions=None, users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,8 +136,8 @@ class UnitForm(forms.Form):
 
 
 class MembersForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(label=_lazy("Members"), queryset=User.objects.none(), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    members = AccountsField(label=_lazy("Members"), queryset=User.objects.none(), required=False,
+                            widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +160,8 @@ def _regions(user):
 
 
 def _users(user):
-    return restrict(user, VIEW, User).filter(is_active=True).exclude(scope_path="").order_by("scope_path", "username")
+    return (restrict(user, VIEW, User).filter(is_active=True).exclude(scope_path="")
+            .select_related(*names.LABEL_RELATED).order_by("scope_path", "username"))
 
 
 def _year(request) -> int:
@@ -176,8 +185,8 @@ def _render_config(request, status=200, category_form=None, unit_form=None, holi
             children.setdefault(category.parent_id, []).append(category)
     tree = [(main, children.get(main.pk, [])) for main in mains]
     users = _users(user)
-    unit_rows = list(units.prefetch_related(Prefetch("members", queryset=User.objects.order_by("username")))
-                     .order_by("path", "code"))
+    members = User.objects.select_related(*names.LABEL_RELATED).order_by("username")
+    unit_rows = list(units.prefetch_related(Prefetch("members", queryset=members)).order_by("path", "code"))
     member_forms = member_forms or {}
     for unit in unit_rows:
         unit.members_form = member_forms.get(unit.pk) or MembersForm(
