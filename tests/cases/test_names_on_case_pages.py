@@ -73,3 +73,11 @@ def test_unit_members_are_named_with_their_posts_on_the_configuration_page(named
     assert "陈丽华 · 网格员 · 碧塘第一网格" in line and "worker_a1" not in line
     boxes = unit[:unit.index("</form>")]  # the checkboxes to change them
     assert "陈丽华 · 网格员 · 碧塘第一网格</label>" in boxes
+
+
+def test_the_api_gives_the_handlers_name_beside_the_username(named, report, drive, api_client):
+    case = drive(report(), "in_progress")
+    body = api_client("town_admin").get(f"/api/v1/cases/{case.pk}").json()
+    assert (body["assignee"], body["assignee_name"]) == ("party_a1", "王志强 · 党员 · 碧塘第一网格")
+    unassigned = api_client("town_admin").get(f"/api/v1/cases/{report().pk}").json()
+    assert (unassigned["assignee"], unassigned["assignee_name"]) == (None, None)

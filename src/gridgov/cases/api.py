@@ -156,6 +156,7 @@ class DuplicateOut(Schema):
 
 class CaseDetailOut(CaseOut):
     assignee: str | None = Field(None, description="username of the person handling it")
+    assignee_name: str | None = Field(None, description="the handler's name and post, e.g. 陈伟明 · 网格员 · 碧塘村第1网格")
     unit: str | None = Field(None, description="code of the unit handling it")
     reporter_phone: str = Field(..., description="masked, e.g. 138****5678; see POST /cases/{id}/reveal_phone")
     rework_count: int
@@ -195,6 +196,7 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
             "closed_level", "closed_on_time", "accepted_at", "resolved_at", "closed_at")},
         "category": case.category, "grid": case.grid, "clock": case.clock(),
         "assignee": case.assignee.username if case.assignee else None,
+        "assignee_name": case.assignee.label if case.assignee else None,
         "unit": case.unit.code if case.unit else None,
         "reporter_phone": case.reporter_phone_masked,
         "merged_into": case.merged_into_id,

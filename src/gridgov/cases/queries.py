@@ -87,14 +87,14 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
 def case_detail(user, case_id: int) -> Case | None:
     """One case the user may see, with what its page shows, in a fixed number of queries."""
     return (visible_cases(user)
-            .select_related("category", "grid", "assignee", "unit", "merged_into")
+            .select_related("category", "grid", *names.related("assignee"), "unit", "merged_into")
             .prefetch_related("events", "photos")
             .filter(pk=case_id).first())
 
 
 def case_for_response(case_id: int) -> Case:
     """The case as detail shows it, after an action the actor was already checked for."""
-    return (Case.objects.select_related("category", "grid", "assignee", "unit", "merged_into")
+    return (Case.objects.select_related("category", "grid", *names.related("assignee"), "unit", "merged_into")
             .prefetch_related("events", "photos").get(pk=case_id))
 
 
