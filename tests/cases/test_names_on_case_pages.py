@@ -62,7 +62,16 @@ def test_a_system_step_reads_as_the_system_in_the_timeline(named, report, login,
     assert case.events.filter(action="overdue", actor=None).exists()
     text = page(login(named.worker_a1), f"/cases/{case.pk}/")
     timeline = text[text.index('class="timeline"'):]
-    assert "系统（自动）" in timeline and "system" not in timeline
+    assert "系统（时限检查）" in timeline and "system" not in timeline
+
+
+def test_an_automatic_escalation_is_named_as_such(named, report, login, clock, settings):
+    settings.GRIDGOV_CASE_AUTO_ESCALATE_STATES = "reported"
+    case = report()
+    clock.shift(datetime.timedelta(days=2))
+    assert actions.auto_escalate_overdue() == 1
+    text = page(login(named.secretary_a), f"/cases/{case.pk}/")
+    assert "系统（超期自动上报）" in text[text.index('class="timeline"'):]
 
 
 def test_unit_members_are_named_with_their_posts_on_the_configuration_page(named, cfg, login):

@@ -53,6 +53,17 @@ def test_the_system_and_accounts_read_by_name(personas, login, a_case):
     assert str(user_rows[0].object_kind) == "账号"
 
 
+def test_a_sweep_is_named_by_what_it_does(personas, login, a_case):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(a_case.deadline + datetime.timedelta(hours=1), tick=False):
+        case_actions.mark_clocks()
+    entry = rows(login(personas.town_admin), action="case.overdue")[0]
+    assert (entry.action_label, entry.actor_label) == ("标记超期", "系统（时限检查）")
+
+
 def test_an_unknown_code_and_a_nameless_object_read_as_what_is_known(personas, login):
     audit.record("experiment.tried", personas.town.a1, None, {"x": 1})
     entry = rows(login(personas.town_admin), action="experiment.tried")[0]

@@ -78,7 +78,8 @@ def _label_events(events):
         event.to_label = State(event.to_state).label if event.to_state in State.values else ""
         event.rating_label = ratings.get((event.data or {}).get("rating"), "")
         # The name stored with the event (a snapshot: it stays what it was when the step was taken).
-        event.actor_label = names.actor_label(event.actor_name)
+        auto = event.action == "escalate" and (event.data or {}).get("auto")
+        event.actor_label = names.actor_label(event.actor_name, job="auto_escalate" if auto else event.action)
     return events
 
 

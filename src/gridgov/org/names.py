@@ -23,6 +23,13 @@ SEPARATOR = " · "
 SYSTEM = gettext_lazy("gridgov (automatic)")
 # What the actor fields store for "no account" (core.audit and the case timelines).
 SYSTEM_CODE = "system"
+# The worker's sweeps by what they do, for the steps only a sweep takes (cases.actions.mark_clocks,
+# auto_escalate_overdue, auto_close_unrated).
+SYSTEM_JOBS = {
+    "overdue": gettext_lazy("gridgov (deadline check)"),
+    "auto_escalate": gettext_lazy("gridgov (escalation of overdue cases)"),
+    "auto_rate": gettext_lazy("gridgov (automatic rating)"),
+}
 
 
 def related(prefix: str = "") -> list[str]:
@@ -75,11 +82,12 @@ def label(user) -> str:
     return SEPARATOR.join(part for part in parts if part)
 
 
-def actor_label(actor_name: str, actor=None) -> str:
+def actor_label(actor_name: str, actor=None, job: str = "") -> str:
     """An actor as stored with a record (an audit row, a timeline event): the account's label when
-    the account is at hand, the system's name for the system, else the stored name."""
+    the account is at hand, the system's name for the system (the sweep's, when `job` names one of
+    SYSTEM_JOBS), else the stored name (an Open311 client, an account since deleted)."""
     if actor is not None:
         return label(actor)
     if not actor_name or actor_name == SYSTEM_CODE:
-        return str(SYSTEM)
+        return str(SYSTEM_JOBS.get(job, SYSTEM))
     return actor_name

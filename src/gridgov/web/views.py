@@ -480,7 +480,8 @@ def _label_entries(entries) -> None:
             entry.object_label = f"#{entry.object_id}" if entry.object_id else ""
         else:
             entry.object_label = entry.object_repr
-        entry.actor_label = names.actor_label(entry.actor_name, entry.actor)
+        job = entry.action.removeprefix("case.") if entry.action.startswith("case.") else ""
+        entry.actor_label = names.actor_label(entry.actor_name, entry.actor, job=job)
         entry.changes = _changes(model, entry.before, entry.after)
 
 
