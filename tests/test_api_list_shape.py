@@ -147,3 +147,20 @@ def test_a_bad_page_answers_422_naming_page_on_every_list(personas, document, ap
         response = client.get(path, {"page": bad})
         assert response.status_code == 422, path
         assert [e["field"] for e in response.json()["errors"]] == ["page"], path
+
+
+def test_a_longer_page_costs_no_more_queries(seeded, document, api_client):
+    """No list reads its rows one by one: a page of one row and a page of every seeded row run the
+    same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for path in list_paths(document):
+        client = api_client(CALLER.get(path, "town_admin"))
+        count = _get(client, path)["count"]  # also settles the token's last_used_at
+        spent = []
+        for size in (1, count):
+            with CaptureQueriesContext(connection) as queries:
+                _get(client, path, page_size=size)
+            spent.append(len(queries))
+        assert spent[0] == spent[1], f"{path}: {spent[0]} queries for one row, {spent[1]} for {count}"
