@@ -77,11 +77,13 @@ api = NinjaAPI(
         "党建引领基层治理 gridgov: regions, grids, households, people.\n\n"
         "Authenticate with `POST /api/v1/auth/token` (`{\"username\", \"password\"}` → `{\"token\"}`) and send "
         "`Authorization: Bearer <token>`. A logged-in browser session works too, with its CSRF token on writes.\n\n"
-        "Lists answer `{\"items\": [...], \"count\": N}`, 50 items a page, and take `?page=` (from 1; a page "
-        "past the end answers an empty `items` with the true `count`). Objects outside the caller's scope answer "
-        "404 exactly like objects that do not exist. Invalid input answers 422 with field-level messages in "
-        "`errors`; a body that is not JSON answers 400. Messages are in Simplified Chinese unless "
-        "`Accept-Language: en` asks for English."
+        "Every list answers `{\"items\": [...], \"count\": N}` (a ranking adds its window beside them), 50 "
+        "items a page, and takes `?page=` (from 1; a page past the end answers an empty `items` with the true "
+        "`count`) and `?page_size=` (at most 100). `scope=` takes a region code (12 digits, 14 for a villager "
+        "group) or a grid code (15 digits) alike: a town or village grid names the same area as its region. "
+        "Objects outside the caller's scope answer 404 exactly like objects that do not exist. Invalid input "
+        "answers 422 with field-level messages in `errors`; a body that is not JSON answers 400. Messages are "
+        "in Simplified Chinese unless `Accept-Language: en` asks for English."
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
