@@ -155,3 +155,14 @@ def test_the_pages_take_a_grid_code_like_its_regions(seeded, login, url):
         assert dict((k, v) for k, _, _, v in by_grid.context["figures"])["reported"] == 3
     outsider = login(seeded.outsider)
     assert outsider.get(url, {**query, "scope": town.grid_a.code}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stars/assessments", "/api/v1/stars/schemes/{year}"])
+def test_a_village_names_its_town_by_either_code(seeded, api_client, path):
+    """Five stars let a village read its town's board and scheme (the nodes above it): by the town's
+    code or the town grid's, alike."""
+    town, client = seeded.town, api_client("secretary_a")
+    by_region = _figures(_get(client, path, town.town.code))
+    assert by_region == _figures(_get(client, path, town.town_grid.code))
+    if path == "/api/v1/stars/assessments":
+        assert [a["village"]["code"] for a in by_region["items"]] == [town.village_a.code]
