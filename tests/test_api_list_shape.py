@@ -96,7 +96,7 @@ def test_the_walk_finds_the_known_lists(document):
 
 
 @pytest.fixture
-def seeded(personas, clock, cfg, rules, shop, fund, quarter):
+def seeded(personas, clock, cfg, rules, shop, fund, quarter):  # noqa: F811  fixtures imported above
     """At least two rows in every list for its caller: cases in two small grids (so two ranked grids
     and two notifications for A1's worker), accounts with points, claims and orders."""
     p, town = personas, personas.town

@@ -25,7 +25,7 @@ GARBAGE = ["abc", "4453211042010", "44532110420100", "445321000000000", "4453211
 
 
 @pytest.fixture
-def seeded(personas, clock, cfg, rules, quarter):
+def seeded(personas, clock, cfg, rules, quarter):  # noqa: F811  fixtures imported above
     """Cases in small grids A1 (two) and A2 (one), all accepted, one in B1; points in A1, A2 and B1."""
     p, town = personas, personas.town
     for point in (POINT_A1, POINT_A1, POINT_A2):
@@ -152,7 +152,7 @@ def test_the_pages_take_a_grid_code_like_its_regions(seeded, login, url):
         assert [a.pk for a in by_region.context["rows"]] == [a.pk for a in by_grid.context["rows"]] != []
     else:
         assert by_region.context["figures"] == by_grid.context["figures"]
-        assert dict((k, v) for k, _, _, v in by_grid.context["figures"])["reported"] == 3
+        assert {k: v for k, _, _, v in by_grid.context["figures"]}["reported"] == 3
     outsider = login(seeded.outsider)
     assert outsider.get(url, {**query, "scope": town.grid_a.code}).status_code == 404
 
