@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, restrict
+from gridgov.org import names
 from gridgov.org import queries as org_queries
 from gridgov.org.models import Grid, Region
 
@@ -163,9 +164,11 @@ def ledger(assessment: Assessment) -> list[AuditEntry]:
     review, confirmation, publicity, objections and answers, naming), oldest first, each with a label
     and the gist of what changed."""
     rows = list(AuditEntry.objects.filter(object_type="stars.assessment", object_id=str(assessment.pk))
-                .order_by("pk"))
+                .select_related("actor", *names.related("actor")).order_by("pk"))
     for row in rows:
         row.label = LEDGER_LABELS.get(row.action, row.action)
+        # Who took the step by name and post, and the system as the system (not 'system').
+        row.actor_label = names.actor_label(row.actor_name, row.actor)
         after = row.after or {}
         row.gist = " ".join(str(after[k]) for k in ("points", "self_points", "adjust_reason", "reason", "text",
                                                     "answer", "evidence") if after.get(k) not in (None, ""))[:200]
