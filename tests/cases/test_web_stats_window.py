@@ -77,7 +77,7 @@ def test_presets_keep_the_scope_and_dates_given_win(personas, report, drive, clo
     village = personas.town.village_a.code
     html = login(personas.town_admin).get(f"/cases/stats/?scope={village}&period=year").content.decode()
     assert f'href="?scope={village}&amp;period=month"' in html
-    assert 'id="period-year" href="?scope=%s&amp;period=year" aria-current="page"' % village in html
+    assert f'id="period-year" href="?scope={village}&amp;period=year" aria-current="page"' in html
     assert lead(html).endswith("2026-01-01 – 2026-03-02") and figure(html, "closed") == "1"
     given = login(personas.town_admin).get("/cases/stats/?period=year&since=2026-03-03&until=2026-03-31")
     text = given.content.decode()
