@@ -10,7 +10,7 @@ import pytest
 
 from gridgov.cases.views import LAST_30_DAYS, MONTH, YEAR, stats_window
 
-from .conftest import local
+from .conftest import POINT_B1, local
 from .test_web_stats import figure
 
 DAYS = [
@@ -91,3 +91,23 @@ def test_a_date_that_does_not_parse_is_named_and_the_rest_still_counts(personas,
         f"/cases/stats/?scope={personas.town.village_a.code}&since=March").content.decode()
     assert 'class="field-error"' in html and "碧塘村 · " in lead(html)
     assert figure(html, "closed") == "1"
+
+
+def test_the_page_costs_the_same_queries_whatever_the_cases(personas, report, drive, clock, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas.town_admin)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/cases/stats/").status_code == 200
+        return len(captured)
+
+    drive(report(), "closed")
+    client.get("/cases/stats/")  # the session's first read is not the page's cost
+    before = count()
+    for _n in range(4):
+        drive(report(), "closed")
+        drive(report(actor=personas.outsider, point=POINT_B1), "reported")
+    assert count() == before
