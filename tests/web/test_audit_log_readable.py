@@ -64,6 +64,17 @@ def test_a_sweep_is_named_by_what_it_does(personas, login, a_case):
     assert (entry.action_label, entry.actor_label) == ("标记超期", "系统（时限检查）")
 
 
+def test_fields_read_by_their_names_and_values_in_words(personas, login):
+    account = [e for e in rows(login(personas.town_admin), action="user.create")
+               if e.object_id == str(personas.worker_a1.pk)][0]
+    changes = {str(key): new for key, _old, new in account.changes}
+    assert (changes["角色"], changes["管辖网格"], changes["启用"]) == ("网格员", personas.town.a1.pk, "是")
+    # A field its model never named, and a key that is no field, stay codes rather than made-up English.
+    audit.record("grid.geometry", personas.town.a1, {"min_lng": None}, {"min_lng": 112.3, "flag": False})
+    entry = rows(login(personas.town_admin), action="grid.geometry")[0]
+    assert [(str(k), new) for k, _old, new in entry.changes] == [("min_lng", 112.3), ("flag", "否")]
+
+
 def test_an_unknown_code_and_a_nameless_object_read_as_what_is_known(personas, login):
     audit.record("experiment.tried", personas.town.a1, None, {"x": 1})
     entry = rows(login(personas.town_admin), action="experiment.tried")[0]

@@ -20,9 +20,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gridgov.cases.context import case_summary
@@ -491,6 +492,7 @@ FIELD_NAMES = {
     "scope_path": pgettext_lazy("audit field", "scope path"),
     "scope_grid_id": pgettext_lazy("audit field", "scope grid"),
     "scope_region_id": pgettext_lazy("audit field", "scope region"),
+    "event": pgettext_lazy("audit field", "timeline entry"),
 }
 
 
@@ -504,10 +506,23 @@ def _field(model, key: str):
 
 
 def _shown(field, value):
-    """A stored value as people read it: a choice by its label (state "closed" reads 已结案)."""
+    """A stored value as people read it: a choice by its label (state "closed" reads 已结案), a yes or
+    no in words."""
+    if isinstance(value, bool):
+        return pgettext("audit value", "yes") if value else pgettext("audit value", "no")
     if field is not None and field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
     return value
+
+
+def _field_name(field, key: str):
+    """A field by the name its model gives it; one the model never named (Django then makes one up in
+    English from the code) stays the code, which at least says exactly what it is."""
+    if key in FIELD_NAMES:
+        return FIELD_NAMES[key]
+    if field is not None and isinstance(getattr(field, "verbose_name", None), Promise):
+        return field.verbose_name
+    return key
 
 
 def _changes(model, before, after) -> list[tuple[str, object, object]]:
@@ -516,7 +531,5 @@ def _changes(model, before, after) -> list[tuple[str, object, object]]:
     out = []
     for key in keys:
         field = _field(model, key)
-        name = FIELD_NAMES.get(key) or (field.verbose_name if field is not None and hasattr(field, "verbose_name")
-                                         else key)
-        out.append((name, _shown(field, before.get(key)), _shown(field, after.get(key))))
+        out.append((_field_name(field, key), _shown(field, before.get(key)), _shown(field, after.get(key))))
     return out
