@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core import personal
+from gridgov.core import clock, personal
 from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.core.sealed import SealedValue
 from gridgov.org.models import Grid, Person, Region
@@ -271,8 +271,8 @@ class Case(models.Model):
     closed_on_time = models.BooleanField(null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
                                     verbose_name=_("merged into"))
-    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("reported at"), default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
 
     reporter_phone = SealedValue(personal.normalize_phone)
 
@@ -401,7 +401,7 @@ class CaseEvent(models.Model):
     level = models.CharField(max_length=16, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
-    time = models.DateTimeField(_("time"), default=timezone.now)
+    time = models.DateTimeField(_("time"), default=clock.now)
 
     class Meta:
         ordering = ["time", "id"]
@@ -430,7 +430,7 @@ class CasePhoto(models.Model):
     height = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -449,7 +449,7 @@ class Supervision(models.Model):
                                   verbose_name=_("issued by"))
     note = models.TextField(_("note"))
     due = models.DateTimeField(_("answer due"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -486,7 +486,7 @@ class ExtensionRequest(models.Model):
     unit = models.CharField(_("unit"), max_length=1, choices=TimeUnit.choices)
     reason = models.TextField(_("reason"))
     state = models.CharField(_("state"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -521,7 +521,7 @@ class Notification(models.Model):
     # Rendered in the site language when created; `kind` and `data` let a page render it again in another.
     text = models.CharField(max_length=300)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -552,10 +552,10 @@ class Outbox(models.Model):
     payload = models.JSONField(default=dict)
     state = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=clock.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["id"]

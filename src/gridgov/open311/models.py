@@ -8,10 +8,10 @@ No case data lives here: a service request *is* a case of gridgov.cases; this ap
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import Case, Category
+from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.core.sealed import SealedValue
 from gridgov.org.models import Region
@@ -30,7 +30,7 @@ class ApiKey(models.Model):
     path = models.CharField(max_length=255, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("issued by"))
-    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    created_at = models.DateTimeField(_("issued at"), default=clock.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("revoked by"))
@@ -77,7 +77,7 @@ class Open311Request(models.Model):
     # Only keyed hashes: enough to find a device's or account's requests again, nothing to read back.
     device_hash = models.CharField(max_length=64, blank=True, db_index=True)
     account_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     email = SealedValue(lambda value: value.strip().lower())
     name = SealedValue()

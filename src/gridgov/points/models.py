@@ -18,9 +18,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.org.models import Household, Person, Region
 
@@ -47,7 +47,7 @@ class Account(models.Model):
     balance = models.IntegerField(_("balance"), default=0)
     # A sanction (a rule with sanction_days) suspends redemption until this day, inclusive.
     suspended_until = models.DateField(_("redemption suspended until"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     objects = RestrictedQuerySet.as_manager()
     scope_kind = "points_account"
@@ -153,7 +153,7 @@ class Entry(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("actor"))
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
-    time = models.DateTimeField(_("time"), default=timezone.now)
+    time = models.DateTimeField(_("time"), default=clock.now)
     date = models.DateField(_("date"), db_index=True)  # local date of `time`: periods, caps, rankings
     reversal_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.CASCADE,
                                        related_name="reversed_by", verbose_name=_("reverses"))
@@ -199,7 +199,7 @@ class Claim(models.Model):
     photo = models.FileField(_("photo"), upload_to="points/claims/%Y/%m/", blank=True, max_length=200)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SUBMITTED)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    filed_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(default=clock.now)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -317,7 +317,7 @@ class Order(models.Model):
     code = models.CharField(_("pickup code"), max_length=8)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PLACED)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    placed_at = models.DateTimeField(default=timezone.now)
+    placed_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField(db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

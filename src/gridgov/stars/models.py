@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.org.models import Region
 
@@ -212,7 +213,7 @@ class VetoFlag(models.Model):
     item = models.ForeignKey(VetoItem, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     audit_fields = ["assessment_id", "item_id", "reason", "by_id"]
 
@@ -230,7 +231,7 @@ class Entry(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name=_("approver"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     audit_fields = ["assessment_id", "indicator_id", "points", "reason", "evidence", "approver_id"]
 
@@ -244,7 +245,7 @@ class Objection(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="objections")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField(_("objection"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -304,7 +305,7 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(max_length=80)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     audit_fields = ["assessment_id", "indicator_id", "name", "content_type", "size", "uploaded_by_id"]
 
