@@ -215,6 +215,20 @@ class TestDemoTown:
         assert not resident.is_party_member and resident.grid == first_grid
         assert len({worker.pk, member.pk, resident.pk}) == 3
 
+    def test_demo_accounts_are_named_as_people_read_them(self, demo_town):
+        """Pages name accounts by person or office, never by username: the dispatch list once mixed
+        "admin · 镇管理员" with people's names."""
+        secretary = User.objects.get(username="secretary")
+        holder = Post.objects.get(kind=Post.Kind.SECRETARY, region__code="445321104201").person
+        assert secretary.person == holder and secretary.label.startswith(holder.name)
+        for username in demo.DEMO_USERNAMES:
+            user = User.objects.filter(username=username).first()
+            if user is not None:
+                assert not user.label.startswith(username), user.label
+        rows = {r["username"]: r for r in demo.account_rows()}
+        assert rows["secretary"]["person"] == holder.name
+        assert rows["town_admin"]["person"] == "东成镇党建办"
+
     def test_one_audit_entry_for_the_load(self, demo_town):
         load = AuditEntry.objects.get(action="demo.load")
         assert load.after["grids"] == {"1": 1, "2": 16, "3": 147}

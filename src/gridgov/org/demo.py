@@ -34,7 +34,7 @@ from gridgov.core import audit
 from gridgov.core.context import acting_as
 from gridgov.core.personal import id_check_char
 
-from . import codes
+from . import codes, names
 from .actions import do_create_user, set_geometry
 from .models import Grid, Household, PartyOrg, Person, Post, Region, User
 
@@ -748,11 +748,17 @@ def _create_accounts(county: Region, writer: Writer) -> list[dict]:
         user = do_create_user(None, username, role, node.code, password=PASSWORD, person=person)
         extra = {}
         if username == "admin":
-            extra = {"is_superuser": True, "is_staff": True}
+            extra = {"is_superuser": True, "is_staff": True, "first_name": "系统管理员"}
         elif username == "gridworker":
             # do_create_user ties only resident and party-member accounts to a person; the demo's grid
             # worker is also a person of the registry, so the link is set here.
             extra = {"person": person}
+        elif username == "secretary":
+            # The account of the village's party secretary, so pages name the person, not "secretary".
+            holder = Post.objects.filter(kind=Post.Kind.SECRETARY, region=village).select_related("person").first()
+            extra = {"person": holder.person} if holder else {"first_name": f"{village.name}书记"}
+        elif username == "town_admin":
+            extra = {"first_name": f"{town.name}党建办"}
         elif username == "department":
             extra = {"first_name": f"{town.name}综治中心"}
         if extra:
@@ -778,9 +784,11 @@ def account_rows() -> list[dict]:
         rows.append({
             "username": username,
             "role": "superuser" if user.is_superuser else user.role,
+            # As pages name it: the county's account is the county administrator, not a town's.
+            "post": names.post_label(user),
             "scope_code": node.code if node else "",
             "scope_name": node.name if node else "",
-            "person": user.person.name if user.person else "",
+            "person": names.display_name(user),
         })
     return rows
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core import clock
 from gridgov.org.actions import do_create_user
 from gridgov.org.models import Person, Region, User
 
@@ -77,6 +78,10 @@ def _scheme(town: Region, year: int) -> Scheme:
         None, town, year, f"{town.name}{year}年“五星”支部创建方案", scheme_spec())
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _half(value: float) -> Decimal:
     return Decimal(round(value * 2) / 2).quantize(Decimal("0.01"))
 
@@ -118,14 +123,17 @@ class _Play:
             item = VetoItem.objects.get(star__scheme=a.scheme, code="safety.petition")
             actions.do_flag_veto(self.admin, a, item, "本季度发生一起越级上访，造成不良影响")
 
-    def advance(self, a: Assessment, target: str, index: int, moment: datetime.datetime) -> Assessment:
+    def advance(self, a: Assessment, target: str, index: int, times: dict[str, datetime.datetime]) -> Assessment:
+        """Takes the assessment to `target`, each step at its moment in `times` (submit, review, confirm,
+        publish, name), so the ledger reads in order and nothing happens after the demo's reference time."""
         order = CURRENT_STEPS
         if order.index(target) >= 1:
-            secretary = _secretary(a.village)
-            self.self_assess(a, secretary)
-            a.refresh_from_db()
-            nominated = [code for code, f in a.figures["stars"].items() if f["earned"]]
-            a = actions.do_submit(secretary, a, nominated)
+            with clock.replaying_at(times["submit"]):
+                secretary = _secretary(a.village)
+                self.self_assess(a, secretary)
+                a.refresh_from_db()
+                nominated = [code for code, f in a.figures["stars"].items() if f["earned"]]
+                a = actions.do_submit(secretary, a, nominated)
         if order.index(target) >= 2:
             adjustments = []
             if index % 2 == 0:
@@ -134,14 +142,24 @@ class _Play:
                 if score is not None:
                     adjustments.append({"indicator": score.indicator_id, "points": score.points - 1,
                                         "reason": "佐证材料不全，按细则扣1分"})
-            a = actions.do_review(self.admin, a, adjustments, note="镇创建专班已逐项核查台账")
+            with clock.replaying_at(times["review"]):
+                a = actions.do_review(self.admin, a, adjustments, note="镇创建专班已逐项核查台账")
         if order.index(target) >= 3:
-            a = actions.do_confirm(self.county, a, note="县委组织部复核")
+            with clock.replaying_at(times["confirm"]):
+                a = actions.do_confirm(self.county, a, note="县委组织部复核")
         if order.index(target) >= 4:
-            a = actions.do_publish(self.admin, a, now=moment)
+            a = actions.do_publish(self.admin, a, now=times["publish"])
         if order.index(target) >= 5:
             a = actions.do_name(self.admin, a, now=a.publicity_until + datetime.timedelta(hours=1))
         return a
+
+
+def _schedule(publish: datetime.datetime, start: datetime.datetime) -> dict[str, datetime.datetime]:
+    """The moments of a quarter's steps: submission, review and confirmation spread between `start` and
+    the publication."""
+    span = max(publish - start, datetime.timedelta(hours=4))
+    return {"submit": publish - span * 3 / 4, "review": publish - span / 2, "confirm": publish - span / 4,
+            "publish": publish}
 
 
 def build(seed: int = SEED, now: datetime.datetime | None = None) -> str:
@@ -164,14 +182,19 @@ def build(seed: int = SEED, now: datetime.datetime | None = None) -> str:
             amount = rng.randrange(lo, hi, 1000)
             actions.do_set_income(None, village, year, amount, f"{year}年度村集体经济收入审计报告（镇经管站）")
 
-    # Last quarter: every village to the end, published a week after the quarter ended.
+    # Last quarter: every village to the end, published a week after the quarter ended, or earlier when
+    # the reference day comes sooner: its naming (after the publicity days) must not lie in the future.
     last_scheme = _scheme(town, int(last[:4]))
-    last_end = scoring.period_bounds(last)[1]
-    published = timezone.make_aware(datetime.datetime.combine(last_end + datetime.timedelta(days=7),
-                                                              datetime.time(9, 0)))
-    for i, a in enumerate(actions.do_open_quarter(None, last_scheme, last)):
+    first_day, last_day = scoring.period_bounds(last)
+    last_start, last_end = _start_of(first_day), _start_of(last_day + datetime.timedelta(days=1))
+    publicity = datetime.timedelta(days=last_scheme.publicity_days, hours=2)
+    published = min(last_end + datetime.timedelta(days=7, hours=9), now - publicity)
+    last_times = _schedule(published, max(last_end - datetime.timedelta(days=10), last_start))
+    with clock.replaying_at(last_start):
+        opened_last = actions.do_open_quarter(None, last_scheme, last)
+    for i, a in enumerate(opened_last):
         play.records(a, i)
-        play.advance(a, "named", i, published)
+        play.advance(a, "named", i, last_times)
 
     scheme = _scheme(town, today.year)
     ranked = queries.rank(list(Assessment.objects.filter(scheme=last_scheme, period=last).select_related("village")))
@@ -185,15 +208,23 @@ def build(seed: int = SEED, now: datetime.datetime | None = None) -> str:
                                note="包村干部蹲点指导")
 
     # This quarter: every step of the process; the showcase village (the demo secretary's) is a draft.
+    # A result can be named only after its publicity days: early in a quarter there is no time for that
+    # yet, and those villages stay in publicity instead.
     counts: dict[str, int] = {}
-    opened = actions.do_open_quarter(None, scheme, current)
+    current_start = _start_of(scoring.period_bounds(current)[0])
+    publicity = datetime.timedelta(days=scheme.publicity_days, hours=2)
+    with clock.replaying_at(current_start):
+        opened = actions.do_open_quarter(None, scheme, current)
     showcase = User.objects.filter(username="secretary").values_list("scope_path", flat=True).first()
     first = next((i for i, a in enumerate(opened) if a.path == showcase), 0)
+    in_publicity = _schedule(now - min((now - current_start) / 2, datetime.timedelta(days=1)), current_start)
+    named = _schedule(now - publicity, current_start) if now - publicity > current_start else None
     for i, a in enumerate(opened):
         target = CURRENT_STEPS[(i - first) % len(CURRENT_STEPS)]
+        if target == "named" and named is None:
+            target = "published"
         play.records(a, i)
-        moment = now - datetime.timedelta(days=8 if target == "named" else 1)
-        a = play.advance(a, target, i, moment)
+        a = play.advance(a, target, i, named if target == "named" else in_publicity)
         if target == "published":
             objection = actions.do_object(_objector(a.village), a, "我村人居环境整治得分偏高，坑塘还有垃圾", now=now)
             if i % 12 == 10:

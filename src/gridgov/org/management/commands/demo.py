@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov import demo
-from gridgov.core.scoping import ROLE_CHOICES
 from gridgov.org import demo as org_demo
 
 
@@ -82,9 +81,8 @@ class Command(BaseCommand):
         rows = org_demo.account_rows()
         if not rows:
             return
-        header = [_("username"), _("role"), _("scope code"), _("scope"), _("person"), _("password")]
-        labels = {**dict(ROLE_CHOICES), "superuser": _("Superuser")}
-        body = [[r["username"], f'{labels.get(r["role"], "")} {r["role"]}', r["scope_code"], r["scope_name"], r["person"],
+        header = [_("username"), _("role"), _("scope code"), _("scope"), _("name"), _("password")]
+        body = [[r["username"], f'{r["post"]} {r["role"]}', r["scope_code"], r["scope_name"], r["person"],
                  _("(unchanged)") if r["username"] in kept else org_demo.PASSWORD] for r in rows]
         self.stdout.write(_("Demo accounts:"))
         self.stdout.write(table(header, body))
