@@ -145,7 +145,10 @@ def test_printable_bulletin(personas, quarter, login):
 
 def test_scheme_page_and_its_edit(personas, scheme, login):
     client = login(personas.town_admin)
-    assert "产业兴旺星" in client.get("/stars/scheme/2026/").content.decode()
+    page = client.get("/stars/scheme/2026/").content.decode()
+    assert "产业兴旺星" in page
+    # A computed indicator names its source as people read it, not by its code.
+    assert "事件结案率：" in page and "cases.completion_rate:" not in page and "cases.completion_rate：" not in page
     client.post("/stars/scheme/2026/", {"threshold_branch": "15", "level_min_0": "95", "level_label_0": "五星",
                                         "level_min_1": "85", "level_label_1": "四星", "publicity_days": "7"})
     scheme.refresh_from_db()

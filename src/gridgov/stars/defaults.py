@@ -45,13 +45,13 @@ def scheme_spec() -> list[dict]:
         ], "vetoes": [{"code": "industry.assets", "name": "集体资产流失或违规举债"}]},
         {"code": "ecology", "name": "生态宜居星", "threshold": 16, "indicators": [
             manual("ecology.environment", "人居环境整治、门前三包", 8),
-            metric("ecology.cases", "事件办结率", 6, "cases.completion_rate", map="linear", floor=0.6, target=0.95),
+            metric("ecology.cases", "事件结案率", 6, "cases.completion_rate", map="linear", floor=0.6, target=0.95),
             dynamic("ecology.inspection", "人居环境督查（动态奖惩）", 6, 4),
         ], "vetoes": [{"code": "ecology.pollution", "name": "发生重大环境污染事件"}]},
         {"code": "safety", "name": "平安法治星", "threshold": 16, "indicators": [
             metric("safety.disputes", "矛盾纠纷化解率", 8, "cases.disputes_resolved", map="linear", floor=0.5,
                    target=1.0),
-            metric("safety.on_time", "事件按期办结率", 6, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
+            metric("safety.on_time", "事件按期结案率", 6, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
             dynamic("safety.peace", "平安建设（动态奖惩）", 6, 4),
         ], "vetoes": [{"code": "safety.crime", "name": "发生重大刑事案件或群体性事件"},
                       {"code": "safety.petition", "name": "越级上访造成严重影响"}]},

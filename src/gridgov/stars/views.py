@@ -374,9 +374,14 @@ def scheme_page(request, year: int):
         _scheme_post(request, scheme)
         return redirect(_scheme_url(year, scope))
     stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
+    source_labels = dict(metrics.choices())
     for star in stars:
         # From the prefetched rows: the page costs the same however many indicators a star has.
         star.ceiling = sum((i.max_points for i in star.indicators.all()), scoring.ZERO)
+        for indicator in star.indicators.all():
+            # Its metric source by name (事件结案率), not by its code (cases.completion_rate).
+            source = (indicator.config or {}).get("source", "")
+            indicator.source_label = source_labels.get(source, source)
     total = sum((star.ceiling for star in stars), scoring.ZERO)
     return render(request, "stars/scheme.html", {
         "scheme": scheme, "stars": stars, "may_change": may_change, "locked": actions.scheme_locked(scheme),
