@@ -493,6 +493,68 @@ FIELD_NAMES = {
     "scope_grid_id": pgettext_lazy("audit field", "scope grid"),
     "scope_region_id": pgettext_lazy("audit field", "scope region"),
     "event": pgettext_lazy("audit field", "timeline entry"),
+    # Keys the actions write beside their models' fields (a step's reason, a load's counts), and fields
+    # whose models give them no name of their own.
+    "accounts": pgettext_lazy("audit field", "demo accounts created"),
+    "accounts_kept": pgettext_lazy("audit field", "demo accounts kept"),
+    "adjust_reason": pgettext_lazy("audit field", "reason for the adjustment"),
+    "approved_by_id": pgettext_lazy("audit field", "approved by"),
+    "approver_id": pgettext_lazy("audit field", "approved by"),
+    "assessment_id": pgettext_lazy("audit field", "assessment"),
+    "attributes": pgettext_lazy("audit field", "extra fields"),
+    "by_id": pgettext_lazy("audit field", "by"),
+    "central_households": pgettext_lazy("audit field", "party-member central households"),
+    "closed_at": pgettext_lazy("audit field", "closed at"),
+    "closed_by_id": pgettext_lazy("audit field", "closed by"),
+    "closed_on_time": pgettext_lazy("audit field", "closed on time"),
+    "day": pgettext_lazy("audit field", "reference day"),
+    "entered_by_id": pgettext_lazy("audit field", "entered by"),
+    "entry_id": pgettext_lazy("audit field", "points entry"),
+    "evidence": pgettext_lazy("audit field", "evidence"),
+    "expires_at": pgettext_lazy("audit field", "expires at"),
+    "figures": pgettext_lazy("audit field", "figures"),
+    "grids": pgettext_lazy("audit field", "grids"),
+    "households": pgettext_lazy("audit field", "households"),
+    "indicator_id": pgettext_lazy("audit field", "indicator"),
+    "item_id": pgettext_lazy("audit field", "veto item"),
+    "key": pgettext_lazy("audit field", "idempotency key"),
+    "level": pgettext_lazy("audit field", "level"),
+    "locked_until": pgettext_lazy("audit field", "locked until"),
+    "mentor_name": pgettext_lazy("audit field", "mentor"),
+    "mentor_village_id": pgettext_lazy("audit field", "mentor village"),
+    "named_at": pgettext_lazy("audit field", "named at"),
+    "nominated": pgettext_lazy("audit field", "stars put forward"),
+    "note": pgettext_lazy("audit field", "note"),
+    "objection": pgettext_lazy("audit field", "objection"),
+    "party_members": pgettext_lazy("audit field", "party members"),
+    "party_orgs": pgettext_lazy("audit field", "party organisations"),
+    "paused_at": pgettext_lazy("audit field", "paused at"),
+    "people": pgettext_lazy("audit field", "people"),
+    "person_id": pgettext_lazy("audit field", "person"),
+    "points": pgettext_lazy("audit field", "points"),
+    "posts": pgettext_lazy("audit field", "posts"),
+    "publicity_until": pgettext_lazy("audit field", "publicity until"),
+    "published_at": pgettext_lazy("audit field", "published at"),
+    "reason": pgettext_lazy("audit field", "reason"),
+    "regions": pgettext_lazy("audit field", "regions"),
+    "review_note": pgettext_lazy("audit field", "review note"),
+    "reviewed_by_id": pgettext_lazy("audit field", "reviewed by"),
+    "scale": pgettext_lazy("audit field", "scale"),
+    "scheme_id": pgettext_lazy("audit field", "scheme"),
+    "seconds": pgettext_lazy("audit field", "seconds"),
+    "seed": pgettext_lazy("audit field", "random seed"),
+    "self_points": pgettext_lazy("audit field", "self-assessed points"),
+    "stars_earned": pgettext_lazy("audit field", "stars earned"),
+    "text": pgettext_lazy("audit field", "text"),
+    "total": pgettext_lazy("audit field", "total"),
+    "village_id": pgettext_lazy("audit field", "village"),
+    "answer": pgettext_lazy("audit field", "answer"),
+    "town": pgettext_lazy("audit field", "town"),
+    "county": pgettext_lazy("audit field", "county"),
+    "village": pgettext_lazy("audit field", "village"),
+    "group": pgettext_lazy("audit field", "villager group"),
+    "committee": pgettext_lazy("audit field", "party committee"),
+    "branch": pgettext_lazy("audit field", "party branch"),
 }
 
 
@@ -500,36 +562,74 @@ def _field(model, key: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    # A key the action wrote may share its name with a reverse relation (a star's "points" entries).
+    return field if getattr(field, "concrete", False) else None
 
 
-def _shown(field, value):
+# Values that are codes of their own, where no model field has choices to name them.
+VALUE_NAMES = {
+    "scale": {"town": pgettext_lazy("demo scale", "the demo town"),
+              "county": pgettext_lazy("demo scale", "a synthetic county")},
+}
+
+
+# What a points entry came from ("case:203:verified"), as people read it.
+SOURCE_KINDS = {
+    "award": pgettext_lazy("points source", "award by staff"),
+    "entry": pgettext_lazy("points source", "reversal of entry"),
+    "claim": pgettext_lazy("points source", "claim"),
+    "order": pgettext_lazy("points source", "shop order"),
+    "settle": pgettext_lazy("points source", "year-end settlement"),
+    "case": pgettext_lazy("points source", "case"),
+    "verified": pgettext_lazy("points source", "verified"),
+    "closed_on_time": pgettext_lazy("points source", "closed on time"),
+}
+# Not for reading: a retry guard, and a five-star assessment's computed figures (its page shows them).
+HIDDEN_KEYS = {"key"}
+SUMMARISED_KEYS = {"figures": pgettext_lazy("audit value", "recomputed")}
+
+
+def _source(value: str) -> str:
+    parts = value.split(":")
+    return " · ".join(str(SOURCE_KINDS.get(p, f"#{p}" if p.isdigit() else p)) for p in parts)
+
+
+def _shown(field, value, key: str = ""):
     """A stored value as people read it: a choice by its label (state "closed" reads 已结案), a yes or
     no in words."""
+    if key in SUMMARISED_KEYS and value is not None:
+        return SUMMARISED_KEYS[key]
     if isinstance(value, bool):
         return pgettext("audit value", "yes") if value else pgettext("audit value", "no")
+    if isinstance(value, dict):
+        # Counts by kind (a demo load's regions) and the like: named keys, not a Python dict.
+        return "；".join(f"{FIELD_NAMES.get(k, k)}：{_shown(None, v)}" for k, v in value.items())
+    if key == "source" and isinstance(value, str) and value:
+        return _source(value)
+    if isinstance(value, str) and value in VALUE_NAMES.get(key, {}):
+        return VALUE_NAMES[key][value]
     if field is not None and field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
     return value
 
 
 def _field_name(field, key: str):
-    """A field by the name its model gives it; one the model never named (Django then makes one up in
-    English from the code) stays the code, which at least says exactly what it is."""
-    if key in FIELD_NAMES:
-        return FIELD_NAMES[key]
+    """A field by the name its model gives it; else by FIELD_NAMES (Django's made-up English from the code
+    is never shown); else the code itself, which at least says exactly what it is."""
     if field is not None and isinstance(getattr(field, "verbose_name", None), Promise):
         return field.verbose_name
-    return key
+    return FIELD_NAMES.get(key, key)
 
 
 def _changes(model, before, after) -> list[tuple[str, object, object]]:
     before, after = before or {}, after or {}
-    keys = [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+    keys = [key for key in dict.fromkeys([*before, *after])
+            if before.get(key) != after.get(key) and key not in HIDDEN_KEYS]
     out = []
     for key in keys:
         field = _field(model, key)
-        out.append((_field_name(field, key), _shown(field, before.get(key)), _shown(field, after.get(key))))
+        out.append((_field_name(field, key), _shown(field, before.get(key), key), _shown(field, after.get(key), key)))
     return out
