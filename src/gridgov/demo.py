@@ -34,6 +34,8 @@ COMPLETE = "demo.complete"
 # seed's data what it has always been (cases and stars 2026, points 2022).
 CASES_SEED_OFFSET = 4
 STARS_SEED_OFFSET = 4
+LINKS_SEED_OFFSET = 12
+PATROLS_SEED_OFFSET = 13
 
 EMPTY, COMPLETE_DEMO, PARTIAL_DEMO, OTHER_DATA = "empty", "complete", "partial", "other"
 
@@ -137,13 +139,18 @@ def _cases(count: int, seed: int, now: datetime.datetime, say) -> dict:
 
 def _modules(seed: int, now: datetime.datetime, say) -> None:
     """The modules built on the foundation and the case loop, in the order they read each other: points
-    read cases, stars read cases and points, Open311 requests become cases."""
+    read cases and set the rules that contacts and patrols earn by, links and patrols raise cases, stars
+    read them all, Open311 requests become cases."""
+    from gridgov.links import demo as links_demo
     from gridgov.open311 import demo as open311_demo
+    from gridgov.patrols import demo as patrols_demo
     from gridgov.points import demo as points_demo
     from gridgov.stars import demo as stars_demo
 
     builders = [
-        lambda: points_demo.build(now=now, seed=seed),
+        lambda: points_demo.build(now=now, seed=seed),  # first: its rules award the contacts and patrols
+        lambda: links_demo.build(now=now, seed=seed + LINKS_SEED_OFFSET),
+        lambda: patrols_demo.build(now=now, seed=seed + PATROLS_SEED_OFFSET),
         lambda: stars_demo.build(now=now, seed=seed + STARS_SEED_OFFSET),
         open311_demo.build,
     ]

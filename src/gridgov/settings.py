@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "gridgov.org",
     "gridgov.cases",
     "gridgov.points",
+    "gridgov.links",
+    "gridgov.patrols",
     "gridgov.stars",
     "gridgov.open311",
     "gridgov.web",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("points/", include("gridgov.points.urls")),
     path("stars/", include("gridgov.stars.urls")),
+    path("links/", include("gridgov.links.urls")),
+    path("patrols/", include("gridgov.patrols.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -56,7 +56,6 @@ def _forbidden(message=None):
 
 RULE_FIELDS = ("code", "name", "points", "unit", "cap", "cap_period", "award_roles", "needs_review",
                "sanction_days", "auto", "is_active")
-AUTO_SOURCES = ("", "case_verified", "case_closed_on_time")
 
 
 @transaction.atomic
@@ -91,7 +90,9 @@ def do_save_rule(actor, region: Region, rule: Rule | None = None, **fields) -> R
         raise LedgerError(_("A cap is a positive number of points per month or year."), status=400, field="cap")
     if not set(rule.award_roles or []) <= set(STAFF_ROLES):
         raise LedgerError(_("Only town, village or grid staff may award points."), status=400, field="award_roles")
-    if rule.auto not in AUTO_SOURCES:
+    from .public import AUTOMATIC
+
+    if rule.auto and rule.auto not in AUTOMATIC:
         raise LedgerError(_("Unknown automatic source."), status=400, field="auto")
     if Rule.objects.filter(code=rule.code).exclude(pk=rule.pk).exists():
         raise LedgerError(_("A rule with this code exists already."), status=400, field="code")

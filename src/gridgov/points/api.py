@@ -152,7 +152,8 @@ class RuleIn(Schema):
     award_roles: list[str] = []
     needs_review: bool = False
     sanction_days: int = Field(0, ge=0, le=3650)
-    auto: Literal["", "case_verified", "case_closed_on_time"] = ""
+    auto: str = Field("", max_length=32, description="automatic source (see the rule form's list: "
+                                                    "case_verified, case_closed_on_time, those other apps add) or empty")
 
 
 @router.post("/points/rules", response={201: RuleOut, **ERRORS})

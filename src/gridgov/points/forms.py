@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.scoping import ROLE_CHOICES
 
+from . import public
 from .models import Period, Unit
 
 STAFF_ROLE_CHOICES = [(code, label) for code, label in ROLE_CHOICES
@@ -73,9 +74,8 @@ class RuleForm(forms.Form):
     needs_review = forms.BooleanField(label=_("Needs a claim with review and publicity"), required=False)
     sanction_days = forms.IntegerField(label=_("Suspends redemption for days"), min_value=0, initial=0)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    auto = forms.ChoiceField(label=_("Automatic source"), required=False, choices=[
-        ("", _("None")), ("case_verified", _("A reported problem is verified")),
-        ("case_closed_on_time", _("A party member closes a case on time"))])
+    auto = forms.ChoiceField(label=_("Automatic source"), required=False,
+                             choices=lambda: [("", _("None")), *public.automatic_choices()])
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,16 +1,69 @@
-"""What other apps may read of points (gridgov.stars, dashboards). Read-only; the signatures are stable.
+"""What other apps may use of points (gridgov.stars, dashboards, the practice apps). The signatures are stable.
 
-Nothing here applies access rules: callers that show the figures to a user scope the `path` they pass
+The reads apply no access rules: callers that show the figures to a user scope the `path` they pass
 (e.g. only a path the user's scope covers).
+
+The one write is `award_automatic`: an app that records conduct worth points (a contact with a linked
+household, a patrol) names an automatic source it registered with `register_automatic`, and the town's
+rules for that source decide whether and how many points follow. Points never imports those apps.
 """
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.models import Person
 
-from .models import Account, Entry
+from . import actions
+from .ledger import LedgerError
+from .models import Account, Entry, Rule
+
+# Automatic sources a rule may name (Rule.auto): code -> label. The case loop's two are swept by
+# points/worker.py; other apps add theirs with register_automatic() from their AppConfig.ready().
+AUTOMATIC: dict[str, object] = {
+    "case_verified": _("A reported problem is verified"),
+    "case_closed_on_time": _("A party member closes a case on time"),
+}
+
+
+def register_automatic(code: str, label) -> None:
+    """Let rules name `code` as their automatic source; `label` (lazy translation) is what staff choose from."""
+    if len(code) > 32:
+        raise ValueError(f"automatic source {code!r} is longer than 32 characters")
+    AUTOMATIC[code] = label
+
+
+def automatic_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in AUTOMATIC.items()]
+
+
+def award_automatic(auto: str, *, person: Person, path: str, key: str, reason: str, now=None) -> str:
+    """Award the rule for automatic source `auto` that covers `path` (a village's own rule wins over
+    its town's) to `person` (or their household, if the rule is per household).
+
+    `key` makes it idempotent: the same key never earns twice, so callers may call again after a
+    crash or on every save. The rule's cap applies: an award past it is skipped, never clipped.
+    Returns "awarded", "exists" (this key earned already), "capped" or "none" (no active rule, no
+    person). Runs in its own savepoint: a refusal leaves the caller's transaction intact."""
+    if person is None or auto not in AUTOMATIC:
+        return "none"
+    rule = None
+    for candidate in Rule.objects.filter(is_active=True, auto=auto):
+        if path.startswith(candidate.path) and (rule is None or len(candidate.path) > len(rule.path)):
+            rule = candidate
+    if rule is None:
+        return "none"
+    if Entry.objects.filter(key=key).exists():
+        return "exists"
+    try:
+        with transaction.atomic():
+            account, person = actions._account_of(rule, person, None)
+            actions.apply_rule(rule, account, person, reason, key, source=key, now=now)
+    except LedgerError:
+        return "capped"
+    return "awarded"
 
 
 def participation(path: str, since: datetime.date, until: datetime.date) -> dict:

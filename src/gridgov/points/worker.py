@@ -18,22 +18,12 @@ from django.utils.translation import gettext as _
 from gridgov.cases.models import CaseEvent
 from gridgov.core.jobs import periodic
 
-from . import actions, conf
-from .ledger import LedgerError
-from .models import Cursor, Entry, Rule
+from . import actions, conf, public
+from .models import Cursor
 
 log = logging.getLogger(__name__)
 CASE_CURSOR = "case_events"
 BATCH = 1000
-
-
-def _rule_for(rules: list[Rule], path: str) -> Rule | None:
-    """The most specific rule covering a path: a village's own rule wins over the town's."""
-    best = None
-    for rule in rules:
-        if path.startswith(rule.path) and (best is None or len(rule.path) > len(best.path)):
-            best = rule
-    return best
 
 
 def awards_from_cases(now: datetime.datetime | None = None) -> dict:
@@ -44,9 +34,6 @@ def awards_from_cases(now: datetime.datetime | None = None) -> dict:
         # The cursor row is the sweep's lock: a second worker waits here instead of sweeping alongside.
         Cursor.objects.get_or_create(name=CASE_CURSOR)
         cursor = Cursor.objects.select_for_update().get(name=CASE_CURSOR)
-        rules = list(Rule.objects.filter(is_active=True, auto__in=["case_verified", "case_closed_on_time"]))
-        verified = [r for r in rules if r.auto == "case_verified"]
-        on_time = [r for r in rules if r.auto == "case_closed_on_time"]
         events = list(
             CaseEvent.objects.filter(pk__gt=cursor.position, action="verify")
             .select_related("case", "case__reporter", "case__assignee__person").order_by("pk")[:BATCH])
@@ -54,11 +41,11 @@ def awards_from_cases(now: datetime.datetime | None = None) -> dict:
         for event in events:
             case = event.case
             if event.to_state == "closed":
-                _count(result, _award_case(case, verified, case.reporter, "verified",
+                _count(result, _award_case(case, "case_verified", case.reporter, "verified",
                                            _("Reported problem verified: case %(n)s"), now))
                 handler = getattr(case.assignee, "person", None)
                 if case.closed_on_time and handler is not None and handler.is_party_member:
-                    _count(result, _award_case(case, on_time, handler, "closed_on_time",
+                    _count(result, _award_case(case, "case_closed_on_time", handler, "closed_on_time",
                                                _("Case handled and closed on time: %(n)s"), now))
             young = young or event.time >= margin  # from here on, read again next round
             if not young:
@@ -74,23 +61,9 @@ def _count(result: dict, outcome: str) -> None:
         result[outcome] += 1
 
 
-def _award_case(case, rules, person, what: str, reason: str, now) -> str:
-    if person is None:
-        return "none"
-    rule = _rule_for(rules, case.path)
-    if rule is None:
-        return "none"
-    key = f"case:{case.pk}:{what}"
-    if Entry.objects.filter(key=key).exists():
-        return "none"
-    try:
-        with transaction.atomic():
-            account, person = actions._account_of(rule, person, None)
-            actions.apply_rule(rule, account, person, reason % {"n": case.number or case.pk}, key,
-                               source=f"case:{case.pk}:{what}", now=now)
-    except LedgerError:
-        return "capped"
-    return "awarded"
+def _award_case(case, auto: str, person, what: str, reason: str, now) -> str:
+    return public.award_automatic(auto, person=person, path=case.path, key=f"case:{case.pk}:{what}",
+                                  reason=reason % {"n": case.number or case.pk}, now=now)
 
 
 @periodic("points_awards_from_cases")
