@@ -34,7 +34,7 @@ from gridgov.core.scoping import (
 from gridgov.org import names
 from gridgov.org.models import Grid, User
 
-from . import actions, ledger, queries, routing
+from . import actions, ledger, origins, queries, routing
 from .forms import MAX_PHOTOS, CaseFilterForm, ReportForm, StatsForm
 from .models import (
     CLOCKED_STATES, OPEN_STATES, Case, CaseEvent, CasePhoto, Category, Level, State, Unit, ancestor_paths, village_path,
@@ -379,6 +379,7 @@ def detail(request, pk, revealed_phone=""):
         "show_phone": bool(case.reporter_phone_enc) and user.role != "resident",
         "may_reveal_phone": permits(user, VIEW_PERSONAL, case), "revealed_phone": revealed_phone,
         "targets": _dispatch_targets(case) if {"dispatch", "transfer"} & set(allowed) else None,
+        "origin": origins.origin_of(case, user),
     }
     return render(request, "cases/detail.html", context)
 
