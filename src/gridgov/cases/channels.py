@@ -35,7 +35,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
