@@ -167,12 +167,15 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
-              reporter_person: Person | None = None, routed: bool = False, source: str = "") -> Case:
+              reporter_person: Person | None = None, routed: bool = False, source: str = "",
+              reporter_checked: bool = False) -> Case:
     """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
     worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case).
     `routed`: the caller already has `grid` from routing.grid_for_report(lat, lng, ...), so the point
     is not located a second time. `source`: who sent a report that no account entered (an Open311
-    client), for the timeline."""
+    client), for the timeline. `reporter_checked`: the caller has already checked that the actor may
+    report for `reporter_person` (a party member for a household linked to them, gridgov.links), so
+    the staff-only check is skipped."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
     if isinstance(category, str):
@@ -186,8 +189,9 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     if channel not in Case.Channel.values:
         raise CaseError(_("Unknown channel %(channel)s.") % {"channel": channel}, status=400)
     if reporter_person is not None:
-        if actor is not None and not (actor.is_superuser or (role in STAFF_ROLES and permits(actor, VIEW,
-                                                                                            reporter_person))):
+        staff_for = actor is not None and (actor.is_superuser or (role in STAFF_ROLES
+                                                                  and permits(actor, VIEW, reporter_person)))
+        if actor is not None and not reporter_checked and not staff_for:
             raise CaseError(_("You may report only for people of your own grids."), status=403)
     elif actor is not None and actor.person_id and (role in PERSONAL_ROLES or channel != "hotline"):
         reporter_person = actor.person

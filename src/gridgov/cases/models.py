@@ -205,6 +205,7 @@ class Case(models.Model):
         HOTLINE = "hotline", _("Hotline")
         OPEN311 = "open311", _("Open311")
         API = "api", _("API")
+        CONTACT = "contact", _("Household contact")
 
     class Priority(models.TextChoices):
         NORMAL = "normal", _("Normal")
