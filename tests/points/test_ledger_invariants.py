@@ -85,7 +85,7 @@ def _apply(op, p, town, rules, shop, users, now):
             return
         order = orders[op[1] % len(orders)]
         if kind == "pickup":
-            actions.do_pickup(p.secretary_a, order=order, now=now)
+            actions.do_pickup(p.secretary_a, order=order, code=order.code, now=now)
         elif kind == "cancel":
             actions.do_cancel_order(p.secretary_a, order, now=now)
         else:

@@ -76,7 +76,7 @@ def test_pickup_by_code_by_the_clerks_of_the_village(personas, shop, fund):
     done = actions.do_pickup(personas.worker_a1, code=order.code, shop=shop.shop)  # a grid worker of the village
     assert (done.state, done.closed_by) == ("picked_up", personas.worker_a1)
     with pytest.raises(LedgerError) as exc:
-        actions.do_pickup(personas.secretary_a, order=order)
+        actions.do_pickup(personas.secretary_a, order=order, code=order.code)
     assert exc.value.status == 409
 
 
@@ -104,7 +104,7 @@ def test_unclaimed_orders_expire_and_refund_once(personas, shop, fund, settings)
     assert Product.objects.get(pk=shop.oil.pk).stock == 5
     assert Entry.objects.filter(key=f"order:{order.pk}:refund", points=30).count() == 1
     with pytest.raises(LedgerError):  # an expired order cannot be picked up
-        actions.do_pickup(personas.secretary_a, order=order)
+        actions.do_pickup(personas.secretary_a, order=order, code=order.code)
     assert ledger.check() == []
 
 

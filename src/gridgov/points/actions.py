@@ -17,6 +17,7 @@ admin) must be two different people, and nobody reviews a claim for themselves.
 """
 
 import datetime
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -502,18 +503,21 @@ def clerk_shops(user):
 
 @transaction.atomic
 def do_pickup(actor, order: Order | None = None, code: str = "", shop: Shop | None = None, now=None) -> Order:
-    """Confirm a pickup (核销) by the order's code, at the shop."""
+    """Confirm a pickup (核销) by the order's code, at the shop. The code is required on every path: it is
+    what proves the resident (or their household) is at the counter."""
     now = now or clock.now()
+    code = (code or "").strip()
+    if not code:
+        raise LedgerError(_("Enter the pickup code the resident shows."), status=400, field="code")
     if order is None:
-        code = (code or "").strip()
-        order = Order.objects.filter(shop=shop, code=code, state=Order.State.PLACED).first() if code else None
+        order = Order.objects.filter(shop=shop, code=code, state=Order.State.PLACED).first()
         if order is None:
             raise LedgerError(_("No waiting order has this pickup code."), status=404, field="code")
     order = Order.objects.select_for_update(of=("self",)).select_related("shop", "product") \
         .filter(pk=order.pk).first()
     if order is None or not may_pick_up(actor, order.shop):
         raise _not_found()
-    if code and order.code != code:
+    if not secrets.compare_digest(order.code.encode(), code.encode()):
         raise LedgerError(_("The pickup code does not match."), status=400, field="code")
     if order.state != Order.State.PLACED:
         raise LedgerError(_("This order is %(state)s.") % {"state": order.get_state_display()})

@@ -185,7 +185,7 @@ def _shops(rng, town, admin, now) -> int:
                 with transaction.atomic():
                     order = _redeem(user, product, account, when)
                     if when < now - datetime.timedelta(days=3) and when > now - datetime.timedelta(days=10):
-                        actions.do_pickup(clerk, order=order, now=when + datetime.timedelta(days=1))
+                        actions.do_pickup(clerk, order=order, code=order.code, now=when + datetime.timedelta(days=1))
             except ledger.LedgerError:
                 continue
             orders += 1
