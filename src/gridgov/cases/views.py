@@ -22,12 +22,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import (
     EXPORT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VIEW_PERSONAL, VILLAGE_SECRETARY, can, permits, restrict,
 )
@@ -447,10 +447,7 @@ def _case_ref(value):
 
 
 def _next_url(request, default):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+    return safe_next(request) or default
 
 
 @login_required

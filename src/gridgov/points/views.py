@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.cases.models import village_path
 from gridgov.core import audit
+from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import CHANGE, EXPORT, PERSONAL_ROLES, VIEW, can, permits, restrict
 from gridgov.org.models import Grid, Person, Region, User
 from gridgov.org.queries import scope_node
@@ -265,7 +266,7 @@ def claim_review(request, pk: int, decision: str):
         messages.success(request, _("Done."))
     except LedgerError as exc:
         _fail(request, exc)
-    return redirect(request.POST.get("next") or "points:claims")
+    return redirect(safe_next(request) or "points:claims")
 
 
 @login_required

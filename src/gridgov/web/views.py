@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gridgov.cases.context import case_summary
 from gridgov.core import audit, scoping
 from gridgov.core.models import AuditEntry
+from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
 from gridgov.org import names
 from gridgov.org.actions import do_change_password, do_reveal_personal
@@ -83,9 +83,7 @@ def _grid_staff(user, grids) -> list[Post]:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
+    next_url = safe_next(request)
     if request.user.is_authenticated and request.method == "GET":
         return redirect(next_url or "web:home")
     form = LoginForm(request.POST or None)
