@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from ninja.pagination import PageNumberPagination
 
+from .guards import MAX_PAGE
+
 
 class ErrorOut(Schema):
     detail: str
@@ -58,7 +60,7 @@ class Rendered:
 class PageIn(Schema):
     """The paging parameters of `@paginate(PageNumberPagination)`, for lists paged by hand."""
 
-    page: int = Field(1, ge=1, description="from 1; a page past the end answers an empty `items`")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="from 1; a page past the end answers an empty `items`")
     page_size: int | None = Field(None, ge=1, description="default 50, at most 100")
 
 
