@@ -1,0 +1,131 @@
+"""Party members linked to households (党员联户) and their contacts with them (联户走访).
+
+A link ties a member (a party member, or a person of a party-member central household) to one
+household from `since` (a date) until `until` (the day it ended; None while active). A link is
+active on day d when since <= d and (until is None or d < until). A household has at most one
+active link (a partial unique index, SQLite and PostgreSQL alike); ended links stay as history.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core import clock
+from gridgov.core.scoping import RestrictedQuerySet
+from gridgov.org.models import Household, Person, Region
+
+
+class LinkSettings(models.Model):
+    """A town's rules for links: how many households a member should take, how often to contact them."""
+
+    town = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="link_settings",
+                                verbose_name=_("town"))
+    target_per_member = models.PositiveSmallIntegerField(_("households per member"), default=10)
+    contacts_per_month = models.PositiveSmallIntegerField(_("contacts per household each month"), default=1)
+    path = models.CharField(max_length=255, db_index=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_kind = "link"
+    scope_path_field = "path"
+    audit_fields = ["town_id", "target_per_member", "contacts_per_month", "path"]
+
+    class Meta:
+        verbose_name = _("link settings")
+        verbose_name_plural = _("link settings")
+
+    def __str__(self):
+        return str(self.town)
+
+    @staticmethod
+    def own_q(person):
+        return Q(pk__in=[])
+
+
+class Link(models.Model):
+    member = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_links",
+                               verbose_name=_("party member"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="links",
+                                  verbose_name=_("household"))
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    # The household's path (its small grid), so "links under a node" is one prefix filter.
+    path = models.CharField(max_length=255, db_index=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_kind = "link"
+    scope_path_field = "path"
+    audit_fields = ["member_id", "household_id", "since", "until", "reason", "path"]
+
+    class Meta:
+        ordering = ["path", "household_id", "-since", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household"], condition=Q(until__isnull=True),
+                                    name="link_one_active_per_household"),
+        ]
+        indexes = [models.Index(fields=["member", "until"]), models.Index(fields=["path", "until"])]
+        verbose_name = _("household link")
+        verbose_name_plural = _("household links")
+
+    def __str__(self):
+        return f"{self.member_id} → {self.household_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.until is None
+
+    @staticmethod
+    def own_q(person):
+        """A member's own links, and the link of the person's household."""
+        q = Q(member_id=person.pk)
+        if person.household_id:
+            q |= Q(household_id=person.household_id)
+        return q
+
+
+class Contact(models.Model):
+    class Way(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        PHONE = "phone", _("Phone")
+        WECHAT = "wechat", _("WeChat")
+
+    class Topic(models.TextChoices):
+        THOUGHT = "thought", _("Thinking (联思想)")
+        DEVELOPMENT = "development", _("Development (联发展)")
+        HARMONY = "harmony", _("Harmony (联和谐)")
+        LIVELIHOOD = "livelihood", _("Livelihood (联民生)")
+
+    link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="contacts")
+    member = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_contacts",
+                               verbose_name=_("party member"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="contacts",
+                                  verbose_name=_("household"))
+    way = models.CharField(_("way"), max_length=8, choices=Way.choices)
+    date = models.DateField(_("date"))
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="contact", verbose_name=_("case"))
+    path = models.CharField(max_length=255, db_index=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_kind = "link_contact"
+    scope_path_field = "path"
+    audit_fields = ["member_id", "household_id", "way", "date", "topics", "note", "case_id", "path"]
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["path", "date"]), models.Index(fields=["household", "date"])]
+        verbose_name = _("household contact")
+        verbose_name_plural = _("household contacts")
+
+    def __str__(self):
+        return f"{self.date} {self.member_id} → {self.household_id}"
+
+    @staticmethod
+    def own_q(person):
+        return Q(member_id=person.pk)
