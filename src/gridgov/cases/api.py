@@ -128,7 +128,9 @@ class CaseOut(Schema):
 class EventOut(Schema):
     time: datetime.datetime
     action: str
-    actor: str = Field(..., description="the actor's name; 'system' for the worker")
+    actor: str = Field(..., description="the actor's name; 'system' for the worker. The reporter's own steps "
+                                        "read as the reporter (反映人) to those who may not know who reported: "
+                                        "party members taking the order, departments")
     from_state: str
     to_state: str
     level: str
@@ -174,7 +176,9 @@ class CaseDetailOut(CaseOut):
     photos: list[PhotoOut]
     allowed_actions: list[str] = Field(..., description="the actions the caller may take now")
     duplicates: list[DuplicateOut] = Field(
-        ..., description="while the case waits for assessment: open cases of its category within 100 m and 7 days")
+        ..., description="while the case waits for assessment: open cases of its category within 100 m and 7 days "
+                         "that the caller may open")
+    other_duplicates: int = Field(0, description="how many more such cases there are that the caller may not open")
 
 
 def photo_url(photo) -> str:
@@ -185,10 +189,12 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
     """The detail answer; `events` and `photos` default to the case's (prefetched) relations."""
     events = case.events.all() if events is None else events
     photos = case.photos.all() if photos is None else photos
-    duplicates = []
+    duplicates, other_duplicates = [], 0
     if case.state == State.REPORTED:
+        found, other_duplicates = routing.duplicates_for(user, case)
         duplicates = [{"id": c.pk, "number": c.number, "state": c.state, "distance_m": d, "created_at": c.created_at}
-                      for c, d in routing.find_duplicates(case)]
+                      for c, d in found]
+    hidden = queries.hidden_actor_ids(user, case)
     return SimpleNamespace(**{
         **{f: getattr(case, f) for f in (
             "id", "number", "state", "level", "priority", "description", "channel", "lat", "lng", "in_pool",
@@ -200,13 +206,13 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
         "unit": case.unit.code if case.unit else None,
         "reporter_phone": case.reporter_phone_masked,
         "merged_into": case.merged_into_id,
-        "timeline": [{"time": e.time, "action": e.action, "actor": e.actor_name, "from_state": e.from_state,
+        "timeline": [{"time": e.time, "action": e.action, "actor": queries.actor_shown(e, hidden), "from_state": e.from_state,
                       "to_state": e.to_state, "level": e.level, "note": e.note, "data": e.data}
                      for e in events],
         "photos": [{"id": p.pk, "url": photo_url(p), "event": p.event_id, "content_type": p.content_type,
                     "width": p.width, "height": p.height, "size": p.size} for p in photos],
         "allowed_actions": allowed_actions(user, case),
-        "duplicates": duplicates,
+        "duplicates": duplicates, "other_duplicates": other_duplicates,
     })
 
 

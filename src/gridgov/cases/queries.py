@@ -37,8 +37,9 @@ import datetime
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from gridgov.core.scoping import SUBTREE, VIEW, reach, restrict
+from gridgov.core.scoping import PERSONAL_ROLES, SUBTREE, VIEW, VIEW_PERSONAL, reach, restrict
 from gridgov.org import queries as org_queries
 from gridgov.org import names
 from gridgov.org.models import Grid, Region, User
@@ -96,6 +97,43 @@ def case_for_response(case_id: int) -> Case:
     """The case as detail shows it, after an action the actor was already checked for."""
     return (Case.objects.select_related("category", "grid", *names.related("assignee"), "unit", "merged_into")
             .prefetch_related("events", "photos").get(pk=case_id))
+
+
+# What the timeline says instead of the reporter's name to those who may not know it.
+REPORTER_LABEL = gettext_lazy("The reporter")
+
+
+def sees_reporter(user, case: Case) -> bool:
+    """Whether `user` may know who reported the case: the reporter, and the staff whose scope covers it
+    with sight of personal data (grid workers, village secretaries, town administrators). A party
+    member taking the order from the pool, a department handling it, a neighbour: what the job needs
+    (place, problem, the masked phone), not who complained."""
+    if user.is_superuser:
+        return True
+    if case.reporter_user_id == user.pk or (user.person_id and user.person_id == case.reporter_id):
+        return True
+    return bool(reach(user, VIEW_PERSONAL, Case.scope_kind) == SUBTREE and user.scope_path
+                and case.path.startswith(user.scope_path))
+
+
+def reporter_account_ids(case: Case) -> set[int]:
+    """The accounts whose steps in the timeline are the reporter's own (the resident or party member
+    who reported, rated or commented): one query. Staff who entered a report (patrol, hotline, 代报)
+    are not among them; their name is their post's."""
+    who = Q(pk=case.reporter_user_id) if case.reporter_user_id else Q(pk__in=[])
+    if case.reporter_id:
+        who |= Q(person_id=case.reporter_id)
+    return set(User.objects.filter(who, role__in=PERSONAL_ROLES).values_list("pk", flat=True))
+
+
+def hidden_actor_ids(user, case: Case) -> set[int]:
+    """The actors of the case's timeline whose names `user` is not shown (see sees_reporter)."""
+    return set() if sees_reporter(user, case) else reporter_account_ids(case)
+
+
+def actor_shown(event, hidden: set[int]) -> str:
+    """The name stored with a timeline event, or REPORTER_LABEL for an actor in `hidden`."""
+    return str(REPORTER_LABEL) if event.actor_id is not None and event.actor_id in hidden else event.actor_name
 
 
 def photo_of(user, case_id: int, photo_id: int) -> CasePhoto | None:

@@ -10,7 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.scoping import DEPARTMENT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VILLAGE_SECRETARY
+from gridgov.core.scoping import (
+    DEPARTMENT, GRID_WORKER, PARTY_MEMBER, SUBTREE, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, reach, restrict,
+)
 from gridgov.org import geo
 from gridgov.org.models import Grid, Post, User
 
@@ -140,19 +142,39 @@ def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=
                                       created_at__gte=around - window, created_at__lte=around + window)
                   .exclude(pk=exclude_pk).select_related("category")
                   # A report of a busy spot can have hundreds of candidates: load only what is shown.
-                  .only("number", "state", "lat", "lng", "created_at", "category", "category__code", "category__name"))
+                  .only("number", "state", "lat", "lng", "created_at", "path", "category", "category__code",
+                        "category__name"))
     found = [(c, distance_m(lat, lng, c.lat, c.lng)) for c in candidates]
     found = [(c, round(d, 1)) for c, d in found if d <= meters]
     found.sort(key=lambda pair: (pair[1], pair[0].pk))
     return found[:limit]
 
 
-def find_duplicates(case: Case, limit: int = 10):
-    """Possible duplicates of a case: see nearby_open_cases. A case without a point has none."""
+def find_duplicates(case: Case, limit: int | None = 10):
+    """Possible duplicates of a case: see nearby_open_cases. A case without a point has none.
+    Every one found, whoever asks: what a person is shown goes through duplicates_for()."""
     if case.lat is None or case.lng is None:
         return []
     return nearby_open_cases(case.category_id, case.lat, case.lng, around=case.created_at, exclude_pk=case.pk,
                              limit=limit)
+
+
+def duplicates_for(user, case: Case, limit: int = 10) -> tuple[list, int]:
+    """The possible duplicates `user` may open, as (case, metres) nearest first, and how many others
+    there are: a resident learns that a problem is already known, not whose report it is or what it
+    says. Staff whose reach is a subtree are checked on the loaded paths (no query); the others
+    (residents, party members) through restrict(), one query."""
+    found = find_duplicates(case, limit=None)
+    if not found:
+        return [], 0
+    if user.is_superuser:
+        shown = found
+    elif reach(user, VIEW, Case.scope_kind) == SUBTREE:
+        shown = [(c, d) for c, d in found if user.scope_path and c.path.startswith(user.scope_path)]
+    else:
+        ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in found]).values_list("pk", flat=True))
+        shown = [(c, d) for c, d in found if c.pk in ids]
+    return shown[:limit], len(found) - len(shown)
 
 
 # --- notifications ----------------------------------------------------------------------------------

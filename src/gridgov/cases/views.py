@@ -70,8 +70,9 @@ def _with_clock(cases):
     return cases
 
 
-def _label_events(events):
-    """Labels of the timeline entries in the page language (the rows store codes)."""
+def _label_events(events, hidden=frozenset()):
+    """Labels of the timeline entries in the page language (the rows store codes); the actors in
+    `hidden` (queries.hidden_actor_ids) read as "the reporter"."""
     ratings = dict(Case.Rating.choices)
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
@@ -79,7 +80,8 @@ def _label_events(events):
         event.rating_label = ratings.get((event.data or {}).get("rating"), "")
         # The name stored with the event (a snapshot: it stays what it was when the step was taken).
         auto = event.action == "escalate" and (event.data or {}).get("auto")
-        event.actor_label = names.actor_label(event.actor_name, job="auto_escalate" if auto else event.action)
+        event.actor_label = names.actor_label(queries.actor_shown(event, hidden),
+                                              job="auto_escalate" if auto else event.action)
     return events
 
 
@@ -361,17 +363,17 @@ def _visible_case(user, pk):
 def detail(request, pk, revealed_phone=""):
     user = request.user
     case = _visible_case(user, pk)
-    events = _label_events(list(case.events.prefetch_related("photos").order_by("time", "id")))
+    events = _label_events(list(case.events.prefetch_related("photos").order_by("time", "id")),
+                           queries.hidden_actor_ids(user, case))
     allowed = allowed_actions(user, case)
-    duplicates = []
+    duplicates, other_duplicates = [], 0
     if request.GET.get("new") or ("merge" in allowed):
-        duplicates = routing.find_duplicates(case, limit=5)
-    visible_ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in duplicates])
-                      .values_list("pk", flat=True)) if duplicates else set()
+        # Only the reports the user may open; of the others, how many there are.
+        duplicates, other_duplicates = routing.duplicates_for(user, case, limit=5)
     context = {
         "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
         "handler_name": case.assignee.label if case.assignee else "",
-        "duplicates": [(c, d, c.pk in visible_ids) for c, d in duplicates],
+        "duplicates": duplicates, "other_duplicates": other_duplicates,
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
         "pending_extension": case.extensions.filter(state="pending").first(),
         "rating_choices": Case.Rating.choices, "levels": Level.choices, "priorities": Case.Priority.choices,
