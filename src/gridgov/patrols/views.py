@@ -1,0 +1,221 @@
+"""Pages of patrols: the grid worker's phone pages (start, check in, note and photo, report a problem,
+finish; a patrol entered by hand) and the staff's compliance board. Thin: a form, an action, a redirect."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.core import clock
+from gridgov.core.scoping import VIEW, can, restrict
+from gridgov.org.models import Region
+from gridgov.org.queries import scope_node
+
+from . import actions, periods, queries
+from .actions import PatrolError
+from .models import Patrol
+
+MAX_WEEKS = 12
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _fail(request, exc: PatrolError):
+    if exc.status == 404:
+        raise Http404(exc.message)
+    messages.error(request, exc.message)
+
+
+@login_required
+def index(request):
+    """A grid worker's patrols: the one under way, start one, recent ones; staff go to the board."""
+    user = request.user
+    if not actions.may_patrol(user):
+        if can(user, VIEW, "patrol"):
+            return redirect("patrols:board")
+        raise Http404
+    mine = Patrol.objects.filter(user=user).prefetch_related("visits__grid").order_by("-started_at", "-id")
+    under_way = mine.filter(state=Patrol.State.OPEN, by_hand=False).first()
+    return render(request, "patrols/index.html", {"under_way": under_way, "recent": mine[:20],
+                                                  "grids": actions.worker_grids(user)})
+
+
+@login_required
+@require_POST
+def start(request):
+    try:
+        patrol = actions.do_start(request.user)
+    except PatrolError as exc:
+        if exc.status == 403:
+            raise Http404 from None
+        _fail(request, exc)
+        return redirect("patrols:index")
+    return redirect("patrols:detail", patrol.pk)
+
+
+@login_required
+def detail(request, pk: int):
+    user = request.user
+    patrol = restrict(user, VIEW, Patrol).filter(pk=pk).first()
+    if patrol is None:
+        patrol = Patrol.objects.filter(pk=pk, user=user).first() if user.is_authenticated else None
+    if patrol is None:
+        raise Http404
+    mine = patrol.user_id == user.pk
+    from gridgov.cases.models import Category
+
+    categories = Category.objects.filter(level=2, is_active=True).select_related("parent").order_by("code") \
+        if mine and patrol.state == Patrol.State.OPEN else []
+    return render(request, "patrols/detail.html", {
+        "patrol": patrol, "mine": mine, "open": mine and patrol.state == Patrol.State.OPEN,
+        "checkins": patrol.checkins.select_related("grid"), "notes": patrol.notes.all(),
+        "cases": patrol.case_links.select_related("case"), "categories": categories,
+    })
+
+
+def _step(request, pk: int, do):
+    try:
+        do()
+    except PatrolError as exc:
+        _fail(request, exc)
+    return redirect("patrols:detail", pk)
+
+
+@login_required
+@require_POST
+def checkin(request, pk: int):
+    lat, lng = _float(request.POST.get("lat")), _float(request.POST.get("lng"))
+    accuracy = _float(request.POST.get("accuracy"))
+
+    def do():
+        c = actions.do_check_in(request.user, pk, lat, lng, accuracy)
+        if c.counted:
+            messages.success(request, _("Checked in at %(grid)s.") % {"grid": c.grid.name})
+        else:
+            messages.warning(request, _("Checked in outside your grids: kept, but it does not count."))
+
+    return _step(request, pk, do)
+
+
+@login_required
+@require_POST
+def note(request, pk: int):
+    photo = request.FILES.get("photo")
+    return _step(request, pk, lambda: actions.do_add_note(request.user, pk, request.POST.get("text", ""), photo))
+
+
+@login_required
+@require_POST
+def case(request, pk: int):
+    lat, lng = _float(request.POST.get("lat")), _float(request.POST.get("lng"))
+
+    def do():
+        c = actions.do_report_case(request.user, pk, request.POST.get("category", ""),
+                                   request.POST.get("description", ""), lat, lng)
+        messages.success(request, _("Reported as case %(number)s.") % {"number": c.number})
+
+    return _step(request, pk, do)
+
+
+@login_required
+@require_POST
+def finish(request, pk: int):
+    return _step(request, pk, lambda: actions.do_finish(request.user, pk, request.POST.get("note", "")))
+
+
+def _moment(day: str, time: str):
+    try:
+        d = datetime.date.fromisoformat(day)
+        t = datetime.time.fromisoformat(time)
+    except (TypeError, ValueError):
+        return None
+    return timezone.make_aware(datetime.datetime.combine(d, t))
+
+
+@login_required
+def by_hand(request):
+    """A patrol entered afterwards, with its reason."""
+    user = request.user
+    if not actions.may_patrol(user):
+        raise Http404
+    grids = list(actions.worker_grids(user))
+    today = timezone.localdate(clock.now())
+    values = {"day": today.isoformat(), "start": "09:00", "end": "10:00", "reason": "", "note": "", "grids": []}
+    if request.method == "POST":
+        values = {"day": request.POST.get("day", ""), "start": request.POST.get("start", ""),
+                  "end": request.POST.get("end", ""), "reason": request.POST.get("reason", ""),
+                  "note": request.POST.get("note", ""), "grids": request.POST.getlist("grids")}
+        try:
+            patrol = actions.do_enter_by_hand(user, _moment(values["day"], values["start"]),
+                                              _moment(values["day"], values["end"]), values["grids"],
+                                              values["reason"], values["note"])
+        except PatrolError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The patrol is entered, marked as entered by hand."))
+            return redirect("patrols:detail", patrol.pk)
+    return render(request, "patrols/by_hand.html", {"grids": grids, "values": values})
+
+
+@login_required
+def board(request):
+    """The compliance board: small grid x ISO week (met / short / none), half-month coverage, and the
+    patrol count of the node and period; the town's rule for town staff."""
+    user = request.user
+    if not can(user, VIEW, "patrol"):
+        raise Http404
+    code = request.GET.get("scope", "").strip()[:20]
+    node = scope_node(user, code) if code else None
+    if code and node is None:
+        raise Http404
+    path = node.path if node is not None else user.scope_path
+    if not path and user.is_superuser:
+        path = Region.objects.filter(level=Region.Level.COUNTY).values_list("path", flat=True).first() or ""
+    today = timezone.localdate(clock.now())
+    try:
+        last = periods.parse_week(request.GET.get("week", "")) if request.GET.get("week") else periods.week_start(today)
+    except ValueError:
+        last = periods.week_start(today)
+    try:
+        count = min(max(int(request.GET.get("weeks", 4)), 1), MAX_WEEKS)
+    except ValueError:
+        count = 4
+    mondays = [last - datetime.timedelta(weeks=i) for i in range(count - 1, -1, -1)]
+    result = queries.board(path, mondays)
+    since, until = mondays[0], mondays[-1] + datetime.timedelta(days=6)
+    town = actions.town_of(path)
+    weekly, per_half = actions.rule_for(town)
+    return render(request, "patrols/board.html", {
+        "node": node, "scope": code, "result": result, "weeks": count, "week": periods.week_label(last),
+        "week_labels": [periods.week_label(m) for m in mondays], "since": since, "until": until,
+        "patrols": queries.patrol_count(path, since, until), "town": town, "weekly": weekly, "per_half": per_half,
+        "may_set_rule": town is not None and actions.may_set_rule(user, town),
+        "previous": periods.week_label(last - datetime.timedelta(weeks=count)),
+        "next": periods.week_label(last + datetime.timedelta(weeks=count)),
+    })
+
+
+@login_required
+@require_POST
+def rule(request):
+    town = Region.objects.filter(code=request.POST.get("town", "").strip(), level=Region.Level.TOWN).first()
+    try:
+        actions.do_set_rule(request.user, town, int(request.POST.get("weekly_count", "")),
+                            int(request.POST.get("half_month_count", "")))
+    except ValueError:
+        messages.error(request, _("Give a whole number from 0 to 21."))
+    except PatrolError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The patrol rule is saved."))
+    return redirect("patrols:board")
