@@ -101,3 +101,31 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+# Free text (a resident's description, a handler's note) on its way out of the system: the
+# identifiers in it, in the forms people type them. Digits may be full-width (１３８…, from a Chinese
+# keyboard or a spreadsheet); an ID number has 18 characters (the last may be X) or, issued before
+# 1999, 15 digits; a long run of 15 to 19 digits (an ID, a bank card) is masked whatever it is.
+_D = "0-9０-９"
+_SEP = r"[ \-－　]"  # a space, a hyphen, their full-width forms
+_TEXT_EMAIL = re.compile(r"[\w.+\-]+[@＠]((?:[\w\-]+[.．])+[\w\-]+)")
+_TEXT_LONG_NUMBER = re.compile(rf"(?<![{_D}])[{_D}]{{14,18}}[{_D}XxＸｘ](?![{_D}A-Za-zＡ-Ｚａ-ｚ])")
+_TEXT_MOBILE = re.compile(rf"(?<![{_D}])(?:[+＋]?[8８][6６]{_SEP}?)?[1１][3-9３-９][{_D}](?:{_SEP}?[{_D}]){{8}}"
+                          rf"(?![{_D}])")
+_TEXT_LANDLINE = re.compile(rf"(?<![{_D}])[0０][{_D}]{{2,3}}{_SEP}?[{_D}]{{7,8}}(?![{_D}])")
+
+
+def mask_text(text: str) -> str:
+    """`text` with e-mail addresses (the domain kept), ID numbers and other long digit runs, mobile and
+    landline numbers masked; dates, amounts and short numbers stay. Full-width forms are masked too."""
+    if not text:
+        return ""
+    text = _TEXT_EMAIL.sub(lambda m: "***@" + m.group(1), text)
+    text = _TEXT_LONG_NUMBER.sub(lambda m: mask_id_number(normalize_id_number(m.group(0))), text)
+
+    def phone(match):
+        digits = re.sub(r"\D", "", _ascii(match.group(0)))
+        return mask_phone(digits[2:] if len(digits) == 13 and digits.startswith("86") else digits)
+
+    return _TEXT_LANDLINE.sub(phone, _TEXT_MOBILE.sub(phone, text))

@@ -23,7 +23,6 @@ What a service request shows, and what it never shows (anyone may call GET, with
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.db.models import Q
 from django.utils import timezone
@@ -43,11 +42,6 @@ PUBLIC_NOTE_ACTIONS = ("accept", "reject", "merge", "escalate", "suspend", "resu
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = datetime.timedelta(days=90)
 
-_EMAIL = re.compile(r"[\w.+-]+@([\w-]+\.)+[\w-]+")
-_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
-_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])")
-
 
 def status_of(state: str) -> str:
     return CLOSED if state in FINAL_STATES else OPEN
@@ -58,16 +52,9 @@ def states_of(status: str) -> list[str]:
 
 
 def scrub(text: str) -> str:
-    """Free text with e-mail addresses, ID numbers and phone-like digit runs masked."""
-    if not text:
-        return ""
-    text = _EMAIL.sub(lambda m: "***@" + m.group(0).split("@", 1)[1], text)
-    text = _ID_NUMBER.sub(lambda m: personal.mask_id_number(m.group(0).upper()), text)
-
-    def phone(match):
-        return personal.mask_phone(personal.normalize_phone(match.group(0)))
-
-    return _LANDLINE.sub(phone, _MOBILE.sub(phone, text))
+    """Free text with e-mail addresses, ID numbers (18 or 15 characters), other long digit runs and
+    phone numbers masked, full-width digits included (core.personal.mask_text)."""
+    return personal.mask_text(text)
 
 
 # --- jurisdiction ----------------------------------------------------------------------------------
