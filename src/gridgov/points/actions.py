@@ -83,6 +83,10 @@ def do_save_rule(actor, region: Region, rule: Rule | None = None, **fields) -> R
         rule.points = 0
     if rule.points == 0:
         raise LedgerError(_("A rule gives or takes at least one point."), status=400, field="points")
+    bound = conf.get_int("GRIDGOV_POINTS_RULE_MAX_POINTS")
+    if abs(rule.points) > bound:
+        raise LedgerError(_("The town allows at most %(n)d points for one rule.") % {"n": bound}, status=400,
+                          field="points")
     if rule.unit not in Unit.values:
         raise LedgerError(_("The unit is a person or a household."), status=400, field="unit")
     if rule.cap_period not in Period.values:
@@ -112,6 +116,31 @@ def rules_for(path: str, **filters):
 
 
 # --- awards ----------------------------------------------------------------------------------------
+
+def is_own(actor, account: Account, person_id: int | None = None) -> bool:
+    """Whether the points would be the actor's own: their account, their household's account, the person
+    named is themselves, or (GRIDGOV_POINTS_NO_AWARDS_IN_OWN_HOUSEHOLD) a member of their household. Staff
+    never award, review, approve or reverse points that are their own."""
+    own_person = getattr(actor, "person_id", None)
+    if not own_person:
+        return False
+    if own_person in (account.person_id, person_id):
+        return True
+    household = actor.person.household_id
+    if not household:
+        return False
+    if account.household_id == household:
+        return True
+    if conf.get_bool("GRIDGOV_POINTS_NO_AWARDS_IN_OWN_HOUSEHOLD"):
+        members = [pk for pk in (account.person_id, person_id) if pk]
+        return Person.objects.filter(pk__in=members, household_id=household).exists()
+    return False
+
+
+def _refuse_own(actor, account: Account, person_id: int | None = None) -> None:
+    if is_own(actor, account, person_id):
+        raise _forbidden(_("Nobody awards, reviews or changes points of their own or their household's."))
+
 
 def _period(rule: Rule, day: datetime.date) -> tuple[datetime.date, datetime.date] | None:
     if rule.cap is None or not rule.cap_period:
@@ -189,6 +218,7 @@ def do_award(actor, rule: Rule, reason: str, person: Person | None = None, house
     account, person = _account_of(rule, person, household)
     if not permits(actor, AWARD, account):
         raise _not_found()
+    _refuse_own(actor, account, person.pk if person else None)
     key = key or f"award:{rule.pk}:{account.pk}:{timezone.now().timestamp():.6f}"
     entry = apply_rule(rule, account, person, reason, key, source=f"award:{actor.pk}", actor=actor, now=now)
     if entry is None:
@@ -202,6 +232,7 @@ def do_reverse(actor, entry: Entry, reason: str) -> Entry:
     entry = Entry.objects.select_related("account").filter(pk=entry.pk).first()
     if entry is None or not permits(actor, REVERSE, entry):
         raise _not_found()
+    _refuse_own(actor, entry.account, entry.person_id)
     reason = _text(reason, _("Give the reason for this change."), "reason")
     if entry.kind in (Entry.Kind.REVERSAL, Entry.Kind.REDEEM, Entry.Kind.REFUND, Entry.Kind.SETTLEMENT):
         raise LedgerError(_("Only awards and deductions can be reversed; cancel an order instead."))
@@ -304,6 +335,7 @@ def do_review_claim(actor, claim: Claim, approve: bool, reason: str = "", now=No
         raise _not_found()
     if actor.person_id and actor.person_id == claim.person_id:
         raise _forbidden(_("Nobody reviews their own claim."))
+    _refuse_own(actor, claim.account, claim.person_id)
     before = audit.snapshot(claim)
     if claim.state == Claim.State.SUBMITTED:
         if not permits(actor, REVIEW, claim):
