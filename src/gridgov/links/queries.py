@@ -99,11 +99,12 @@ def contacted_households(path: str, first: datetime.date, last: datetime.date, r
 
 
 def figures(path: str, first: datetime.date, last: datetime.date, *, day: datetime.date | None = None,
-            required: int | None = None) -> dict:
+            required: int | None = None, households: int | None = None) -> dict:
     """The figures of the module docstring for one node over the window first..last."""
     day = day or last
     required = required or required_contacts(path)
-    households = Household.objects.filter(path__startswith=path).count()
+    if households is None:
+        households = Household.objects.filter(path__startswith=path).count()
     linked = Link.objects.filter(active_on(day), path__startswith=path).count()
     linked_in = Link.objects.filter(active_between(first, last), path__startswith=path) \
         .values("household_id").distinct().count()
@@ -116,10 +117,11 @@ def figures(path: str, first: datetime.date, last: datetime.date, *, day: dateti
     }
 
 
-def month_figures(path: str, year: int, month: int) -> dict:
+def month_figures(path: str, year: int, month: int, **known) -> dict:
+    """`known`: required= and households= when the caller has them already (a trend of many months)."""
     first, last = month_bounds(year, month)
     day = min(last, max(first, today()))
-    return {"month": f"{year:04d}-{month:02d}", **figures(path, first, last, day=day)}
+    return {"month": f"{year:04d}-{month:02d}", **figures(path, first, last, day=day, **known)}
 
 
 def by_child(node, year: int, month: int) -> list[dict]:
@@ -162,7 +164,9 @@ def _grouped(common: str, children, first, last, day, required) -> list[dict]:
 
 
 def trend(path: str, year: int, month: int, months: int = 6) -> list[dict]:
-    return [month_figures(path, *shift_month(year, month, -k)) for k in range(months - 1, -1, -1)]
+    known = {"required": required_contacts(path),
+             "households": Household.objects.filter(path__startswith=path).count()}
+    return [month_figures(path, *shift_month(year, month, -k), **known) for k in range(months - 1, -1, -1)]
 
 
 def unlinked(path: str, day: datetime.date | None = None):
