@@ -225,6 +225,11 @@ class ComplianceItem(Schema):
                                                       "Thursday (1st-15th or 16th-end)")
 
 
+class ComplianceFilter(Schema):
+    scope: ScopeCode = Field(None, description="code of a region or grid; default the caller's own node")
+    week: str | None = Field(None, description="ISO week, e.g. 2026-W49; default the current week")
+
+
 class ComplianceOut(Schema):
     items: list[ComplianceItem]
     count: int
@@ -233,13 +238,13 @@ class ComplianceOut(Schema):
 
 
 @router.get("/patrols/compliance", response={200: ComplianceOut, 404: ErrorOut, 422: InvalidOut})
-def patrol_compliance(request, page: Query[PageIn], scope: ScopeCode = None, week: str | None = Field(
-        None, description="ISO week, e.g. 2026-W49; default the current week")):
+def patrol_compliance(request, page: Query[PageIn], filters: Query[ComplianceFilter]):
     """Per small grid of the scope (default: the caller's node), its patrols in an ISO week and whether
     it met the weekly rule and the half-month coverage."""
     user = request.user
     if not can(user, VIEW, "patrol"):
         raise Http404
+    scope, week = filters.scope, filters.week
     node = scope_node(user, scope) if scope else None
     if scope and node is None:
         raise Http404

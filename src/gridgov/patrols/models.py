@@ -145,9 +145,9 @@ class Note(models.Model):
     time = models.DateTimeField(_("time"), default=clock.now)
     text = models.TextField(_("note"), blank=True)
     photo = models.FileField(_("photo"), upload_to=_photo_path, max_length=200, blank=True)
-    content_type = models.CharField(max_length=32, blank=True)
+    content_type = models.CharField(_("photo type"), max_length=32, blank=True)
 
-    audit_fields = ["patrol_id", "time", "text", "photo"]
+    audit_fields = ["patrol_id", "time", "text", "content_type"]
 
     class Meta:
         ordering = ["time", "id"]
