@@ -65,7 +65,7 @@ def test_grid_worker_on_a_phone_opens_their_grid(live_server, town_with_staff, b
     # Live search: typing narrows the list without a page load (htmx swaps the list only).
     page.evaluate("window.__same_page = true")
     page.fill("#households input[type=search]", "王")
-    page.wait_for_function("!document.querySelector('#household-results').innerText.includes('一巷1号')")
+    page.wait_for_function("() => !document.querySelector('#household-results').innerText.includes('一巷1号')")
     assert "碧塘村一巷2号" in results.inner_text()
     assert page.evaluate("window.__same_page === true")
     assert "q=%E7%8E%8B" in page.url

@@ -46,7 +46,10 @@
     var layer = L.geoJSON(collection, {
       style: function () { return {color: "#444", weight: 1, fillColor: "#9ccc65", fillOpacity: 0.35}; },
       onEachFeature: function (feature, shape) {
-        shape.bindTooltip(feature.properties.name, {permanent: true, direction: "center", className: "grid-label"});
+        // A text node, not a string: Leaflet sets a string tooltip as innerHTML, and names are imported data.
+        var label = document.createElement("span");
+        label.textContent = feature.properties.name;
+        shape.bindTooltip(label, {permanent: true, direction: "center", className: "grid-label"});
       }
     }).addTo(map);
     map.fitBounds(layer.getBounds(), {padding: [8, 8]});

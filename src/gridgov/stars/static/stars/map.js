@@ -17,7 +17,8 @@
           a.href = p.url;
           a.textContent = p.name + " · " + p.stars + " " + box.dataset.starsLabel + " · " + p.total + " " + box.dataset.totalLabel + (p.level ? " · " + p.level : "");
           l.bindPopup(a);
-          l.bindTooltip(p.name + " " + "★".repeat(p.stars));
+          // Text nodes, not strings: Leaflet sets a string as innerHTML, and village names are imported data.
+          l.bindTooltip(document.createTextNode(p.name + " " + "★".repeat(p.stars)));
         }
       }).addTo(map);
       map.fitBounds(layer.getBounds());

@@ -7,7 +7,8 @@
     var chart = JSON.parse(data.textContent);
     var plot = window.echarts.init(box);
     plot.setOption({
-      tooltip: { trigger: "axis" },
+      // Drawn by ECharts, not as HTML: HTML tooltips carry style="" attributes, refused by the Content-Security-Policy.
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { type: "scroll", bottom: 0 },
       grid: { left: 40, right: 16, top: 16, bottom: 48 },
       xAxis: { type: "category", data: chart.periods },

@@ -10,6 +10,14 @@
   // A grid's name is shown once the grid is this wide on screen; below it, village names only.
   var LABEL_MIN_WIDTH = 90;
 
+  // Names come from imported data: they reach Leaflet as text nodes, never as HTML strings
+  // (a string passed to bindTooltip/bindPopup/divIcon is set as innerHTML).
+  function textLabel(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function colourOf(key, colours) {
     if (!(key in colours)) {
       colours[key] = PALETTE[Object.keys(colours).length % PALETTE.length];
@@ -31,7 +39,7 @@
       onEachFeature: function (feature, shape) {
         var props = feature.properties;
         if (!props.current) {
-          shape.bindTooltip(props.name, {permanent: true, direction: "center", className: "grid-label"});
+          shape.bindTooltip(textLabel(props.name), {permanent: true, direction: "center", className: "grid-label"});
           shape.on("click", function () {
             window.location.href = gridUrl.replace("CODE", encodeURIComponent(props.code));
           });
@@ -61,10 +69,9 @@
     var codes = Object.keys(villages);
     if (codes.length < 2) { return; }
     codes.forEach(function (code) {
-      var label = document.createElement("span");
-      label.textContent = villages[code].name;
       L.marker(villages[code].bounds.getCenter(), {
-        icon: L.divIcon({className: "village-label", html: label, iconSize: null}), interactive: false,
+        icon: L.divIcon({className: "village-label", html: textLabel(villages[code].name), iconSize: null}),
+        interactive: false,
         keyboard: false
       }).addTo(map);
     });
