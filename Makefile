@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test assets browser demo-county bench clean messages
+.PHONY: run test install install-test assets browser demo-county bench fuzz clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ demo-county: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_county.py
+
+# The schemathesis run of `make test` at 4 examples an operation, here at 200 (about an hour; set
+# DATABASE_URL for PostgreSQL).
+fuzz: install-test
+	GRIDGOV_FUZZ_EXAMPLES=200 $(BIN)/pytest -q tests/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache
