@@ -16,8 +16,9 @@ from django.template import RequestContext, Template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination, paginate
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
@@ -26,14 +27,18 @@ from gridgov.org.models import ApiToken
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; only the token's SHA-256 is stored, expired tokens are refused."""
+    """`Authorization: Bearer <token>`; only the token's SHA-256 is stored; expired, idle and revoked
+    tokens are refused."""
 
     def authenticate(self, request, token):
+        from gridgov.org.actions import token_is_live
+
         digest = hashlib.sha256(token.encode()).hexdigest()
-        found = ApiToken.objects.select_related("user").filter(key_hash=digest, expires_at__gt=timezone.now()).first()
-        if found is None or not found.user.is_active:
-            return None
+        found = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
         now = timezone.now()
+        if found is None or not found.user.is_active or not token_is_live(found, now):
+            return None
+        request.api_token_id = found.pk
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
@@ -194,8 +199,39 @@ def obtain_token(request, credentials: TokenIn):
     user, reason = authenticate_or_reason(request, credentials.username, credentials.password)
     if user is None:
         return Status(401, {"detail": reason})
-    token, expires = do_issue_api_token(user)
+    token, expires = do_issue_api_token(user, label=request.headers.get("User-Agent", ""))
     return Status(200, {"token": token, "expires_at": expires})
+
+
+class TokenInfoOut(Schema):
+    id: int
+    label: str = Field(..., description="the User-Agent of the client that asked for it")
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    current: bool = Field(..., description="the token this request is made with")
+
+
+@api.get("/auth/tokens", response=list[TokenInfoOut], tags=["auth"])
+@paginate(PageNumberPagination)
+def list_tokens(request):
+    """One's own API tokens that are still live (a revoked, expired or idle token is gone)."""
+    from gridgov.org.actions import token_is_live
+
+    current = getattr(request, "api_token_id", None)
+    return [{"id": t.pk, "label": t.label, "created_at": t.created_at, "expires_at": t.expires_at,
+             "last_used_at": t.last_used_at, "current": t.pk == current}
+            for t in ApiToken.objects.filter(user=request.user).order_by("-created_at") if token_is_live(t)]
+
+
+@api.delete("/auth/tokens/{token_id}", response={204: None, 404: ErrorOut}, tags=["auth"])
+def revoke_token(request, token_id: int):
+    """End one of one's own tokens at once (another user's token: 404)."""
+    from gridgov.org.actions import do_revoke_api_tokens
+
+    if not do_revoke_api_tokens(request.user, request.user, token_id):
+        raise Http404
+    return Status(204, None)
 
 
 @api.get("/docs-assets/{name}", auth=None, include_in_schema=False)

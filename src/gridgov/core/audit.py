@@ -91,6 +91,7 @@ ACTION_LABELS = {
     "user.update": pgettext_lazy("audit action", "Change an account"),
     "user.password": pgettext_lazy("audit action", "Change a password"),
     "user.token": pgettext_lazy("audit action", "Issue an API token"),
+    "user.token_revoked": pgettext_lazy("audit action", "Revoke API tokens"),
     "account.lock": pgettext_lazy("audit action", "Lock an account"),
     "account.unlock": pgettext_lazy("audit action", "Unlock an account"),
     "org.import": pgettext_lazy("audit action", "Import a spreadsheet"),

@@ -257,10 +257,34 @@ def do_change_password(actor, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
-def do_issue_api_token(user: User) -> tuple[str, datetime.datetime]:
+def do_issue_api_token(user: User, label: str = "") -> tuple[str, datetime.datetime]:
     """A new bearer token for the API; only its SHA-256 is kept, the token itself is shown once."""
     token = secrets.token_urlsafe(32)
     expires = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
-    issued = ApiToken.objects.create(user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    issued = ApiToken.objects.create(user=user, key_hash=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires,
+                                     label=label[:120])
     audit.record("user.token", user, None, {"token_id": issued.pk, "expires_at": expires.isoformat()}, actor=user)
     return token, expires
+
+
+def token_is_live(token: ApiToken, now: datetime.datetime | None = None) -> bool:
+    """Neither past its expiry nor idle longer than GRIDGOV_API_TOKEN_IDLE_HOURS."""
+    now = now or timezone.now()
+    idle = datetime.timedelta(hours=settings.API_TOKEN_IDLE_HOURS)
+    return token.expires_at > now and token.idle_since() > now - idle
+
+
+@transaction.atomic
+def do_revoke_api_tokens(actor, user: User, token_id: int | None = None, reason: str = "revoked") -> int:
+    """End one of a user's API tokens (token_id), or all of them; returns how many ended. Nobody ends
+    another person's tokens here: a user manages their own (an administrator deactivates the account)."""
+    if actor is not None and actor.pk != user.pk:
+        return 0
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    ended = list(tokens.values_list("pk", flat=True))
+    if ended:
+        tokens.delete()
+        audit.record("user.token_revoked", user, None, {"token_ids": ended, "reason": reason}, actor=actor)
+    return len(ended)

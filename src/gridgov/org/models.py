@@ -337,6 +337,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Which client asked for it (its User-Agent, shortened), so a list of one's tokens says which is which.
+    label = models.CharField(max_length=120, blank=True, default="")
 
     def __str__(self):
         return f"token of {self.user}"
+
+    def idle_since(self):
+        return self.last_used_at or self.created_at

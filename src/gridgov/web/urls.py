@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password"),
+    path("password/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("tree/", views.tree, name="tree"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("grids/<str:code>/", views.grid_detail, name="grid"),

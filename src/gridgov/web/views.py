@@ -31,9 +31,9 @@ from gridgov.core.models import AuditEntry
 from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
 from gridgov.org import names
-from gridgov.org.actions import do_change_password, do_reveal_personal
+from gridgov.org.actions import do_change_password, do_reveal_personal, do_revoke_api_tokens, token_is_live
 from gridgov.org.auth import authenticate_or_reason
-from gridgov.org.models import Grid, Household, Person, Post, Region, User
+from gridgov.org.models import ApiToken, Grid, Household, Person, Post, Region, User
 from gridgov.org.queries import search_people
 
 from .forms import AuditFilterForm, LoginForm, PasswordChangeForm
@@ -99,6 +99,9 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    # Logging out ends the account's API tokens as well: 退出登录 means nothing signed in stays open.
+    if request.user.is_authenticated:
+        do_revoke_api_tokens(request.user, request.user, reason="logout")
     logout(request)
     messages.info(request, _("You have logged out."))
     return redirect("web:login")
@@ -118,7 +121,17 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect("web:home")
-    return render(request, "web/password.html", {"form": form, "help_texts": password_validators_help_texts()})
+    tokens = [t for t in ApiToken.objects.filter(user=request.user).order_by("-created_at") if token_is_live(t)]
+    return render(request, "web/password.html", {"form": form, "help_texts": password_validators_help_texts(),
+                                                 "tokens": tokens})
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    if do_revoke_api_tokens(request.user, request.user, pk):
+        messages.success(request, _("The API token has been revoked."))
+    return redirect("web:password")
 
 
 # Home ----------------------------------------------------------------------------------------
@@ -510,6 +523,9 @@ FIELD_NAMES = {
     "entry_id": pgettext_lazy("audit field", "points entry"),
     "evidence": pgettext_lazy("audit field", "evidence"),
     "expires_at": pgettext_lazy("audit field", "expires at"),
+    "token_id": pgettext_lazy("audit field", "API token"),
+    "token_ids": pgettext_lazy("audit field", "API tokens"),
+    "tokens_revoked": pgettext_lazy("audit field", "API tokens ended"),
     "figures": pgettext_lazy("audit field", "figures"),
     "grids": pgettext_lazy("audit field", "grids"),
     "households": pgettext_lazy("audit field", "households"),
@@ -571,6 +587,9 @@ def _field(model, key: str):
 VALUE_NAMES = {
     "scale": {"town": pgettext_lazy("demo scale", "the demo town"),
               "county": pgettext_lazy("demo scale", "a synthetic county")},
+    # Why API tokens ended (org.actions.do_revoke_api_tokens).
+    "reason": {"logout": pgettext_lazy("token end", "logged out of the web"),
+               "revoked": pgettext_lazy("token end", "revoked by the owner")},
 }
 
 
