@@ -182,6 +182,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Keep X-Request-ID from a reverse proxy that sets it (and strips clients' own).
 TRUST_REQUEST_ID = env_bool("GRIDGOV_TRUST_REQUEST_ID", False)
 API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 30)
+# A token nobody has used for this long ends, like an idle web session (which ends after 30 minutes; a
+# script or phone app gets longer, since it cannot be asked for a password at every pause).
+API_TOKEN_IDLE_HOURS = env_int("GRIDGOV_API_TOKEN_IDLE_HOURS", 72)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
