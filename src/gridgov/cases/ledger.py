@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from gridgov.core import audit, crypto, personal
+from gridgov.core import audit, crypto, personal, xlsx
 from gridgov.core.scoping import EXPORT, can, restrict
 
 from .models import OPEN_STATES, Case
@@ -148,11 +148,11 @@ def write_ledger(user, cases_qs, file, now: datetime.datetime | None = None, not
     for index, (_header, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, header, bold=True) for header in HEADERS])
+    xlsx.append(ws, [_cell(ws, header, bold=True) for header in HEADERS])
     count = 0
     for case in cases.iterator(chunk_size=CHUNK):
-        ws.append([_cell(ws, value) if isinstance(value, datetime.datetime) else value
-                   for value in ledger_row(case, now)])
+        xlsx.append(ws, [_cell(ws, value) if isinstance(value, datetime.datetime) else value
+                         for value in ledger_row(case, now)])
         count += 1
         if count >= total:  # rows added while writing wait for the next export
             break
@@ -161,7 +161,7 @@ def write_ledger(user, cases_qs, file, now: datetime.datetime | None = None, not
     for label, value in [("导出时间", _local(now)), ("导出人", exporter), ("案件数", count),
                          ("说明", "反映人电话已脱敏；是否超期：当前环节已过期限或曾有环节超期。"),
                          ("范围", note)]:
-        info.append([_cell(info, label, bold=True), _cell(info, value)])
+        xlsx.append(info, [_cell(info, label, bold=True), _cell(info, value)])
     workbook.save(file)
     audit.record("case.ledger_export", _LedgerSubject(user), None, {"rows": count, "note": note}, actor=user)
     return count

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from gridgov.core import audit, crypto, personal
+from gridgov.core import audit, crypto, personal, xlsx
 from gridgov.core.scoping import EXPORT, VIEW, VIEW_PERSONAL, can, restrict
 
 from . import excel
@@ -132,7 +132,7 @@ def _header(ws, sheet: excel.Sheet) -> None:
         cell = WriteOnlyCell(ws, value=title)
         cell.font = bold
         cells.append(cell)
-    ws.append(cells)
+    xlsx.append(ws, cells)
 
 
 def export_workbook(kind: str, target, user=None, full: bool = False,
@@ -160,7 +160,7 @@ def export_workbook(kind: str, target, user=None, full: bool = False,
             ws.calculate_dimension = _dimension(len(sheet.headers), size + 1)
             _header(ws, sheet)
             for values in queryset[part * max_rows:part * max_rows + size].iterator(chunk_size=CHUNK):
-                ws.append(to_row(values))
+                xlsx.append(ws, to_row(values))
                 count += 1
                 if progress and count % 10000 == 0:
                     progress(sheet_kind, count)

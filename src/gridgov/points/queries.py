@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gridgov.core import xlsx
 from gridgov.core.scoping import EXPORT, VIEW, can, restrict
 
 from gridgov.org.models import Person
@@ -102,11 +103,11 @@ def home_box(user) -> dict:
 def _sheet(workbook, title, headers, rows):
     sheet = workbook.active
     sheet.title = title
-    sheet.append(headers)
+    xlsx.append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx.append(sheet, row)
     sheet.freeze_panes = "A2"
     return sheet
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from gridgov.core import xlsx
 from gridgov.core.scoping import VIEW, restrict
 from gridgov.org.models import Grid, Region
 
@@ -470,18 +471,18 @@ def bulletin_xlsx(request, period: str):
     ws = wb.active
     ws.title = period.upper()
     title = _("Five-star branches: bulletin of %(period)s") % {"period": period.upper()}
-    ws.append([title])
+    xlsx.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
     header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], _("Total"), _("Stars earned"),
               pgettext("five-star level", "Level"), _("State")]
-    ws.append(header)
+    xlsx.append(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for a in context["rows"]:
         per_star = [float(s["score"]) for s in a.star_list] if context["stars"] else []
-        ws.append([a.rank, a.village.name, *per_star, float(a.total), a.stars_earned,
-                   a.level, a.get_state_display()])
+        xlsx.append(ws, [a.rank, a.village.name, *per_star, float(a.total), a.stars_earned,
+                         a.level, a.get_state_display()])
     ws.column_dimensions["B"].width = 14
     buffer = io.BytesIO()
     wb.save(buffer)
