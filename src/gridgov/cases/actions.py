@@ -633,7 +633,13 @@ def do_comment(actor, case, text: str = "") -> CaseEvent:
 
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
-MAX_IMAGE_PIXELS = 60_000_000
+# Pixels are what decoding costs (3-4 bytes each), not the file's size: a 7740x7740 PNG of 200 kB took 2 s
+# and 450 MB. Phones send at most 50 MP, as JPEG, which is decoded straight at a reduced scale
+# (draft: 1/2, 1/4, 1/8) near the stored size; other formats are decoded whole, so they get a lower
+# bound (screenshots and scans are far below it). Both are checked from the header, before decoding.
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_FULL_DECODE_PIXELS = 16_000_000
+DRAFT_FORMATS = {"JPEG", "MPO"}
 
 
 def clean_image(fileobj) -> tuple[bytes, str, int, int]:
@@ -647,12 +653,20 @@ def clean_image(fileobj) -> tuple[bytes, str, int, int]:
     if len(data) > max_bytes:
         raise CaseError(_("A photo may be at most %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)}, status=400)
     not_an_image = CaseError(_("The file is not a photo (JPEG, PNG, WebP or GIF)."), status=400)
+    side = conf.get_int("GRIDGOV_CASE_PHOTO_MAX_SIDE")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ALLOWED_IMAGE_FORMATS or image.width * image.height > MAX_IMAGE_PIXELS:
+            image = Image.open(io.BytesIO(data))  # reads the header only
+            if image.format not in ALLOWED_IMAGE_FORMATS:
                 raise not_an_image
+            limit = MAX_IMAGE_PIXELS if image.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS
+            if image.width * image.height > limit:
+                raise CaseError(_("The photo has too many pixels (%(width)d × %(height)d): at most %(mp)d "
+                                  "megapixels.") % {"width": image.width, "height": image.height,
+                                                    "mp": limit // 1_000_000}, status=400)
+            if image.format in DRAFT_FORMATS:
+                image.draft("RGB", (side, side))  # decode at the smallest scale still >= the stored size
             image.load()  # decodes every pixel: a truncated or forged file fails here
             image = ImageOps.exif_transpose(image)
     except CaseError:
@@ -660,7 +674,6 @@ def clean_image(fileobj) -> tuple[bytes, str, int, int]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         raise not_an_image from None
-    side = conf.get_int("GRIDGOV_CASE_PHOTO_MAX_SIDE")
     image.thumbnail((side, side))
     icc = image.info.get("icc_profile")
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
