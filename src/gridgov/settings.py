@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "gridgov.core.limits.RequestBodyLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gridgov.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,8 +211,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request bodies: the largest legitimate one is a report with 6 photos of at most 10 MB each. A larger
+# Content-Length is answered 413 before the body is read (core.limits); the proxy in front refuses it
+# first (README: client_max_body_size). Form fields and JSON (files aside) stay under 10 MB; uploaded
+# files above 2.5 MB are spooled to a temporary file rather than kept in memory.
+MAX_REQUEST_BYTES = env_int("GRIDGOV_MAX_REQUEST_MB", 64) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {
     "version": 1,
