@@ -16,6 +16,7 @@ class LinksConfig(AppConfig):
         from .policy import POLICY
 
         extend_policy(POLICY)
+        _audit_labels()
         register_automatic("link_contact", _("A party member contacts a linked household"))
         metrics.register()
         origins.register("contact", _origin)
@@ -35,3 +36,21 @@ def _origin(case, user):
     return (gettext("Contact with %(household)s on %(date)s") % {"household": contact.household.address,
                                                                    "date": contact.date.isoformat()},
             reverse("links:contact", args=[contact.pk]))
+
+
+def _audit_labels():
+    """Names of this app's audit actions on the audit log page (core.audit reads one table for all apps)."""
+    from django.utils.translation import pgettext_lazy
+
+    from gridgov.core.audit import ACTION_LABELS
+
+    ACTION_LABELS.update({
+        "link.create": pgettext_lazy("audit action", "Link a party member to a household"),
+        "link.end": pgettext_lazy("audit action", "End a household link"),
+        "link.import": pgettext_lazy("audit action", "Import household links"),
+        "link.settings": pgettext_lazy("audit action", "Set the town's link rules"),
+        "link.contact": pgettext_lazy("audit action", "Log a household contact"),
+        "link.contact_case": pgettext_lazy("audit action", "Turn a household contact into a case"),
+        "link.demo": pgettext_lazy("audit action", "Link the demo's households"),
+        "link.demo_contacts": pgettext_lazy("audit action", "Log the demo's household contacts"),
+    })
