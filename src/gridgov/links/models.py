@@ -9,6 +9,7 @@ active link (a partial unique index, SQLite and PostgreSQL alike); ended links s
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
@@ -86,9 +87,9 @@ class Link(models.Model):
 
 class Contact(models.Model):
     class Way(models.TextChoices):
-        VISIT = "visit", _("Visit")
-        PHONE = "phone", _("Phone")
-        WECHAT = "wechat", _("WeChat")
+        VISIT = "visit", pgettext_lazy("contact way", "Visit")
+        PHONE = "phone", pgettext_lazy("contact way", "Phone")
+        WECHAT = "wechat", pgettext_lazy("contact way", "WeChat")
 
     class Topic(models.TextChoices):
         THOUGHT = "thought", _("Thinking (联思想)")
