@@ -281,8 +281,9 @@ def do_report_case(actor, patrol, category, description: str, lat: float | None 
         case = do_report(actor, category, description, lat=lat, lng=lng, grid=grid, channel="patrol")
     except CaseError as exc:
         raise PatrolError(str(exc), status=getattr(exc, "status", 400), field="description") from None
-    PatrolCase.objects.create(patrol=patrol, case=case)
-    audit.record("patrol.case", patrol, None, {"case": case.pk, "number": case.number}, actor=actor)
+    link = PatrolCase.objects.create(patrol=patrol, case=case)
+    link.patrol = patrol
+    audit.record("patrol.case", link, None, audit.snapshot(link), actor=actor)
     return case
 
 

@@ -167,3 +167,16 @@ class PatrolCase(models.Model):
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="case_links", verbose_name=_("patrol"))
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("case"))
+
+    audit_fields = ["patrol_id", "case_id"]
+
+    class Meta:
+        verbose_name = _("case raised on patrol")
+        verbose_name_plural = _("cases raised on patrol")
+
+    def __str__(self):
+        return f"{self.patrol_id} → {self.case_id}"
+
+    @property
+    def path(self) -> str:
+        return self.patrol.path
