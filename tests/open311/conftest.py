@@ -13,6 +13,18 @@ from tests.cases.conftest import MONDAY_10, POINT_A1, POINT_B1, cfg, clock, driv
 BASE = "/open311/v2/"
 
 
+@pytest.fixture(autouse=True)
+def published(request):
+    """The test town publishes its services outside the sensitive families, as an installation
+    upgraded to public services does (migration open311 0003) and the demo town: here the garbage
+    service, not the neighbours' disputes."""
+    if "cfg" in request.fixturenames:
+        request.getfixturevalue("cfg")
+        actions.publish_defaults(request.getfixturevalue("personas").town.town)
+        if "second_town" in request.fixturenames:
+            actions.publish_defaults(request.getfixturevalue("second_town").town)
+
+
 @pytest.fixture
 def key(personas, cfg):
     """(ApiKey, secret) for a client of the test town, issued by its town admin."""

@@ -29,7 +29,7 @@ def test_over_the_limit_is_429_until_the_window_ends(o311, key, clock, limit):
     assert response["Retry-After"] == "60"  # the clock stands at 10:00:00, the start of a window
     assert descriptions(body) == ["Too many requests with this api_key: try again in 60 seconds."]
     assert o311.get("requests", api_key=key[1])[0].status_code == 429
-    # Without a key, reading is not limited (and not counted against the key).
+    # Without a key, reading counts against the client address (test_keyless_rate_limit), not the key.
     assert o311.get("requests")[0].status_code == 200
     clock.shift(60)
     assert o311.get("requests", api_key=key[1])[0].status_code == 200

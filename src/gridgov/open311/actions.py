@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from gridgov.core.scoping import CHANGE, can, restrict
 from gridgov.org.models import Region
 
 from . import conf
-from .models import ApiKey, Open311Request, RateWindow, ServiceAttribute
+from .models import AddressWindow, ApiKey, Open311Request, PublicService, RateWindow, ServiceAttribute
 
 KEY_PREFIX = "o311_"
 
@@ -106,20 +106,52 @@ def count_request(key: ApiKey, now: datetime.datetime | None = None) -> int | No
     if limit <= 0:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return None
+    wait = _count(RateWindow, {"key": key}, limit, now)
+    if wait is None:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return wait
+
+
+def _count(model, who: dict, limit: int, now: datetime.datetime) -> int | None:
+    """Add one to the counter row of `who` in the current window; None while within `limit`, else
+    the seconds until the window ends."""
     seconds = max(conf.get_int("GRIDGOV_OPEN311_RATE_WINDOW_SECONDS"), 1)
     start = window_start(now, seconds)
     with transaction.atomic():
-        rows = RateWindow.objects.filter(key=key, start=start)
+        rows = model.objects.filter(**who, start=start)
         if not rows.update(count=F("count") + 1):
             try:
                 with transaction.atomic():
-                    RateWindow.objects.create(key=key, start=start, count=1)
+                    model.objects.create(**who, start=start, count=1)
             except IntegrityError:  # another process opened the window first
                 rows.update(count=F("count") + 1)
         count = rows.values_list("count", flat=True).first()
-        if count <= limit:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-            return None
+    if count <= limit:
+        return None
+    return max(int((start + datetime.timedelta(seconds=seconds) - now).total_seconds()), 1)
+
+
+def count_address(address: str, now: datetime.datetime | None = None) -> int | None:
+    """Count one keyless request from a client address (see views.client_address) against
+    GRIDGOV_OPEN311_KEYLESS_RATE_LIMIT, like count_request counts a key's: a database row, so every
+    web process shares the counter. One statement (an upsert returning the count; PostgreSQL and
+    SQLite 3.35+ both speak it), since an anonymous flood is what it is for."""
+    limit = conf.get_int("GRIDGOV_OPEN311_KEYLESS_RATE_LIMIT")
+    if limit <= 0:
+        return None
+    now = now or clock.now()
+    seconds = max(conf.get_int("GRIDGOV_OPEN311_RATE_WINDOW_SECONDS"), 1)
+    start = window_start(now, seconds)
+    table, address_, start_, count_ = (connection.ops.quote_name(name) for name in (
+        AddressWindow._meta.db_table, "address", "start", "count"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({address_}, {start_}, {count_}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({address_}, {start_}) DO UPDATE SET {count_} = {table}.{count_} + 1 RETURNING {count_}",
+            [address[:64], connection.ops.adapt_datetimefield_value(start)])
+        count = cursor.fetchone()[0]
+    if count <= limit:
+        return None
     return max(int((start + datetime.timedelta(seconds=seconds) - now).total_seconds()), 1)
 
 
@@ -129,7 +161,50 @@ def forget_rate_windows(now: datetime.datetime | None = None) -> int:
     seconds = max(conf.get_int("GRIDGOV_OPEN311_RATE_WINDOW_SECONDS"), 1)
     cutoff = now - datetime.timedelta(seconds=seconds) - datetime.timedelta(hours=1)
     deleted, _rows = RateWindow.objects.filter(start__lt=cutoff).delete()
-    return deleted
+    by_address, _rows = AddressWindow.objects.filter(start__lt=cutoff).delete()
+    return deleted + by_address
+
+
+# --- what a town publishes ------------------------------------------------------------------------
+
+@transaction.atomic
+def do_set_public_services(actor, town: Region, categories) -> list[Category]:
+    """Make exactly `categories` (subcategories) the services whose requests `town` publishes through
+    keyless GET; every other category of the town is private. One audit row names what changed."""
+    if town.level != Region.Level.TOWN:
+        raise Open311ActionError(_("A town chooses what it publishes."))
+    if actor is not None and not restrict(actor, CHANGE, Region.objects.filter(pk=town.pk)).exists():
+        raise Open311ActionError(_("You may choose only for your own town."), status=403)
+    if actor is not None and not can(actor, CHANGE, "open311_key"):
+        raise Open311ActionError(_("Only town administrators choose what Open311 publishes."), status=403)
+    wanted = {c.pk: c for c in categories}
+    if any(c.level != 2 for c in wanted.values()):
+        raise Open311ActionError(_("Choose services, that is subcategories."))
+    current = set(PublicService.objects.select_for_update().filter(town=town).values_list("category_id", flat=True))
+    added, removed = sorted(set(wanted) - current), sorted(current - set(wanted))
+    if removed:
+        PublicService.objects.filter(town=town, category_id__in=removed).delete()
+    PublicService.objects.bulk_create([PublicService(town=town, category_id=pk, path=town.path, published_by=actor,
+                                                     published_at=clock.now()) for pk in added])
+    if added or removed:
+        codes = dict(Category.objects.filter(pk__in=added + removed).values_list("pk", "code"))
+        audit.record("open311.public_services", town, None,
+                     {"published": [codes[pk] for pk in added], "withdrawn": [codes[pk] for pk in removed]},
+                     actor=actor)
+    return list(wanted.values())
+
+
+def publish_defaults(town: Region, actor=None) -> list[Category]:
+    """Publish every active service outside the sensitive families (queries.is_sensitive) for a town
+    that has chosen nothing yet (the demo, a new installation's first step); a town that has chosen
+    keeps its choice."""
+    from .queries import is_sensitive
+
+    if PublicService.objects.filter(town=town).exists():
+        return []
+    chosen = [c for c in Category.objects.filter(level=2, is_active=True).select_related("parent")
+              if not is_sensitive(c)]
+    return do_set_public_services(actor, town, chosen)
 
 
 # --- service requests ----------------------------------------------------------------------------

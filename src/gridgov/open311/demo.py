@@ -1,5 +1,6 @@
-"""Open311 demo data for the demo town: extra fields on two services, one API key for a hotline
-client and three requests that came in through it. Idempotent: a second run adds nothing."""
+"""Open311 demo data for the demo town: the services it publishes (all but the sensitive families),
+extra fields on two services, one API key for a hotline client and three requests that came in
+through it. Idempotent: a second run adds nothing."""
 
 import random
 
@@ -33,6 +34,8 @@ def build() -> str:
     town = _town()
     rng = random.Random(311)
     with acting_as(None):
+        # The town publishes its everyday services; disputes, welfare and public order stay private.
+        actions.publish_defaults(town)
         for code, attr, question, datatype, required, values in ATTRIBUTES:
             category = Category.objects.filter(code=code, level=2).first()
             if category is not None:

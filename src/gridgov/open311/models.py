@@ -115,6 +115,54 @@ class RateWindow(models.Model):
         return f"{self.key_id} {self.start:%H:%M:%S} {self.count}"
 
 
+class AddressWindow(models.Model):
+    """How many keyless requests one client address (an IPv4 address, an IPv6 /64) made in one fixed
+    window; shared by every web process like RateWindow. Rows are forgotten an hour after their window."""
+
+    address = models.CharField(max_length=64)
+    start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address", "start"], name="open311_address_window_unique")]
+        indexes = [models.Index(fields=["start"], name="open311_address_window_start")]
+
+    def __str__(self):
+        return f"{self.address} {self.start:%H:%M:%S} {self.count}"
+
+
+class PublicService(models.Model):
+    """A service (a subcategory) whose requests a town publishes through keyless GET. A category without
+    a row is private: a new category, and by default the sensitive families (disputes, welfare and
+    social assistance, public order), whose requests only staff and the client that sent them see."""
+
+    town = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("town"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="open311_public",
+                                 verbose_name=_("category"))
+    path = models.CharField(max_length=255)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published at"), default=clock.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_kind = "open311_key"  # who manages a town's keys chooses what it publishes
+    scope_path_field = "path"
+    audit_fields = ["town_id", "category_id", "path"]
+
+    class Meta:
+        ordering = ["town", "category"]
+        constraints = [models.UniqueConstraint(fields=["town", "category"], name="open311_public_service_unique")]
+        verbose_name = _("public Open311 service")
+        verbose_name_plural = _("public Open311 services")
+
+    def __str__(self):
+        return f"{self.town_id}:{self.category_id}"
+
+    @staticmethod
+    def own_q(person):
+        return Q(pk__in=[])
+
+
 class ServiceAttribute(models.Model):
     """An extra field a service asks for (GeoReport v2 service definition `attribute`)."""
 

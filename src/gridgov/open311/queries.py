@@ -1,6 +1,11 @@
 """Reads of the Open311 adapter: the jurisdiction (a town), the services (leaf categories) and the
 service requests (cases) in GeoReport v2 shape.
 
+Which requests GET lists: those of the services the town publishes (PublicService, chosen on the
+page of service fields; a new category, and by default the sensitive families, are private) that
+GRIDGOV_OPEN311_PRIVATE_CATEGORIES does not keep private; with an api_key, also the requests that key
+sent. Keyless calls are counted per client address (views.client_address).
+
 What a service request shows, and what it never shows (anyone may call GET, without a key):
 - status: the open states of the case loop (reported ... resolved, suspended) are `open`; closed,
   rejected and merged are `closed`;
@@ -74,6 +79,33 @@ def jurisdiction(value: str | None) -> Region:
     raise Open311Error(400, [(400, _("jurisdiction_id was not provided: this server has several towns."))])
 
 
+# --- what a town publishes -----------------------------------------------------------------------
+
+# The families whose requests tell who is in trouble: disputes (矛盾纠纷, 调解, 信访), welfare and social
+# assistance (民政, 低保, 救助, 民生), public order and security (治安, 公安). A category is sensitive when
+# its name or its main category's name holds one of these words; it is not published unless the town
+# chooses to, knowing this (and no category is published before the town chooses it).
+SENSITIVE_WORDS = ("矛盾", "纠纷", "调解", "信访", "民政", "低保", "救助", "特困", "民生", "治安", "公安", "禁毒",
+                   "家暴")
+
+
+def sensitive_name(*names: str) -> bool:
+    return any(word in (name or "") for name in names for word in SENSITIVE_WORDS)
+
+
+def is_sensitive(category: Category) -> bool:
+    return sensitive_name(category.name, category.parent.name if category.parent_id else "")
+
+
+def published_q(town: Region, prefix: str = "") -> Q:
+    """The categories whose requests `town` publishes: chosen by the town (PublicService), and not
+    named in GRIDGOV_OPEN311_PRIVATE_CATEGORIES, which a server keeps private whatever a town chooses."""
+    from .models import PublicService
+
+    chosen = PublicService.objects.filter(town=town).values("category_id")
+    return Q(**{f"{prefix}pk__in" if prefix else "pk__in": chosen}) & ~_private_q(prefix)
+
+
 # --- services --------------------------------------------------------------------------------------
 
 def _private_q(prefix: str = "") -> Q:
@@ -144,9 +176,13 @@ def service_definition(category: Category) -> dict:
 
 # --- service requests -----------------------------------------------------------------------------
 
-def requests_of(town: Region):
-    """The cases of the town that may be published, with what a request shows in one query."""
-    return (Case.objects.filter(path__startswith=town.path).exclude(_private_q("category__"))
+def requests_of(town: Region, key=None):
+    """The cases of the town that may be published (published_q), with what a request shows in one
+    query; with an API key, also the requests that key sent itself (a hotline following its calls)."""
+    shown = published_q(town, "category__")
+    if key is not None:
+        shown |= Q(open311__key=key) & ~_private_q("category__")
+    return (Case.objects.filter(shown, path__startswith=town.path)
             .select_related("category", "unit", "grid", "grid__region", "open311"))
 
 

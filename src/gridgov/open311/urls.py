@@ -11,6 +11,7 @@ urlpatterns = [
     path("keys/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("attributes/", views.attributes, name="attributes"),
     path("attributes/<int:pk>/remove/", views.attribute_remove, name="attribute_remove"),
+    path("attributes/public/", views.public_services, name="public_services"),
     re_path(rf"^discovery{FMT}$", views.discovery, name="discovery"),
     re_path(rf"^services{FMT}$", views.services, name="services"),
     re_path(rf"^services/(?P<code>[^/]+?){FMT}$", views.service_definition, name="service"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import ipaddress
 import math
 import re
 
@@ -45,7 +46,7 @@ from gridgov.org.models import Grid, Region
 
 from . import actions, conf, queries
 from .formats import Open311Error, error_response, respond
-from .models import ApiKey, Open311Request, ServiceAttribute
+from .models import ApiKey, Open311Request, PublicService, ServiceAttribute
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Audit actions that change what services.xml|json and the service definitions say.
@@ -97,11 +98,37 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
+def client_address(request) -> str:
+    """Whom a keyless request is counted against: the client's address (from the header a trusted
+    proxy sets, GRIDGOV_OPEN311_CLIENT_ADDRESS_HEADER, else REMOTE_ADDR); an IPv6 address counts as
+    its /64, which one household or phone holds whole."""
+    header = conf.get("GRIDGOV_OPEN311_CLIENT_ADDRESS_HEADER").strip()
+    raw = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").split(",")[0].strip() if header else ""
+    raw = raw or request.META.get("REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64] or "unknown"
+    if address.version == 6 and not address.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped or address) if address.version == 6 else str(address)
+
+
+def _count_keyless(request) -> None:
+    """429 for a client address over GRIDGOV_OPEN311_KEYLESS_RATE_LIMIT in the current window."""
+    wait = actions.count_address(client_address(request))
+    if wait is not None:
+        raise Open311Error(429, [(429, _("Too many requests without api_key from your address: try again in "
+                                         "%(n)d seconds, or ask the town for a key.") % {"n": wait})],
+                           headers={"Retry-After": str(wait)})
+
+
 def _key(request, town: Region, required: bool) -> ApiKey | None:
     value = _arg(request, "api_key")
     if value is None:
         if required:
             raise Open311Error(403, [(403, _("api_key was not provided."))])
+        _count_keyless(request)
         return None
     key = actions.find_key(value)
     if key is None:
@@ -123,6 +150,7 @@ def _town(request) -> Region:
 
 @endpoint("GET")
 def discovery(request, fmt):
+    _count_keyless(request)  # discovery checks no key: every call counts against the address
     # Equality on the indexed action column: the audit table is the largest of all, never scan it.
     changed = AuditEntry.objects.filter(action__in=CATALOGUE_CHANGES).aggregate(last=Max("time"))["last"]
     changeset = queries.iso(changed or datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
@@ -379,8 +407,8 @@ def _datetime(value: str) -> datetime.datetime | None:
 
 def _search(request, fmt):
     town = _town(request)
-    _key(request, town, required=False)
-    cases = queries.requests_of(town)
+    key = _key(request, town, required=False)
+    cases = queries.requests_of(town, key)
     ids = _split(_arg(request, "service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other argument. More ids than the result limit
@@ -438,8 +466,8 @@ def _filters(request) -> dict:
 @endpoint("GET")
 def service_request(request, fmt, request_id):
     town = _town(request)
-    _key(request, town, required=False)
-    case = queries.requests_of(town).filter(number=request_id).first()
+    key = _key(request, town, required=False)
+    case = queries.requests_of(town, key).filter(number=request_id).first()
     if case is None:
         raise Open311Error(404, [(404, _("service_request_id %(id)s was not found.") % {"id": request_id})])
     return respond(fmt, "service_requests", queries.request_items([case], town))
@@ -564,7 +592,41 @@ def attributes(request):
         else:
             return redirect("open311:attributes")
     rows = ServiceAttribute.objects.select_related("category").order_by("category__code", "order", "code")
-    return render(request, "open311/attributes.html", {"form": form, "attributes": rows})
+    return render(request, "open311/attributes.html", {"form": form, "attributes": rows,
+                                                       **_publication(request.user, request.GET.get("town"))})
+
+
+def _towns(user):
+    return restrict(user, CHANGE, Region).filter(level=Region.Level.TOWN).order_by("code")
+
+
+def _publication(user, code: str | None) -> dict:
+    """What the page shows of a town's choice of public services (for those who manage its keys)."""
+    if not can(user, CHANGE, "open311_key"):
+        return {}
+    towns = list(_towns(user)[:50])
+    town = next((t for t in towns if t.code == code), towns[0] if towns else None)
+    if town is None:
+        return {}
+    published = set(PublicService.objects.filter(town=town).values_list("category_id", flat=True))
+    services = [(c, c.pk in published, queries.is_sensitive(c)) for c in queries.services()]
+    return {"public_town": town, "public_towns": towns, "public_services": services}
+
+
+@login_required
+@require_POST
+def public_services(request):
+    """The town's choice of the services whose requests keyless GET lists: exactly those ticked."""
+    _key_admin(request.user)
+    town = _towns(request.user).filter(code=request.POST.get("town", "")).first()
+    if town is None:
+        raise Http404
+    ids = [int(v) for v in request.POST.getlist("published") if v.isdigit()]
+    try:
+        actions.do_set_public_services(request.user, town, list(queries.services().filter(pk__in=ids)))
+    except actions.Open311ActionError as exc:
+        raise PermissionDenied(exc.message) from None
+    return redirect(reverse("open311:attributes") + f"?town={town.code}#public-services")
 
 
 @login_required
