@@ -70,7 +70,7 @@ def test_a_problem_found_becomes_a_linked_case(personas, worker, cfg, clock, api
     case = Case.objects.get(pk=r.json()["id"])
     assert case.channel == "patrol" and case.grid == personas.town.a2  # the last located grid
     assert PatrolCase.objects.filter(patrol_id=pid, case=case).exists()
-    label, url = origin_of(case, personas.secretary_a)
+    _label, url = origin_of(case, personas.secretary_a)
     assert url == f"/patrols/{pid}/"
     assert origin_of(case, personas.outsider) is None
 

@@ -15,7 +15,8 @@ class PatrolsConfig(AppConfig):
         from gridgov.points.public import register_automatic
         from gridgov.stars import metrics as star_metrics
 
-        from . import metrics, origins as patrol_origins
+        from . import metrics
+        from . import origins as patrol_origins
         from .policy import POLICY
 
         extend_policy(POLICY)

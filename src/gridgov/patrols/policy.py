@@ -6,7 +6,15 @@ village's patrols, town staff all of the town's and set its rule, grid workers t
 grids; residents, party members and departments nothing.
 """
 
-from gridgov.core.scoping import CHANGE, EXPORT, GRID_WORKER, SUBTREE, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY
+from gridgov.core.scoping import (
+    CHANGE,
+    EXPORT,
+    GRID_WORKER,
+    SUBTREE,
+    TOWN_ADMIN,
+    VIEW,
+    VILLAGE_SECRETARY,
+)
 
 PATROL = "patrol"
 
