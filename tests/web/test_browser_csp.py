@@ -9,6 +9,9 @@ import pytest
 
 from gridgov.cases import actions as case_actions
 from gridgov.org import actions
+from gridgov.org.models import Region
+from gridgov.stars import actions as star_actions
+from gridgov.stars import defaults
 from tests.cases.test_browser_case_loop import categories, closing_connections  # noqa: F401
 from tests.conftest import PASSWORD, square
 
@@ -32,6 +35,10 @@ def nasty_town(transactional_db, personas, categories):  # noqa: F811
     case_actions.do_accept(personas.town_admin, case)  # the statistics charts have a bar to hover
     town.nasty = actions.do_create_grid(None, "445321104201003", NASTY, parent=town.grid_a,
                                         geometry=square(112.32, 22.70))
+    # A village of the same name on the five-star map (villages of the quarter, outlined by their grids).
+    scheme = star_actions.do_create_scheme(None, town.town, 2026, "东成镇2026年五星支部创建方案", defaults.scheme_spec())
+    star_actions.do_open_quarter(None, scheme, "2026Q1")
+    Region.objects.filter(pk=town.village_a.pk).update(name=NASTY)
     return personas
 
 
@@ -70,6 +77,15 @@ def test_a_grid_named_like_html_is_shown_as_text_on_every_map(live_server, nasty
         # Without the text nodes the name becomes an <img> element (whose onerror only the CSP stops).
         assert page.locator(".leaflet-container img:not(.leaflet-marker-icon)").count() == 0, path
         assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0, path
+    # The five-star map shows a village's tooltip on hover, and its popup on a click.
+    page.goto(f"{live_server.url}/stars/map/?period=2026Q1")
+    page.wait_for_selector("#star-map .leaflet-interactive")
+    texts = []
+    for shape in page.locator("#star-map path.leaflet-interactive").all():
+        shape.hover(force=True)
+        texts += page.locator(".leaflet-tooltip").all_text_contents()
+    assert any(text.startswith(NASTY) for text in texts), texts
+    assert page.locator("#star-map img:not(.leaflet-marker-icon)").count() == 0
     assert events["dialogs"] == []
     context.close()
 
