@@ -8,6 +8,7 @@ import pytest
 from gridgov.cases import actions as case_actions
 from gridgov.points import actions as points_actions
 from tests.cases.conftest import POINT_A1, cfg, clock  # noqa: F401
+from tests.patrols.seeding import two_patrols
 from tests.points.conftest import fund, rules, shop  # noqa: F401
 from tests.stars.conftest import quarter, scheme  # noqa: F401
 
@@ -111,6 +112,7 @@ def seeded(personas, clock, cfg, rules, shop, fund, quarter):  # noqa: F811  fix
     fund(town.zhang, 100)
     for _ in range(2):
         points_actions.do_redeem(p.resident_a1, shop.soap, 1)
+    two_patrols(p)
     return p
 
 
