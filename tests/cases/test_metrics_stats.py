@@ -188,3 +188,17 @@ def test_the_formulas_are_documented_in_the_openapi_description(api_client, pers
     description = schema["paths"]["/api/v1/cases/stats"]["get"]["description"]
     for formula in ("结案率 = 结案数 / 应结案数", "按期结案率 = 按期结案数 / 结案数", "返工率", "满意率"):
         assert formula in description
+
+
+def test_residents_and_party_members_get_their_own_figures_not_the_grids(api_client, month, personas, cfg):
+    # A case of grid A1 that neither resident_a1 reported nor party_a1 took: the grid's figures count it,
+    # theirs must not (so the figures of the whole grid, read from the daily rows, are not theirs).
+    extra = actions.do_report(personas.worker_a1, cfg.garbage, "井盖缺失", lat=POINT_A1[0], lng=POINT_A1[1])
+    actions.do_accept(personas.worker_a1, extra)
+    grid = stats(api_client("town_admin"), f"?scope={GRID_A1}&since=2026-03-01&until=2026-03-31")
+    assert (grid["reported"], grid["accepted"]) == (7, 5)
+    resident = stats(api_client("resident_a1"), "?since=2026-03-01&until=2026-03-31")
+    assert (resident["scope"], resident["reported"], resident["accepted"], resident["closed"]) == (GRID_A1, 6, 4, 3)
+    # party_a1 took c1, c2 and c4 (c7 was accepted in February).
+    party = stats(api_client("party_a1"), "?since=2026-03-01&until=2026-03-31")
+    assert (party["reported"], party["accepted"], party["closed"], party["completion_rate"]) == (3, 3, 2, 0.6667)
