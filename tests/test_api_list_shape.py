@@ -8,6 +8,7 @@ import pytest
 from gridgov.cases import actions as case_actions
 from gridgov.points import actions as points_actions
 from tests.cases.conftest import POINT_A1, cfg, clock  # noqa: F401
+from tests.links.seeding import two_links_and_contacts
 from tests.patrols.seeding import two_patrols
 from tests.points.conftest import fund, rules, shop  # noqa: F401
 from tests.stars.conftest import quarter, scheme  # noqa: F401
@@ -21,6 +22,7 @@ OBJECTS = {
     "/api/v1/grids/locate": "the small grid at a point",
     "/api/v1/grids/geojson": "a GeoJSON FeatureCollection, the shape map libraries read",
     "/api/v1/cases/stats": "the figures of a node",
+    "/api/v1/links/coverage": "the link coverage and contact rate of a node",
 }
 
 # Who calls a list in the real walk (default town_admin): someone the seed gives at least two rows.
@@ -113,6 +115,7 @@ def seeded(personas, clock, cfg, rules, shop, fund, quarter):  # noqa: F811  fix
     for _ in range(2):
         points_actions.do_redeem(p.resident_a1, shop.soap, 1)
     two_patrols(p)
+    two_links_and_contacts(p)
     return p
 
 
