@@ -133,3 +133,18 @@ def test_coverage_page_query_count(linked, login, django_assert_max_num_queries)
         page = client.get("/links/coverage/", {"scope": t.town.code, "month": "2026-12"})
     assert page.status_code == 200
     assert page.context["figures"]["linked"] == 2
+
+
+def test_town_sets_its_rules(personas, login):
+    from gridgov.links.models import LinkSettings
+
+    t = personas.town
+    url = f"/links/towns/{t.town.code}/settings/"
+    assert login(personas.secretary_a).post(url, {"target_per_member": 5, "contacts_per_month": 2}).status_code == 404
+    assert login(personas.outsider).post(url, {"target_per_member": 5, "contacts_per_month": 2}).status_code == 404
+    admin = login(personas.town_admin)
+    assert "link-settings" in admin.get("/links/coverage/", {"scope": t.town.code}).content.decode()
+    admin.post(url, {"target_per_member": 5, "contacts_per_month": 2})
+    row = LinkSettings.objects.get(town=t.town)
+    assert (row.target_per_member, row.contacts_per_month) == (5, 2)
+    assert AuditEntry.objects.filter(action="link.settings").count() == 1

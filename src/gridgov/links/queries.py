@@ -130,11 +130,15 @@ def by_child(node, year: int, month: int) -> list[dict]:
 
     first, last = month_bounds(year, month)
     day = min(last, max(first, today()))
-    if isinstance(node, Region) and node.level <= 2:
-        children = [(r.name, r.code, r.path) for r in Region.objects.filter(parent=node, level=3).order_by("path")]
+    if isinstance(node, Region) and node.level <= 2:  # a county's towns, a town's villages
+        rows = Region.objects.filter(parent=node).order_by("path")
+    elif isinstance(node, Region):  # a village's small grids
+        rows = Grid.objects.filter(level=Grid.Level.SMALL, path__startswith=node.path).order_by("path")
+    elif node.level < Grid.Level.SMALL:
+        rows = Grid.objects.filter(parent=node).order_by("path")
     else:
-        children = [(g.name, g.code, g.path) for g in Grid.objects.filter(
-            level=Grid.Level.SMALL, path__startswith=node.path).order_by("path")]
+        rows = [node]
+    children = [(r.name, r.code, r.path) for r in rows]
     return _grouped(node.path, children, first, last, day, required_contacts(node.path))
 
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("villages/<str:code>/import/", views.village_import, name="village_import"),
     path("links/<int:link_id>/end/", views.link_end, name="end"),
     path("template.xlsx", views.template, name="template"),
+    path("towns/<str:code>/settings/", views.town_settings, name="settings"),
 ]

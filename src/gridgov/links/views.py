@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -145,7 +146,33 @@ def coverage(request):
         "rows": queries.by_child(node, year, month), "trend": queries.trend(node.path, year, month),
         "behind": queries.members_behind(node.path, year, month)[:50],
         "villages": Region.objects.filter(level=3, path__startswith=node.path).order_by("path")
-        if request.user.role != "grid_worker" else []})
+        if request.user.role != "grid_worker" else [],
+        "settings": _town_settings(request.user, node)})
+
+
+def _town_settings(user, node):
+    """The town's link rules, for the town's own staff looking at their town (None otherwise)."""
+    if not isinstance(node, Region) or node.level != Region.Level.TOWN or not actions.may_manage(user, node.path) \
+            or not (user.is_superuser or user.scope_path == node.path):
+        return None
+    found = queries.settings_for(node.path)
+    return {"target_per_member": found.target_per_member if found else 10,
+            "contacts_per_month": found.contacts_per_month if found else 1}
+
+
+@login_required
+@require_POST
+def town_settings(request, code: str):
+    town = restrict(request.user, VIEW, Region).filter(code=code, level=Region.Level.TOWN).first()
+    if town is None or _town_settings(request.user, town) is None:
+        raise Http404
+    try:
+        actions.do_save_settings(request.user, town, int(request.POST.get("target_per_member") or 0),
+                                 int(request.POST.get("contacts_per_month") or 0))
+        messages.success(request, _("The town's link rules are saved."))
+    except (LinkError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Enter whole numbers.")))
+    return redirect(f"{reverse('links:coverage')}?scope={town.code}")
 
 
 @login_required
