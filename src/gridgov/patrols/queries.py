@@ -22,9 +22,10 @@ def _town_path(path: str) -> str:
 
 
 def rules_under(path: str) -> dict[str, tuple[int, int]]:
-    """Town path -> (weekly count, half-month count) for the towns that set a rule, above or under `path`."""
-    town = _town_path(path) if path.count(".") >= 2 else None
-    rows = PatrolRule.objects.filter(path=town) if town and len(path) >= len(town) else \
+    """Town path -> (weekly count, half-month count) of the towns that set a rule: the town holding `path`
+    (a town, village or grid), or every town under a county."""
+    parts = [p for p in path.split(".") if p]
+    rows = PatrolRule.objects.filter(path=_town_path(path)) if len(parts) >= 2 else \
         PatrolRule.objects.filter(path__startswith=path)
     return {r.path: (r.weekly_count, r.half_month_count) for r in rows}
 
