@@ -196,12 +196,14 @@ def do_contact(actor, household_id: int, way: str, date: datetime.date, topics=(
     return contact
 
 
-def award(contact: Contact, member: Person) -> str:
+def award(contact: Contact, member: Person, now=None) -> str:
+    """Points for a contact by the town's `link_contact` rule, once per contact (`now`: when it is
+    awarded, the clock's time unless a replayed history says otherwise)."""
     from gridgov.points.public import award_automatic
 
     return award_automatic("link_contact", person=member, path=contact.path, key=f"contact:{contact.pk}",
                            reason=_("Contact with household %(number)s on %(date)s")
-                           % {"number": contact.household.number, "date": contact.date.isoformat()})
+                           % {"number": contact.household.number, "date": contact.date.isoformat()}, now=now)
 
 
 def reporter_of(household: Household) -> Person | None:

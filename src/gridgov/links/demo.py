@@ -89,7 +89,8 @@ def build(now, seed: int) -> str:
     awarded = 0
     if member_user and member_user.person_id:
         for contact in contacts:
-            if contact.member_id == member_user.person_id and actions.award(contact, member_user.person) == "awarded":
+            if contact.member_id == member_user.person_id and actions.award(
+                    contact, member_user.person, now=_evening(contact.date)) == "awarded":
                 awarded += 1
     f = queries.figures(town.path, today, today, day=today)
     return _(
