@@ -73,7 +73,7 @@ def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT
             assert sum(states.values()) == cases
             assert counts["cases"] == cases + counts["open311_requests"]
             assert counts["closed"] > 0, "a 60-day history has closed cases"
-            assert counts["rules"] == 11 and counts["shops"] == 3
+            assert counts["rules"] == 13 and counts["shops"] == 3
             assert counts["current_quarter"] == VILLAGES and counts["last_quarter"] == VILLAGES
             assert counts["open311_requests"] == 3 and counts["keys"] == 1
             for what, latest in counts["latest"].items():

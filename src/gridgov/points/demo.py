@@ -28,6 +28,8 @@ RULES = [
     ("ZY-03", "好人好事、见义勇为", 20, "person", None, "", [], True, 0, ""),
     ("AJ-01", "反映问题经核实", 3, "person", 30, "month", [], False, 0, "case_verified"),
     ("AJ-02", "党员接单按时办结", 5, "person", None, "", [], False, 0, "case_closed_on_time"),
+    ("LH-01", "党员联户走访（每户每次）", 1, "person", 20, "month", [], False, 0, "link_contact"),
+    ("XC-01", "网格巡查（每次）", 1, "person", 20, "month", [], False, 0, "patrol_done"),
     ("HJ-01", "环境卫生评比（月度）", 20, "household", 20, "month", ["village_secretary", "town_admin"], False, 0, ""),
     ("HJ-02", "美丽庭院、星级文明户", 30, "household", 30, "year", [], True, 0, ""),
     ("KF-01", "违规扣分（乱搭乱建、乱倒垃圾）", -10, "person", None, "", ["village_secretary", "town_admin"], False, 30, ""),
