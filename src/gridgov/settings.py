@@ -48,7 +48,11 @@ def _local_secret(filename: str) -> str:
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
+        _CREATED.append(filename)
     return path.read_text().strip()
+
+
+_CREATED: list[str] = []
 
 
 DEBUG = env_bool("GRIDGOV_DEBUG", False)
@@ -62,6 +66,9 @@ if not SECRET_KEY:
 DATA_KEY = env_str("GRIDGOV_DATA_KEY") or (_local_secret("data.key") if DEMO_MODE or DEBUG else "")
 if not DATA_KEY:
     raise RuntimeError("GRIDGOV_DATA_KEY must be set when GRIDGOV_DEMO is off")
+# Where it came from: "env", "file" (var/data.key), or "created" (var/data.key was missing and has just
+# been made). The start check (core.checks) refuses a key that is not the database's, and says so.
+DATA_KEY_ORIGIN = "env" if env_str("GRIDGOV_DATA_KEY") else ("created" if "data.key" in _CREATED else "file")
 
 ALLOWED_HOSTS = env_list("GRIDGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("GRIDGOV_CSRF_TRUSTED_ORIGINS", [])

@@ -64,3 +64,19 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class DataKeyCheck(models.Model):
+    """The fingerprint of the personal-data key (GRIDGOV_DATA_KEY) this database's data are encrypted
+    under: an HMAC of a fixed label under a key derived from it, which tells keys apart and reveals
+    nothing of them. Written once, at the first migrate or the first encryption (core.crypto); the start
+    check refuses any other key, so a lost or mistyped key never writes data under a second key."""
+
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("data key fingerprint")
+
+    def __str__(self):
+        return self.fingerprint[:12]
