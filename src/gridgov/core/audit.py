@@ -92,6 +92,8 @@ ACTION_LABELS = {
     "user.password": pgettext_lazy("audit action", "Change a password"),
     "user.token": pgettext_lazy("audit action", "Issue an API token"),
     "user.token_revoked": pgettext_lazy("audit action", "Revoke API tokens"),
+    "system.backup": pgettext_lazy("audit action", "Back up the system"),
+    "system.restore": pgettext_lazy("audit action", "Restore the system from a backup"),
     "account.lock": pgettext_lazy("audit action", "Lock an account"),
     "account.unlock": pgettext_lazy("audit action", "Unlock an account"),
     "org.import": pgettext_lazy("audit action", "Import a spreadsheet"),

@@ -475,6 +475,10 @@ def _model(object_type: str):
         return None
 
 
+# Rows about no model: the whole installation (a backup, a restore).
+OBJECT_KINDS = {"system": pgettext_lazy("audit object", "the system")}
+
+
 def _label_entries(entries) -> None:
     """What a person reads in each row: the action's name, the object as its kind and its natural
     name (事件 20260302-000123), the actor's name and post, the changed fields by their names. The
@@ -485,10 +489,11 @@ def _label_entries(entries) -> None:
     for entry in entries:
         model = _model(entry.object_type)
         entry.action_label = audit.action_label(entry.action)
-        entry.object_kind = model._meta.verbose_name if model is not None else entry.object_type
+        entry.object_kind = (model._meta.verbose_name if model is not None else
+                             OBJECT_KINDS.get(entry.object_type, entry.object_type))
         if entry.object_id in accounts and entry.object_type == "org.user":
             entry.object_label = accounts[entry.object_id].label
-        elif not entry.object_repr or _DEFAULT_REPR.match(entry.object_repr):
+        elif not entry.object_repr or _DEFAULT_REPR.match(entry.object_repr) or entry.object_type in OBJECT_KINDS:
             entry.object_label = f"#{entry.object_id}" if entry.object_id else ""
         else:
             entry.object_label = entry.object_repr
@@ -523,6 +528,8 @@ FIELD_NAMES = {
     "entry_id": pgettext_lazy("audit field", "points entry"),
     "evidence": pgettext_lazy("audit field", "evidence"),
     "expires_at": pgettext_lazy("audit field", "expires at"),
+    "file": pgettext_lazy("audit field", "file"),
+    "created_at": pgettext_lazy("audit field", "made at"),
     "token_id": pgettext_lazy("audit field", "API token"),
     "token_ids": pgettext_lazy("audit field", "API tokens"),
     "tokens_revoked": pgettext_lazy("audit field", "API tokens ended"),
