@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.core.models import AuditEntry
-from gridgov.stars import actions, scoring
+from gridgov.stars import actions, defaults, scoring
 from gridgov.stars.actions import StarError
 from gridgov.stars.models import Indicator, Scheme, Score, VetoItem, default_levels
 
@@ -243,6 +243,49 @@ def test_a_new_scheme_levels_ask_for_the_stars_they_name(personas):
         actions.do_flag_veto(admin, a, item, "经核实")
     a.refresh_from_db()
     assert (a.total, a.stars_earned, a.level) == (D("95.00"), 3, "三星")
+
+
+WORST_FIRST = [{"min_total": 60, "min_stars": 2, "label": "二星"}, {"min_total": 70, "min_stars": 3, "label": "三星"},
+               {"min_total": 80, "min_stars": 4, "label": "四星"}, {"min_total": 90, "min_stars": 5, "label": "五星"}]
+
+
+def test_levels_entered_worst_first_are_kept_best_first(personas):
+    # The first level a village reaches names it: stored worst first, 95 points and five stars would read 二星.
+    town, admin = personas.town.town, personas.town_admin
+    created = actions.do_create_scheme(admin, town, 2027, "2027年方案", defaults.blank_spec(), levels=WORST_FIRST)
+    assert created.levels == default_levels()
+    assert scoring.level_for(created.levels, D("95"), 5) == "五星"
+    updated = actions.do_start_scheme(admin, town, 2028, "2028年方案", "blank")
+    actions.do_update_scheme(admin, updated, levels=[dict(e, min_total=str(e["min_total"] + 5)) for e in WORST_FIRST])
+    updated.refresh_from_db()
+    assert [e["label"] for e in updated.levels] == ["五星", "四星", "三星", "二星"]
+    assert scoring.level_for(updated.levels, D("95"), 5) == "五星"
+    assert scoring.level_for(updated.levels, D("94.99"), 5) == "四星"
+
+
+@pytest.mark.parametrize("levels, english_message, chinese", [
+    ([{"min_total": 90, "label": "优秀"}, {"min_total": 90, "label": "良好"}],
+     "Levels: 优秀 and 良好 ask for the same points and stars", "等次：优秀和良好要求的总分和星数相同"),
+    ([{"min_total": 120, "label": "优秀"}], "Levels: 优秀 asks for 120 points; a level asks for 0 to 100 points.",
+     "等次：优秀要求总分120分；等次要求的总分应在0到100分之间。"),
+    ([{"min_total": -5, "label": "差"}], "Levels: 差 asks for -5 points", "等次：差要求总分-5分"),
+])
+def test_levels_that_cannot_work_are_refused_naming_the_field(personas, levels, english_message, chinese):
+    from django.utils import translation
+
+    town, admin = personas.town.town, personas.town_admin
+    scheme = actions.do_start_scheme(admin, town, 2028, "2028年方案", "blank")
+    for attempt in (lambda: actions.do_create_scheme(admin, town, 2027, "2027年方案", defaults.blank_spec(),
+                                                     levels=levels),
+                    lambda: actions.do_update_scheme(admin, scheme, levels=levels)):
+        for language, expected in (("en", english_message), ("zh-hans", chinese)):
+            with translation.override(language), pytest.raises(StarError) as refused:
+                attempt()
+            assert (refused.value.status, refused.value.field) == (400, "levels")
+            assert expected in refused.value.message
+    assert not Scheme.objects.filter(year=2027).exists()
+    scheme.refresh_from_db()
+    assert scheme.levels == default_levels()
 
 
 def test_a_scheme_from_the_defaults_or_last_year(personas, scheme):

@@ -110,9 +110,10 @@ def do_create_scheme(actor, town: Region, year: int, name: str, stars: list[dict
     if Scheme.objects.filter(town=town, year=year).exists():
         raise StarError(_("%(town)s already has a scheme for %(year)s.") % {"town": town.name, "year": year},
                         field="year")
+    levels = clean_levels(levels, len(stars)) if levels else Scheme._meta.get_field("levels").get_default()
     with transaction.atomic():
-        scheme = Scheme.objects.create(town=town, year=year, name=name, levels=levels or Scheme._meta.get_field(
-            "levels").get_default(), publicity_days=publicity_days, path=town.path)
+        scheme = Scheme.objects.create(town=town, year=year, name=name, levels=levels,
+                                       publicity_days=publicity_days, path=town.path)
         for order, spec in enumerate(stars):
             star = Star.objects.create(scheme=scheme, code=spec["code"], name=spec["name"], order=order,
                                        threshold=_decimal(spec["threshold"], "threshold"))
@@ -179,17 +180,10 @@ def do_update_scheme(actor, scheme: Scheme, thresholds: dict[str, object] | None
                     star.save(update_fields=["threshold"])
                     audit.record("stars.star.update", star, *audit.diff(star_before, audit.snapshot(star)), actor=actor)
         if levels is not None:
-            levels = _normal_levels(levels)
+            levels = clean_levels(levels, scheme.stars.count())
             if locked and levels != _normal_levels(scheme.levels):
                 raise StarError(_("A village has submitted under this scheme: thresholds and levels can no "
                                   "longer change."))
-            star_count = scheme.stars.count()
-            for entry in levels:
-                if not str(entry.get("label", "")).strip():
-                    raise StarError(_("Every level needs a label."), 400, "levels")
-                if not 0 <= entry.get("min_stars", 0) <= star_count:
-                    raise StarError(_("A level asks for 0 to %(n)s stars.") % {"n": star_count}, 400, "levels")
-                _decimal(entry.get("min_total", 0), "levels")
             scheme.levels = levels
         if publicity_days is not None:
             if not 1 <= int(publicity_days) <= 60:
@@ -215,6 +209,29 @@ def _normal_levels(levels: list[dict]) -> list[dict]:
             item["min_stars"] = int(number(entry["min_stars"]))
         out.append(item)
     return sorted(out, key=lambda e: (-e["min_total"], -e.get("min_stars", 0)))
+
+
+def clean_levels(levels: list[dict], star_count: int) -> list[dict]:
+    """The level mapping as it is stored: best first (the first level whose points and stars a village
+    reaches names it, so levels entered worst first would name 95 points 二星), each with a label, points
+    within 0..100 (a complete scheme is a 100-point system) and 0..star_count stars; a better level asks
+    strictly more than the next one, so no two levels ask for the same points and stars (the second
+    could never be reached)."""
+    levels = _normal_levels(levels)
+    for entry in levels:
+        if not entry["label"]:
+            raise StarError(_("Every level needs a label."), 400, "levels")
+        if not 0 <= entry["min_total"] <= 100:
+            raise StarError(_("Levels: %(label)s asks for %(total)s points; a level asks for 0 to 100 points.") % {
+                "label": entry["label"], "total": entry["min_total"]}, 400, "levels")
+        if not 0 <= entry.get("min_stars", 0) <= star_count:
+            raise StarError(_("A level asks for 0 to %(n)s stars.") % {"n": star_count}, 400, "levels")
+    for better, worse in zip(levels, levels[1:]):
+        if (better["min_total"], better.get("min_stars", 0)) == (worse["min_total"], worse.get("min_stars", 0)):
+            raise StarError(_("Levels: %(first)s and %(second)s ask for the same points and stars; each level "
+                              "needs more than the level below it.") % {"first": better["label"],
+                                                                      "second": worse["label"]}, 400, "levels")
+    return levels
 
 
 def scheme_locked(scheme: Scheme) -> bool:
