@@ -84,3 +84,19 @@ def test_suggestions_show_a_resident_only_the_reports_they_may_open(personas, re
     staff = api_client("worker_a1").get(f"/api/v1/cases/{again.pk}").json()
     assert {d["id"] for d in staff["duplicates"]} == {first.pk, mine.pk} and staff["other_duplicates"] == 0
     assert first.number in page(login(personas.worker_a1), f"/cases/{again.pk}/")
+
+
+def test_phone_numbers_in_the_words_reach_the_pool_masked(personas, report, login, api_client):
+    case = actions.do_accept(personas.worker_a1, report(description="巷口垃圾，电话13800000011"),
+                             note="已联系 13800000011")
+    case = actions.do_publish(personas.worker_a1, case)
+    text = page(login(personas.party_a1), f"/cases/{case.pk}/")
+    assert "13800000011" not in text and "138****0011" in text
+    assert "13800000011" not in page(login(personas.party_a1), "/cases/pool/")
+    client = api_client("party_a1")
+    detail = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert detail["description"] == "巷口垃圾，电话138****0011"
+    assert [e["note"] for e in detail["timeline"] if e["action"] == "accept"] == ["已联系 138****0011"]
+    assert [c["description"] for c in client.get("/api/v1/cases").json()["items"]] == ["巷口垃圾，电话138****0011"]
+    # The grid worker, who may call the reporter, reads the number whole.
+    assert api_client("worker_a1").get(f"/api/v1/cases/{case.pk}").json()["description"].endswith("13800000011")

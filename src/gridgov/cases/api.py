@@ -124,6 +124,13 @@ class CaseOut(Schema):
     def resolve_clock(obj):
         return obj.clock() if callable(obj.clock) else obj.clock
 
+    @staticmethod
+    def resolve_description(obj, context):
+        # Phone and ID numbers masked for those who may not know who reported (queries.sees_reporter).
+        if isinstance(obj, Case):
+            return queries.text_shown(obj.description, queries.sees_reporter(context["request"].user, obj))
+        return obj.description
+
 
 class EventOut(Schema):
     time: datetime.datetime
@@ -194,12 +201,14 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
         found, other_duplicates = routing.duplicates_for(user, case)
         duplicates = [{"id": c.pk, "number": c.number, "state": c.state, "distance_m": d, "created_at": c.created_at}
                       for c, d in found]
-    hidden = queries.hidden_actor_ids(user, case)
+    sees = queries.sees_reporter(user, case)
+    hidden = set() if sees else queries.reporter_account_ids(case)
     return SimpleNamespace(**{
         **{f: getattr(case, f) for f in (
-            "id", "number", "state", "level", "priority", "description", "channel", "lat", "lng", "in_pool",
+            "id", "number", "state", "level", "priority", "channel", "lat", "lng", "in_pool",
             "created_at", "deadline", "rework_count", "escalation_count", "late_steps", "rating", "rating_auto",
             "closed_level", "closed_on_time", "accepted_at", "resolved_at", "closed_at")},
+        "description": queries.text_shown(case.description, sees),
         "category": case.category, "grid": case.grid, "clock": case.clock(),
         "assignee": case.assignee.username if case.assignee else None,
         "assignee_name": case.assignee.label if case.assignee else None,
@@ -207,7 +216,7 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
         "reporter_phone": case.reporter_phone_masked,
         "merged_into": case.merged_into_id,
         "timeline": [{"time": e.time, "action": e.action, "actor": queries.actor_shown(e, hidden), "from_state": e.from_state,
-                      "to_state": e.to_state, "level": e.level, "note": e.note, "data": e.data}
+                      "to_state": e.to_state, "level": e.level, "note": queries.text_shown(e.note, sees), "data": e.data}
                      for e in events],
         "photos": [{"id": p.pk, "url": photo_url(p), "event": p.event_id, "content_type": p.content_type,
                     "width": p.width, "height": p.height, "size": p.size} for p in photos],

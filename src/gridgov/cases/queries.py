@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from gridgov.core import personal
 from gridgov.core.scoping import PERSONAL_ROLES, SUBTREE, VIEW, VIEW_PERSONAL, reach, restrict
 from gridgov.org import queries as org_queries
 from gridgov.org import names
@@ -126,9 +127,11 @@ def reporter_account_ids(case: Case) -> set[int]:
     return set(User.objects.filter(who, role__in=PERSONAL_ROLES).values_list("pk", flat=True))
 
 
-def hidden_actor_ids(user, case: Case) -> set[int]:
-    """The actors of the case's timeline whose names `user` is not shown (see sees_reporter)."""
-    return set() if sees_reporter(user, case) else reporter_account_ids(case)
+def text_shown(text: str, sees: bool) -> str:
+    """A description or note as a viewer reads it: whole for those who see the reporter, else with the
+    phone numbers, ID numbers and e-mail addresses in it masked (core.personal.mask_text): a resident's
+    "电话13800000011" reaches the party member taking the order as 138****0011."""
+    return text if sees else personal.mask_text(text)
 
 
 def actor_shown(event, hidden: set[int]) -> str:

@@ -70,11 +70,13 @@ def _with_clock(cases):
     return cases
 
 
-def _label_events(events, hidden=frozenset()):
+def _label_events(events, hidden=frozenset(), sees=True):
     """Labels of the timeline entries in the page language (the rows store codes); the actors in
-    `hidden` (queries.hidden_actor_ids) read as "the reporter"."""
+    `hidden` (queries.reporter_account_ids) read as "the reporter", and for a viewer who does not see the
+    reporter (`sees`) the notes have their phone and ID numbers masked (shown, never saved)."""
     ratings = dict(Case.Rating.choices)
     for event in events:
+        event.note = queries.text_shown(event.note, sees)
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.to_label = State(event.to_state).label if event.to_state in State.values else ""
         event.rating_label = ratings.get((event.data or {}).get("rating"), "")
@@ -90,8 +92,10 @@ def _render_list(request, title, queryset, tabs=None, current_tab="", lead="", f
     page = _page(request, queryset)
     _with_clock(page.object_list)
     for case in page.object_list:
+        sees = queries.sees_reporter(request.user, case)
+        case.description = queries.text_shown(case.description, sees)  # shown, never saved
         if "events" in getattr(case, "_prefetched_objects_cache", {}):
-            _label_events(case.events.all())
+            _label_events(case.events.all(), sees=sees)
     context = {"title": title, "page": page, "tabs": tabs or [], "current_tab": current_tab, "lead": lead,
                "form": form, "row_template": row_template, **(extra or {})}
     return render(request, "cases/list.html", context)
@@ -363,8 +367,9 @@ def _visible_case(user, pk):
 def detail(request, pk, revealed_phone=""):
     user = request.user
     case = _visible_case(user, pk)
+    sees = queries.sees_reporter(user, case)
     events = _label_events(list(case.events.prefetch_related("photos").order_by("time", "id")),
-                           queries.hidden_actor_ids(user, case))
+                           set() if sees else queries.reporter_account_ids(case), sees)
     allowed = allowed_actions(user, case)
     duplicates, other_duplicates = [], 0
     if request.GET.get("new") or ("merge" in allowed):
@@ -372,6 +377,7 @@ def detail(request, pk, revealed_phone=""):
         duplicates, other_duplicates = routing.duplicates_for(user, case, limit=5)
     context = {
         "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
+        "description": queries.text_shown(case.description, sees),
         "handler_name": case.assignee.label if case.assignee else "",
         "duplicates": duplicates, "other_duplicates": other_duplicates,
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),
