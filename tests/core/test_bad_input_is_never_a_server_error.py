@@ -52,7 +52,7 @@ def test_nul_without_login(db):
     client = Client()
     token = client.post("/api/v1/auth/token", json.dumps({"username": "a\u0000b", "password": "x"}),
                         content_type="application/json")
-    assert token.status_code == 400 and "NUL" in token.json()["detail"]
+    assert token.status_code == 400 and "\\0" in token.json()["detail"]  # 空字符（\\0） / a NUL character (\\0)
     open311 = client.get("/open311/v2/tokens/ab%00c.json")
     assert open311.status_code == 400 and open311.json()[0]["code"] == 400  # the spec's error body
     assert b"<errors>" in client.get("/open311/v2/tokens/ab%00c.xml").content

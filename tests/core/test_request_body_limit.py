@@ -42,3 +42,11 @@ def test_a_body_within_the_limit_goes_through(db, settings):
     response = Client().post("/api/v1/auth/token", {"username": "nobody", "password": "x" * 1100},
                              content_type="application/json")
     assert response.status_code == 413
+
+
+def test_open311_answers_an_oversized_body_in_its_own_error_body(db, settings):
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    response = Client().post("/open311/v2/requests.json", "x" * (1024 * 1024 + 1), content_type="application/x-www-form-urlencoded",
+                             HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert response.json() == [{"code": 413, "description": "The request is too large: at most 1 MB may be sent at once."}]

@@ -58,7 +58,7 @@ def _too_large(request) -> str | None:
     return None
 
 
-def _answer(request, status: int, message: str) -> HttpResponse:
+def answer(request, status: int, message: str) -> HttpResponse:
     for prefix, respond in RESPONDERS.items():
         if request.path.startswith(prefix):
             return respond(request, status, message)
@@ -73,7 +73,7 @@ class BadInputMiddleware:
 
     def __call__(self, request):
         if _has_nul(request):
-            return _answer(request, 400, _("The request contains a NUL character (\\0), which no field accepts."))
+            return answer(request, 400, _("The request contains a NUL character (\\0), which no field accepts."))
         field = _too_large(request)
         if field is not None:
             message = _("A number in the request is too large.")
@@ -81,12 +81,12 @@ class BadInputMiddleware:
                 return JsonResponse({"detail": _("Invalid input."), "errors": [
                     {"field": field, "message": str(message), "type": "less_than_equal"}]}, status=422,
                     json_dumps_params={"ensure_ascii": False})
-            return _answer(request, 404 if field == "id" else 400, message)
+            return answer(request, 404 if field == "id" else 400, message)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         # SQLite raises OverflowError for an integer beyond 64 bits; PostgreSQL a DataError ("out of range").
         if isinstance(exception, OverflowError) or (isinstance(exception, DataError) and "out of range" in str(exception)):
-            return _answer(request, 400, _("A number in the request is too large."))
+            return answer(request, 400, _("A number in the request is too large."))
         return None
 

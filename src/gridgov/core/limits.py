@@ -8,9 +8,10 @@ client_max_body_size). A body without Content-Length (chunked) is not read by Dj
 """
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from . import guards
 
 
 def declared_length(request) -> int:
@@ -33,6 +34,5 @@ class RequestBodyLimitMiddleware:
         with translation.override(translation.get_language_from_request(request)):
             message = _("The request is too large: at most %(mb)d MB may be sent at once.") % {
                 "mb": limit // (1024 * 1024)}
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
-        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            # In the shape of the part of the site asked (an API's JSON, Open311's own error body).
+            return guards.answer(request, 413, message)
