@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "gridgov.core",
     "gridgov.org",
     "gridgov.cases",
@@ -104,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridgov.core.middleware.ActorMiddleware",
+    "gridgov.org.twofactor.TwoFactorMiddleware",  # a session that still owes its second factor goes back to it
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -179,6 +183,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCK_MINUTES = 30
+# Two factors (password + TOTP code, with recovery codes; org/twofactor.py). Superusers and town
+# administrators must use them when GRIDGOV_TWO_FACTOR is on (the default in production, off in the
+# demo so its accounts work without a phone); GRIDGOV_TWO_FACTOR_ROLES adds roles (e.g. all staff:
+# "village_secretary,grid_worker,department"). A user who enrolled is asked for a code either way.
+TWO_FACTOR_REQUIRED = env_bool("GRIDGOV_TWO_FACTOR", not DEMO_MODE)
+TWO_FACTOR_ROLES = env_list("GRIDGOV_TWO_FACTOR_ROLES", [])
+# Wrong codes are counted by the login lockout above, not by django-otp's own growing delay.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "gridgov"
 
 # Sessions end after 30 idle minutes: the cookie is renewed on every request, so only idleness expires it.
 SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_IDLE_SECONDS", 30 * 60)
