@@ -106,6 +106,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def two_factor_off(settings):
+    """Two factors are enforced in production (GRIDGOV_DEMO=0); tests log in with force_login and the
+    token endpoint, so the rule is off here and tests/org/test_two_factor.py turns it on."""
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.TWO_FACTOR_ROLES = []
+
+
 @pytest.fixture
 def english(settings):
     """For tests that compare messages with their English msgids; Chinese is the default language.
