@@ -117,10 +117,11 @@ def build(args) -> dict:
                     if rng.random() < 0.85:
                         rows.append(Contact(link=link, member_id=link.member_id, household_id=link.household_id,
                                             way="visit", date=datetime.date(year, month, rng.randint(1, 28)),
-                                            path=link.path))
+                                            month=year * 100 + month, path=link.path))
                 if rng.random() < 0.5:
                     rows.append(Contact(link=link, member_id=link.member_id, household_id=link.household_id,
-                                        way="phone", date=today, path=link.path))
+                                        way="phone", date=today, month=today.year * 100 + today.month,
+                                        path=link.path))
             Contact.objects.bulk_create(rows, batch_size=5000)
             households, links, contacts = households + len(houses), links + len(new_links), contacts + len(rows)
         print(f"  town {t + 1}/{args.towns}: {households} households, {contacts} contacts", flush=True)

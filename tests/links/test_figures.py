@@ -111,3 +111,17 @@ def test_by_child_and_behind(history, after_all):
         (history.a1.code, 2, 2, 2), (history.a2.code, 1, 0, 1)]
     behind = queries.members_behind(history.village_a.path, 2027, 1)
     assert behind == [{"member": history.wang.pk, "name": "王志强", "linked": 2, "missing": 2}]
+
+
+def test_a_household_counts_once(history, after_all, personas):
+    """Two contacts in a month and two links in a month (a handover) still make one household."""
+    t = history
+    Link.objects.create(member=t.zhang, household=t.house_a2, since=D(2026, 11, 16), path=t.house_a2.path)
+    link = Link.objects.get(household=t.house_a1)
+    Contact.objects.create(link=link, member=t.wang, household=t.house_a1, way="phone", date=D(2026, 12, 20),
+                           path=link.path)
+    november = queries.month_figures(t.village_a.path, 2026, 11)
+    assert (november["linked"], november["linked_in_month"], november["contacted"]) == (3, 3, 2)
+    december = queries.month_figures(t.village_a.path, 2026, 12)
+    assert (december["linked_in_month"], december["contacted"]) == (3, 2)
+    assert Contact.objects.get(date=D(2026, 12, 20)).month == 202612

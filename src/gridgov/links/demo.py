@@ -22,7 +22,7 @@ from gridgov.core import audit, clock
 from gridgov.org.models import Grid, Household, Person, Region, User
 
 from . import actions, queries
-from .models import Contact, Link
+from .models import Contact, Link, month_key
 
 TOPICS = ["thought", "development", "harmony", "livelihood"]
 WAYS = ["visit"] * 5 + ["phone"] * 3 + ["wechat"] * 2
@@ -124,7 +124,8 @@ def _contacts(rng, links: list[Link], today: datetime.date) -> list[Contact]:
                 continue
             day = first + datetime.timedelta(days=rng.randint(0, (last - first).days))
             out.append(Contact(link=link, member_id=link.member_id, household_id=link.household_id,
-                               way=rng.choice(WAYS), date=day, topics=sorted(rng.sample(TOPICS, rng.randint(1, 2))),
+                               way=rng.choice(WAYS), date=day, month=month_key(day),
+                               topics=sorted(rng.sample(TOPICS, rng.randint(1, 2))),
                                note=rng.choice(NOTES), path=link.path,
                                created_at=_evening(day)))
     return out

@@ -65,7 +65,12 @@ class Link(models.Model):
             models.UniqueConstraint(fields=["household"], condition=Q(until__isnull=True),
                                     name="link_one_active_per_household"),
         ]
-        indexes = [models.Index(fields=["member", "until"]), models.Index(fields=["path", "until"])]
+        indexes = [
+            models.Index(fields=["member", "until"]), models.Index(fields=["path", "until"]),
+            # PostgreSQL: counts of a node's links on a day read the index alone.
+            models.Index(fields=["path", "since", "until", "household"], name="link_path_dates",
+                         opclasses=["varchar_pattern_ops", "date_ops", "date_ops", "int8_ops"]),
+        ]
         verbose_name = _("household link")
         verbose_name_plural = _("household links")
 
@@ -111,6 +116,9 @@ class Contact(models.Model):
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="contact", verbose_name=_("case"))
     path = models.CharField(max_length=255, db_index=True)
+    # year * 100 + month of `date` (202612), kept by save() (bulk writers set it): "the contacts of a node
+    # in a month" is then one index range, (month, path prefix), on the county's largest table.
+    month = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=clock.now)
 
     objects = RestrictedQuerySet.as_manager()
@@ -120,13 +128,27 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["path", "date"]), models.Index(fields=["household", "date"])]
+        indexes = [
+            models.Index(fields=["path", "date"]), models.Index(fields=["household", "date"]),
+            # PostgreSQL: the pattern operator class lets `path LIKE 'prefix%'` use the index's second
+            # column (other databases ignore operator classes).
+            models.Index(fields=["month", "path", "household"], name="contact_month_path",
+                         opclasses=["int4_ops", "varchar_pattern_ops", "int8_ops"]),
+        ]
         verbose_name = _("household contact")
         verbose_name_plural = _("household contacts")
 
     def __str__(self):
         return f"{self.date} {self.member_id} → {self.household_id}"
 
+    def save(self, *args, **kwargs):
+        self.month = month_key(self.date)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def own_q(person):
         return Q(member_id=person.pk)
+
+
+def month_key(day) -> int:
+    return day.year * 100 + day.month

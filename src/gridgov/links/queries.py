@@ -22,7 +22,7 @@ from django.utils import timezone
 from gridgov.core import clock
 from gridgov.org.models import Household, Region
 
-from .models import Contact, Link, LinkSettings
+from .models import Contact, Link, LinkSettings, month_key
 
 
 def today() -> datetime.date:
@@ -84,15 +84,17 @@ def target_per_member(path: str) -> int:
 
 
 def linked_households(path: str, day: datetime.date):
-    return Link.objects.filter(active_on(day), path__startswith=path).values("household_id")
+    return Link.objects.filter(active_on(day), path__startswith=path).order_by().values("household_id")
 
 
 def contacted_households(path: str, first: datetime.date, last: datetime.date, required: int = 1):
-    """Household ids contacted at least `required` times between first and last (both inclusive),
-    among those linked at some point of that window."""
-    linked = Link.objects.filter(active_between(first, last), path__startswith=path).values("household_id")
-    rows = Contact.objects.filter(path__startswith=path, date__gte=first, date__lte=last,
-                                  household_id__in=linked)
+    """Household ids contacted at least `required` times between first and last (both inclusive).
+    A contact is dated inside its link's active days (actions.do_contact), so each of them is among
+    the households linked at some point of the window. A window inside one calendar month reads
+    the (month, path) index."""
+    rows = Contact.objects.filter(path__startswith=path, date__gte=first, date__lte=last).order_by()
+    if (first.year, first.month) == (last.year, last.month):
+        rows = rows.filter(month=month_key(first))
     if required <= 1:
         return rows.values("household_id").distinct()
     return rows.values("household_id").annotate(n=Count("id")).filter(n__gte=required).values("household_id")
@@ -106,7 +108,7 @@ def figures(path: str, first: datetime.date, last: datetime.date, *, day: dateti
     if households is None:
         households = Household.objects.filter(path__startswith=path).count()
     linked = Link.objects.filter(active_on(day), path__startswith=path).count()
-    linked_in = Link.objects.filter(active_between(first, last), path__startswith=path) \
+    linked_in = Link.objects.filter(active_between(first, last), path__startswith=path).order_by() \
         .values("household_id").distinct().count()
     contacted = contacted_households(path, first, last, required).count()
     return {
