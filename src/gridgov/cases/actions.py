@@ -18,7 +18,7 @@ import uuid
 import warnings
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,16 +168,29 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
               reporter_person: Person | None = None, routed: bool = False, source: str = "",
-              reporter_checked: bool = False) -> Case:
+              reporter_checked: bool = False, client_id: uuid.UUID | str | None = None) -> Case:
     """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
     worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case).
     `routed`: the caller already has `grid` from routing.grid_for_report(lat, lng, ...), so the point
     is not located a second time. `source`: who sent a report that no account entered (an Open311
     client), for the timeline. `reporter_checked`: the caller has already checked that the actor may
     report for `reporter_person` (a party member for a household linked to them, gridgov.links), so
-    the staff-only check is skipped."""
+    the staff-only check is skipped. `client_id`: the report's own id, a UUID the client made once per
+    report (a form, an offline report); a retry with the same client_id by the same account returns
+    the case made the first time, with `case.repeated = True`, and writes nothing (also when the two
+    arrive at once: the unique constraint case_client_id_once decides)."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
+    if client_id is not None and actor is not None:
+        try:
+            client_id = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+        except ValueError:
+            raise CaseError(_("client_id must be a UUID."), status=400) from None
+        earlier = _reported_before(actor, client_id)
+        if earlier is not None:
+            return earlier
+    else:
+        client_id = None
     if isinstance(category, str):
         category = Category.objects.filter(code=category.strip()).first()
     if category is None or not category.is_active or category.level != 2:
@@ -206,10 +219,18 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     now = calendar.now()
     case = Case(category=category, description=description, lat=lat, lng=lng, grid=grid, path=grid.path,
                 reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,
-                level=Level.GRID, created_at=now, updated_at=now)
+                level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
     case.reporter_phone = phone
     _start_step(case, now)
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        earlier = _reported_before(actor, client_id) if client_id is not None else None
+        if earlier is None:
+            raise
+        return earlier  # the same report, sent twice at once: the other one made it
+    case.repeated = False
     case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
     CaseEvent.objects.create(case=case, action="report", actor=actor,
@@ -218,6 +239,13 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
     routing.notify(routing.grid_workers(case), case, "reported", now, exclude=actor)
     return case
+
+
+def _reported_before(actor, client_id: uuid.UUID) -> Case | None:
+    earlier = Case.objects.filter(reporter_user=actor, client_id=client_id).first()
+    if earlier is not None:
+        earlier.repeated = True
+    return earlier
 
 
 # --- assess ----------------------------------------------------------------------------------------

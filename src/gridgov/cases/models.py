@@ -230,6 +230,9 @@ class Case(models.Model):
     # ... and the account that entered it (the resident, a grid worker on patrol, hotline staff).
     reporter_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+", verbose_name=_("entered by"))
+    # The report's own id, made by the client (a UUID, once per form or offline report): a retry of the
+    # same report by the same account finds this case instead of making a second (actions.do_report).
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
     reporter_phone_enc = models.TextField(blank=True, default="")
     reporter_phone_hash = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.RESIDENT)
@@ -321,6 +324,8 @@ class Case(models.Model):
                 condition=(Q(state="merged", merged_into__isnull=False)
                            | (~Q(state="merged") & Q(merged_into__isnull=True))),
                 name="case_merged_has_target"),
+            models.UniqueConstraint(fields=["reporter_user", "client_id"], name="case_client_id_once",
+                                    condition=Q(client_id__isnull=False)),
         ]
 
     def __str__(self):
