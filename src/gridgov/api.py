@@ -178,6 +178,8 @@ def http_error(request, exc):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(None, description="the 6-digit code of the authenticator app, or a recovery code: "
+                                               "needed by accounts with two factors (else 401 saying so)")
 
 
 class TokenOut(Schema):
@@ -192,13 +194,26 @@ class ErrorOut(Schema):
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
 def obtain_token(request, credentials: TokenIn):
     """Exchange a username and password for a bearer token. Wrong credentials and locked accounts
-    (5 failed attempts lock an account for 30 minutes, shared with the web login) answer 401."""
+    (5 failed attempts lock an account for 30 minutes, shared with the web login) answer 401. An account
+    with two factors also sends "otp", the authenticator code or a recovery code; wrong codes count as failures."""
     from gridgov.org.actions import do_issue_api_token
+    from gridgov.org import twofactor
     from gridgov.org.auth import authenticate_or_reason
 
     user, reason = authenticate_or_reason(request, credentials.username, credentials.password)
     if user is None:
         return Status(401, {"detail": reason})
+    if twofactor.needs_code(user):
+        if not twofactor.is_enrolled(user):
+            return Status(401, {"detail": _("This account must use two factors: enrol an authenticator app "
+                                            "on the web first.")})
+        if not credentials.otp:
+            return Status(401, {"detail": _("A verification code is needed: send the authenticator app's code "
+                                            "in the field otp.")})
+        # This request's attempt was counted with its password; a right code ends the count.
+        device, reason = twofactor.check_code(user, credentials.otp, counted=False)
+        if device is None:
+            return Status(401, {"detail": reason})
     token, expires = do_issue_api_token(user, label=request.headers.get("User-Agent", ""))
     return Status(200, {"token": token, "expires_at": expires})
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 
+from . import twofactor
+
 
 class AccountLocked(PermissionDenied):
     """Raised by the backend for a locked account. A PermissionDenied, so django.contrib.auth.authenticate()
@@ -85,7 +87,16 @@ class LockoutBackend(ModelBackend):
         count = take_attempt(user, now, until)
         if count is None:
             raise AccountLocked(_now_locked_until(username) or now)
-        if user.check_password(password):
+        right = user.check_password(password)
+        if right and self.user_can_authenticate(user) and twofactor.needs_code(user):
+            # A code is still owed: the attempt stays counted (only a finished sign-in sets the count back
+            # to 0, org/twofactor.py), so guessing codes behind the right password meets the lockout too.
+            if count == 0:
+                audit.record("account.lock", user, {"locked_until": None},
+                             {"locked_until": until.isoformat(), "failed_logins": settings.LOGIN_FAILURE_LIMIT})
+                raise AccountLocked(until)
+            return user
+        if right:
             # The right password: the count goes back to 0 (a deactivated account too: refused below, but
             # not a failed attempt), and a lock taken by this very attempt is lifted.
             expired_lock = user.locked_until

@@ -129,6 +129,14 @@ def confirm_enrolment(user, device: TOTPDevice, code: str) -> list[str] | None:
     return codes
 
 
+@transaction.atomic
+def do_new_recovery_codes(user) -> list[str]:
+    """Ten fresh recovery codes in place of the old ones (audited; the codes themselves are not)."""
+    codes = new_recovery_codes(user)
+    audit.record("user.otp_recovery_new", user, None, {"recovery_codes": len(codes)}, actor=user)
+    return codes
+
+
 def new_recovery_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
@@ -150,7 +158,7 @@ def qr_svg(device: TOTPDevice) -> str:
     import qrcode
     import qrcode.image.svg
 
-    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
     out = io.BytesIO()
     img.save(out)
     svg = out.getvalue().decode()

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import twofactor_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("login/code/", twofactor_views.verify, name="otp_verify"),
+    path("login/enrol/", twofactor_views.enrol, name="otp_enrol"),
+    path("password/two-factor/", twofactor_views.two_factor, name="two_factor"),
+    path("password/two-factor/recovery-codes/", twofactor_views.new_recovery_codes, name="otp_new_codes"),
+    path("password/two-factor/remove/", twofactor_views.remove, name="otp_remove"),
+    path("password/two-factor/reset/", twofactor_views.reset_other, name="otp_reset"),
     path("password/", views.password_change, name="password"),
     path("password/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("tree/", views.tree, name="tree"),

@@ -10,7 +10,7 @@ import re
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -30,13 +30,14 @@ from gridgov.core import audit, scoping
 from gridgov.core.models import AuditEntry
 from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import VIEW, VIEW_PERSONAL, restrict
-from gridgov.org import names
+from gridgov.org import names, twofactor
 from gridgov.org.actions import do_change_password, do_reveal_personal, do_revoke_api_tokens, token_is_live
 from gridgov.org.auth import authenticate_or_reason
 from gridgov.org.models import ApiToken, Grid, Household, Person, Post, Region, User
 from gridgov.org.queries import search_people
 
 from .forms import AuditFilterForm, LoginForm, PasswordChangeForm
+from .twofactor_views import redirect_with_next
 
 PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
@@ -91,7 +92,9 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         user, error = authenticate_or_reason(request, form.cleaned_data["username"], form.cleaned_data["password"])
         if user is not None:
-            login(request, user)
+            step = twofactor.begin(request, user)  # logs in, unless a code (or an enrolment) is owed
+            if step is not None:
+                return redirect_with_next(step, next_url)
             return redirect(next_url or "web:home")
     return render(request, "web/login.html", {"form": form, "error": error, "next": next_url},
                   status=401 if error else 200)
