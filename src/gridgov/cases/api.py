@@ -6,6 +6,7 @@ answers CaseError.status (409 wrong state or actor, 404 out of scope, 400 bad in
 """
 
 import datetime
+import uuid
 from types import SimpleNamespace
 from typing import Literal
 
@@ -250,6 +251,9 @@ class CaseIn(Schema):
         None, description="default: resident for residents and party members, patrol for grid workers, hotline for "
                           "staff; proxy when `reporter` is given")
     reporter: int | None = Field(None, description="staff reporting on behalf of a resident (代报): the person's id")
+    client_id: uuid.UUID | None = Field(
+        None, description="the report's own id, a UUID the client makes once per report: a repeat with the same "
+                          "client_id by the same account answers 200 with the case made the first time")
 
     @field_validator("grid")
     @classmethod
@@ -272,7 +276,7 @@ def reach_of(user) -> str | None:
     return user.scope_path
 
 
-@router.post("/cases", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut})
+@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 422: InvalidOut})
 def report(request, body: CaseIn):
     """Report a problem (我要反映). It is routed to the small grid containing the point (else the grid
     chosen), which must lie within the reporter's reach (staff: under their node; residents and party
@@ -301,13 +305,15 @@ def report(request, body: CaseIn):
     try:
         case = actions.do_report(user, category, body.description, lat=body.lat, lng=body.lng, grid=grid,
                                  reporter_phone=body.reporter_phone or "", channel=channel,
-                                 reporter_person=reporter_person, routed=True)
+                                 reporter_person=reporter_person, routed=True, client_id=body.client_id)
     except CaseError as exc:
         if exc.status == 400:
             return _invalid("reporter_phone" if body.reporter_phone else "description", exc.message)
         return _refused(exc)
     # The saved case already holds what the answer shows (its category and grid are the ones checked
     # above, no assignee, unit or merge yet); a new case has its report event and no photo.
+    if case.repeated:  # the same client_id again: the case made the first time, as it is now
+        return Status(200, _detail(user, case, events=list(case.events.all()), photos=list(case.photos.all())))
     return Status(201, _detail(user, case, events=list(case.events.all()), photos=[]))
 
 
