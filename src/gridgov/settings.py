@@ -193,6 +193,8 @@ TWO_FACTOR_ROLES = env_list("GRIDGOV_TWO_FACTOR_ROLES", [])
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "gridgov"
+# Audit rows are kept at least 180 days (等保2.0: six months); `gridgov audit_purge` refuses younger dates.
+AUDIT_KEEP_DAYS = max(180, env_int("GRIDGOV_AUDIT_KEEP_DAYS", 180))
 
 # Sessions end after 30 idle minutes: the cookie is renewed on every request, so only idleness expires it.
 SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_IDLE_SECONDS", 30 * 60)
