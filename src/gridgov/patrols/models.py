@@ -126,7 +126,8 @@ class Visit(models.Model):
 
     patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="visits")
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+")
-    path = models.CharField(max_length=255)
+    # db_index: on PostgreSQL also a varchar_pattern_ops index, which serves path LIKE 'x%'.
+    path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
 
     class Meta:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Q
 
 from gridgov.org.models import Grid
 
@@ -14,6 +15,17 @@ from . import periods
 from .models import DEFAULT_HALF_MONTH, DEFAULT_WEEKLY, PatrolRule, Visit
 
 MET, SHORT, NONE = "met", "short", "none"
+
+
+def under(path: str) -> Q:
+    """Rows whose path lies under `path`. SQLite's LIKE (case-insensitive, with an ESCAPE clause) reads
+    no index, so there it is a range ("445321.104." <= path < "445321.104/", binary collation); PostgreSQL
+    keeps LIKE 'x%', which its varchar_pattern_ops index on `path` serves whatever the collation."""
+    if not path:
+        return Q()
+    if connection.vendor == "sqlite":
+        return Q(path__gte=path, path__lt=path[:-1] + chr(ord(path[-1]) + 1))
+    return Q(path__startswith=path)
 
 
 def _town_path(path: str) -> str:
@@ -31,14 +43,14 @@ def rules_under(path: str) -> dict[str, tuple[int, int]]:
 
 
 def small_grids(path: str) -> list[dict]:
-    return list(Grid.objects.filter(level=Grid.Level.SMALL, path__startswith=path).order_by("code")
+    return list(Grid.objects.filter(under(path), level=Grid.Level.SMALL).order_by("code")
                 .values("id", "code", "name", "path"))
 
 
 def daily_counts(path: str, since: datetime.date, until: datetime.date) -> dict[int, dict[datetime.date, int]]:
     """grid id -> day -> patrols that counted for it that day."""
     out: dict[int, dict[datetime.date, int]] = defaultdict(dict)
-    rows = (Visit.objects.filter(path__startswith=path, day__gte=since, day__lte=until)
+    rows = (Visit.objects.filter(under(path), day__gte=since, day__lte=until)
             .values("grid_id", "day").annotate(n=Count("id")).values_list("grid_id", "day", "n"))
     for grid_id, day, n in rows:
         out[grid_id][day] = n
@@ -109,7 +121,7 @@ def week_compliance(path: str, monday: datetime.date) -> list[dict]:
 def patrol_count(path: str, since: datetime.date, until: datetime.date) -> int:
     """Patrols that counted for at least one small grid under `path` in [since, until] (a patrol through
     two grids is one patrol here, and counts for each grid on the board)."""
-    return (Visit.objects.filter(path__startswith=path, day__gte=since, day__lte=until)
+    return (Visit.objects.filter(under(path), day__gte=since, day__lte=until)
             .values("patrol_id").distinct().count())
 
 
