@@ -80,3 +80,21 @@ class DataKeyCheck(models.Model):
 
     def __str__(self):
         return self.fingerprint[:12]
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` sent with an API POST (core/idempotency.py): inserted, in its own
+    transaction, before the view runs, so a second request with the same key by the same caller meets
+    the unique constraint instead of creating a second time; then holds the first answer to replay."""
+
+    scope = models.CharField(max_length=40)  # "user:<id>" or "token:<id>": whose key it is
+    key = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    done = models.BooleanField(default=False)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)  # the answer, encrypted with the data key (it may name people)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key")]
