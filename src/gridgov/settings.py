@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridgov.core.middleware.ActorMiddleware",
     "gridgov.org.twofactor.TwoFactorMiddleware",  # a session that still owes its second factor goes back to it
+    "gridgov.core.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API POSTs: after the user is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -239,6 +240,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # first (README: client_max_body_size). Form fields and JSON (files aside) stay under 10 MB; uploaded
 # files above 2.5 MB are spooled to a temporary file rather than kept in memory.
 MAX_REQUEST_BYTES = env_int("GRIDGOV_MAX_REQUEST_MB", 64) * 1024 * 1024
+# How long an API POST's answer is kept for a retry with the same Idempotency-Key (core/idempotency.py).
+IDEMPOTENCY_HOURS = env_int("GRIDGOV_IDEMPOTENCY_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
