@@ -16,6 +16,8 @@ class ReportForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 4}))
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    # Filled by report.js with a UUID once per form: a resent form finds the case it made (do_report).
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     grid = forms.ChoiceField(label=_("Or choose the grid"), required=False)
     reporter_phone = forms.CharField(label=_("Resident's phone (reporting on behalf of a resident)"),
                                      required=False, max_length=20)

@@ -27,6 +27,19 @@
     filter();
   }
 
+  // The report's own id, made once per form (kept when the form comes back with an error): a retry after
+  // a lost answer sends the same id, and the server returns the case it already made.
+  function fillClientId() {
+    var field = document.getElementById("id_client_id");
+    if (!field || field.value) { return; }
+    if (window.crypto && crypto.randomUUID) { field.value = crypto.randomUUID(); return; }
+    var b = crypto.getRandomValues(new Uint8Array(16)), hex = "";
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    for (var i = 0; i < 16; i += 1) { hex += (b[i] + 0x100).toString(16).slice(1); }
+    field.value = hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
   function setPin(state, lat, lng) {
     document.getElementById("id_lat").value = lat.toFixed(6);
     document.getElementById("id_lng").value = lng.toFixed(6);
@@ -60,6 +73,7 @@
 
   function init() {
     linkCategories();
+    fillClientId();
     var element = document.getElementById("report-map");
     var state = {map: null, marker: null};
     if (element && window.L) {
