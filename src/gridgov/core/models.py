@@ -5,8 +5,32 @@ from django.utils.translation import gettext_lazy as _
 from . import clock
 
 
+class AuditImmutable(RuntimeError):
+    """An audit row is written once and never changed or removed (issue 17, separation of duties)."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """No bulk update or delete of audit rows through the ORM; the retention purge (`gridgov audit_purge`,
+    core/retention.py) is the one way rows go, and the database's triggers refuse any other."""
+
+    def update(self, **kwargs):
+        raise AuditImmutable("audit rows cannot be changed")
+
+    def delete(self):
+        raise AuditImmutable("audit rows cannot be deleted")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
-    """One write to the system: who, when, what, the values before and after, and the request."""
+    """One write to the system: who, when, what, the values before and after, and the request.
+
+    Append-only, for everyone including the system administrator: save() of an existing row, delete()
+    and the QuerySet's update()/delete() raise AuditImmutable, and triggers (migration
+    0006_audit_append_only) refuse UPDATE and DELETE in the database itself — except setting actor to
+    NULL when an account is deleted (actor_name keeps the name) and the purge of rows older than
+    GRIDGOV_AUDIT_KEEP_DAYS."""
 
     # The clock's time, which is the real time except in the demo's replayed history, where the log must
     # read in the order of the story it tells (a quarter's assessment published in October, not today).
@@ -26,6 +50,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
@@ -34,6 +60,14 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutable("audit rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutable("audit rows cannot be deleted")
 
 
 class Job(models.Model):
