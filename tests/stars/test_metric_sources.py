@@ -82,7 +82,9 @@ def test_no_records_give_no_points(personas, small, clock):
     actions.do_submit(personas.secretary_a, small, [])
     scores = {s.indicator.code: s for s in small.scores.select_related("indicator")}
     assert scores["completion"].value is None and scores["completion"].points == D("0")
-    assert scores["disputes"].value == D("1")  # no dispute left unresolved
+    # No dispute case accepted in the quarter: no figure (the page says "no records"), not 100 %.
+    assert scores["disputes"].value is None and scores["disputes"].points == D("0")
+    assert (scores["disputes"].records["accepted"], scores["disputes"].records["categories"]) == (0, ["04"])
     assert scores["income"].records == {"kind": "income", "year": 2026, "missing": True, "source": "stars.collective_income",
                                         "value": None, "score": None}
 
@@ -153,3 +155,37 @@ def test_a_rate_that_does_not_end_is_stored_as_it_was_scored(personas, small, cl
     score = a.scores.get(indicator__code="completion")
     assert (score.value, score.points) == (D("0.3333"), D("1.33"))
     assert actions.verify(a) == []
+
+
+def test_the_scheme_names_the_categories_of_disputes(personas, cfg, report, drive, small, clock, login):
+    # A town that files disputes under 05 rather than the demo's 04 (the setting, kept for schemes naming none).
+    from gridgov.cases import actions as case_actions
+
+    family = case_actions.do_create_category(None, "05", "调解事项")
+    family_cases = case_actions.do_create_category(None, "0501", "家庭纠纷", parent=family)
+    drive(report(category=family_cases, description="兄弟分家争吵"), "closed")
+    drive(report(category=family_cases, description="婆媳矛盾"), "accepted")
+    indicator = Indicator.objects.get(star__scheme=small.scheme, code="disputes")
+    assert actions.score_metric(indicator, small.village, PERIOD)["value"] is None  # no 04 case in village A
+
+    client = login(personas.town_admin)
+    page = client.get("/stars/scheme/2026/").content.decode()
+    choice = page[page.index(f'id="categories-{indicator.pk}"'):]
+    choice = choice[:choice.index("</fieldset>")]
+    assert 'value="05"' in choice and "调解事项" in choice and 'value="04" checked' in choice  # the town's 大类
+    assert 'value="0501"' not in choice
+    client.post("/stars/scheme/2026/", {"indicator": indicator.pk, "name": indicator.name, "max_points": "4",
+                                        "floor": "0", "target": "1", "categories_shown": "1", "categories": ["05"]})
+    indicator.refresh_from_db()
+    assert indicator.config["categories"] == ["05"]
+    result = actions.score_metric(indicator, small.village, PERIOD)
+    assert (result["value"], result["points"], result["records"]["accepted"]) == (D("0.5"), D("2.00"), 2)
+    assert "事件分类：调解事项" in client.get("/stars/scheme/2026/").content.decode()
+
+    with pytest.raises(actions.StarError) as refused:  # a subcategory or an unknown code is not a family
+        actions.do_update_indicator(personas.town_admin, indicator, config={"categories": ["0501", "99"]})
+    assert refused.value.field == "categories" and "0501、99" in refused.value.message
+    # None chosen: back to the setting's family.
+    actions.do_update_indicator(personas.town_admin, indicator, config={"categories": []})
+    indicator.refresh_from_db()
+    assert "categories" not in indicator.config

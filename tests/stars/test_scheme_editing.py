@@ -328,8 +328,8 @@ def test_a_level_that_also_needs_stars(personas, quarter):
     actions.do_self_assess(personas.secretary_a, a, manual_scores(a))
     a.refresh_from_db()
     # Manual at max, no case or income records: branch 7 + 6 + 5 = 18 (earned), industry 8, ecology 8 + 4,
-    # safety 8 (no dispute left unresolved: rate 1) + 4, civility 6 = 56.
-    assert (a.total, a.stars_earned, a.level) == (D("56.00"), 1, "合格")
+    # safety 0 (no dispute case accepted: no figure, no points) + 4, civility 6 = 48.
+    assert (a.total, a.stars_earned, a.level) == (D("48.00"), 1, "合格")
     with pytest.raises(StarError) as refused:
         actions.do_update_scheme(admin, quarter.scheme, levels=[{"min_total": 40, "min_stars": 6, "label": "超"}])
     assert refused.value.status == 400 and "5" in refused.value.message

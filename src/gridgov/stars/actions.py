@@ -273,6 +273,12 @@ def do_update_indicator(actor, indicator: Indicator, name: str | None = None, ma
             indicator.max_points = scoring.money(value)
         if config is not None:
             merged = {**indicator.config, **config}
+            if "categories" in config:
+                merged.pop("categories")
+                found = metrics.source(indicator.config.get("source", ""))
+                categories = clean_categories(config["categories"])
+                if found is not None and "categories" in found.options and categories:
+                    merged["categories"] = categories  # none chosen: the setting's family, as before
             if indicator.method == Method.METRIC:
                 if merged.get("map") == "linear":
                     floor, target = _decimal(merged.get("floor", 0), "floor"), _decimal(merged.get("target", 1), "target")
@@ -339,6 +345,21 @@ def _require_open_scheme(scheme: Scheme) -> None:
         raise StarError(_("A village has submitted under this scheme: its indicators can no longer change."))
 
 
+def clean_categories(codes) -> list[str]:
+    """Main case categories (大类) chosen by code for a metric that reads them; unknown codes refused."""
+    from gridgov.cases.models import Category
+
+    if isinstance(codes, str):
+        codes = codes.replace("，", ",").split(",")
+    codes = list(dict.fromkeys(str(code).strip() for code in codes or [] if str(code).strip()))
+    known = set(Category.objects.filter(level=1, code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise StarError(_("Case categories: %(codes)s is not a main case category.") % {"codes": "、".join(unknown)},
+                        400, "categories")
+    return codes
+
+
 def clean_indicator_config(method: str, config: dict, max_points: Decimal) -> dict:
     """How a new indicator is scored, checked and with numbers as numbers (see models.Indicator)."""
     config = dict(config or {})
@@ -354,20 +375,23 @@ def clean_indicator_config(method: str, config: dict, max_points: Decimal) -> di
     source = str(config.get("source") or "")
     if metrics.source(source) is None:
         raise StarError(_("Unknown metric source %(source)s.") % {"source": source or "—"}, 400, "source")
+    options = {}
+    if "categories" in metrics.source(source).options and clean_categories(config.get("categories")):
+        options["categories"] = clean_categories(config.get("categories"))
     mapping = config.get("map") or "linear"
     if mapping == "linear":
         floor = _decimal(config.get("floor") if config.get("floor") not in (None, "") else 0, "floor")
         target = _decimal(config.get("target") if config.get("target") not in (None, "") else 1, "target")
         if target <= floor:
             raise StarError(_("The target must be above the floor."), 400, "target")
-        return {"source": source, "map": "linear", "floor": float(floor), "target": float(target)}
+        return {"source": source, **options, "map": "linear", "floor": float(floor), "target": float(target)}
     if mapping == "brackets":
         brackets = config.get("brackets")
         brackets = parse_brackets(brackets) if isinstance(brackets, str) or not brackets else sorted(
             [float(_decimal(t, "brackets")), float(_decimal(p, "brackets"))] for t, p in brackets)
-        return {"source": source, "map": "brackets", "brackets": brackets}
+        return {"source": source, **options, "map": "brackets", "brackets": brackets}
     if mapping == "score":
-        return {"source": source, "map": "score"}
+        return {"source": source, **options, "map": "score"}
     raise StarError(_("Map a metric linearly, by brackets or by the source's score."), 400, "map")
 
 
@@ -531,7 +555,7 @@ def score_metric(indicator: Indicator, village: Region, period: str) -> dict:
     found = metrics.source(indicator.config.get("source", ""))
     if found is None:
         return {"value": None, "points": Decimal("0.00"), "records": {"missing_source": indicator.config.get("source")}}
-    result = found.func(village, since, until)
+    result = found.compute(village, since, until, indicator.config)
     # Rounded to what the value column keeps before anything is derived from it, so points worked out
     # again from the stored value (or from the records later) are the same points.
     value = scoring.stored_value(result.get("value"))

@@ -28,17 +28,25 @@ class Source:
     code: str
     label: str
     func: Callable
+    # The keys of the indicator's config the source reads (e.g. "categories"); a source with options is
+    # called as func(village, since, until, config).
+    options: tuple = ()
+
+    def compute(self, village, since: datetime.date, until: datetime.date, config: dict | None = None) -> dict:
+        if self.options:
+            return self.func(village, since, until, config or {})
+        return self.func(village, since, until)
 
 
 SOURCES: dict[str, Source] = {}
 
 
-def register(code: str, label, func: Callable) -> Callable:
+def register(code: str, label, func: Callable, options: tuple = ()) -> Callable:
     """Add a metric source; registering a code twice with another function is a mistake."""
     known = SOURCES.get(code)
     if known is not None and known.func is not func:
         raise ValueError(f"metric source {code!r} is registered twice")
-    SOURCES[code] = Source(code, label, func)
+    SOURCES[code] = Source(code, label, func, tuple(options))
     return func
 
 
@@ -87,27 +95,35 @@ def _case_rate(field: str, *keys: str):
 
 
 def dispute_family() -> str:
-    """The category code whose subcategories are disputes (矛盾纠纷); "04" in the demo's category tree."""
+    """The category code whose subcategories are disputes (矛盾纠纷) for a scheme that names none: the
+    setting GRIDGOV_STARS_DISPUTE_CATEGORY, "04" in the demo's category tree."""
     return getattr(settings, "GRIDGOV_STARS_DISPUTE_CATEGORY", "04")
 
 
-def disputes_resolved(village, since: datetime.date, until: datetime.date) -> dict:
-    """Dispute cases of the village closed in the window: the value is the share of the window's
-    accepted disputes that are closed (1.0 when there were none: nothing left unresolved)."""
+def dispute_families(config: dict | None) -> list[str]:
+    """The main categories (大类) whose cases are disputes: the indicator's config names them
+    ({"categories": ["04"]}, chosen on the scheme page among the town's categories); else the setting."""
+    return list((config or {}).get("categories") or [dispute_family()])
+
+
+def disputes_resolved(village, since: datetime.date, until: datetime.date, config: dict | None = None) -> dict:
+    """Dispute cases of the village closed in the window: the share of the window's accepted disputes
+    (cases of the categories in dispute_families() and their subcategories) that are closed. No dispute
+    accepted in the window is no figure (value None), not 100 %: the indicator then has no records."""
     from gridgov.cases import queries
     from gridgov.cases.models import Category
 
-    family = dispute_family()
-    codes = Category.objects.filter(Q(code=family) | Q(parent__code=family)).values("pk")
+    families = dispute_families(config)
+    codes = Category.objects.filter(Q(code__in=families) | Q(parent__code__in=families)).values("pk")
     cases = _village_cases(village).filter(category_id__in=codes)
     figures = queries.stats(cases, since, until)
     ids = list(queries.cohort(cases, since, until).order_by("pk").values_list("pk", flat=True)[:MAX_IDS])
     accepted, closed = figures["accepted"], figures["closed"]
+    link = _stats_link(village, since, until) + "".join("&" + urlencode({"category": f}) for f in families)
     return {
-        "value": round(closed / accepted, 4) if accepted else 1.0,
-        "records": {"kind": "cases", "category": family, "since": since.isoformat(), "until": until.isoformat(),
-                    "closed": closed, "accepted": accepted, "case_ids": ids,
-                    "link": _stats_link(village, since, until) + "&" + urlencode({"category": family})},
+        "value": round(closed / accepted, 4) if accepted else None,
+        "records": {"kind": "cases", "categories": families, "since": since.isoformat(), "until": until.isoformat(),
+                    "closed": closed, "accepted": accepted, "case_ids": ids, "link": link},
     }
 
 
@@ -139,6 +155,6 @@ register("cases.completion_rate", _("Case completion rate"),
          _case_rate("completion_rate", "closed", "accepted"))
 register("cases.on_time_rate", _("Cases closed on time"), _case_rate("on_time_rate", "closed_on_time", "closed"))
 register("cases.satisfaction_rate", _("Satisfaction with cases"), _case_rate("satisfaction_rate", "rated", "rated_auto"))
-register("cases.disputes_resolved", _("Disputes resolved"), disputes_resolved)
+register("cases.disputes_resolved", _("Disputes resolved"), disputes_resolved, options=("categories",))
 register("points.participation", _("Points participation"), points_participation)
 register("stars.collective_income", _("Collective economy income"), collective_income)

@@ -303,6 +303,8 @@ def _scheme_post(request, scheme) -> None:
                 config = {"floor": post.get("floor", ""), "target": post.get("target", "")}
             elif indicator.method == Method.DYNAMIC:
                 config = {"base": post.get("base", "")}
+            if "categories_shown" in post:  # the case categories a metric reads (e.g. which are disputes)
+                config = {**(config or {}), "categories": post.getlist("categories")}
             actions.do_update_indicator(user, indicator, name=post.get("name"), max_points=post.get("max_points"),
                                         config=config)
             messages.success(request, _("The indicator was saved."))
@@ -376,6 +378,7 @@ def scheme_page(request, year: int):
         return redirect(_scheme_url(year, scope))
     stars = list(scheme.stars.prefetch_related("indicators", "vetoes"))
     source_labels = dict(metrics.choices())
+    categories = None
     for star in stars:
         # From the prefetched rows: the page costs the same however many indicators a star has.
         star.ceiling = sum((i.max_points for i in star.indicators.all()), scoring.ZERO)
@@ -383,11 +386,21 @@ def scheme_page(request, year: int):
             # Its metric source by name (事件结案率), not by its code (cases.completion_rate).
             source = (indicator.config or {}).get("source", "")
             indicator.source_label = source_labels.get(source, source)
+            found = metrics.source(source) if indicator.method == Method.METRIC else None
+            if found is not None and "categories" in found.options:
+                if categories is None:  # the main case categories (大类), read once for the page
+                    from gridgov.cases.models import Category
+
+                    categories = list(Category.objects.filter(level=1).order_by("code").values_list("code", "name"))
+                indicator.categories = metrics.dispute_families(indicator.config)
+                names = dict(categories)
+                indicator.category_labels = [names.get(code, code) for code in indicator.categories]
     total = sum((star.ceiling for star in stars), scoring.ZERO)
     return render(request, "stars/scheme.html", {
         "scheme": scheme, "stars": stars, "may_change": may_change, "locked": actions.scheme_locked(scheme),
         "level_rows": scheme.levels + [{}] * 2, "total": total, "complete_total": COMPLETE_TOTAL,
-        "methods": Method.choices, "sources": metrics.choices(), "scope": scope or ""})
+        "methods": Method.choices, "sources": metrics.choices(), "scope": scope or "",
+        "case_categories": categories or []})
 
 
 # A complete scheme is a 100-point system (百分制); the default levels (90, 80, 70, 60) assume it.
