@@ -4,9 +4,10 @@ from django.db import migrations, models
 
 
 def fill_month(apps, schema_editor):
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
     Contact = apps.get_model("links", "Contact")
-    for contact in Contact.objects.filter(month=0).only("pk", "date").iterator():
-        Contact.objects.filter(pk=contact.pk).update(month=contact.date.year * 100 + contact.date.month)
+    Contact.objects.filter(month=0).update(month=ExtractYear("date") * 100 + ExtractMonth("date"))
 
 
 class Migration(migrations.Migration):
