@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridgov.core.middleware.ActorMiddleware",
     "gridgov.org.twofactor.TwoFactorMiddleware",  # a session that still owes its second factor goes back to it
+    "gridgov.core.duties.AuditorReadOnlyMiddleware",  # an auditor's writes are refused (separation of duties)
     "gridgov.core.idempotency.IdempotencyMiddleware",  # Idempotency-Key on API POSTs: after the user is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
