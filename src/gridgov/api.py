@@ -22,6 +22,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
+from gridgov.core import duties
 from gridgov.core.context import actor_var
 from gridgov.org.models import ApiToken
 
@@ -41,6 +42,8 @@ class BearerToken(HttpBearer):
         request.api_token_id = found.pk
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        if duties.refused(request, found.user):
+            raise HttpError(403, duties.message())  # an auditor changes nothing (issue 17)
         request.user = found.user
         # The session middleware saw an anonymous request; audit rows written now belong to the token's user.
         actor_var.set(found.user)

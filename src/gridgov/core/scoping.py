@@ -17,6 +17,9 @@ GRID_WORKER = "grid_worker"
 PARTY_MEMBER = "party_member"
 RESIDENT = "resident"
 DEPARTMENT = "department"
+# Separation of duties (issue 17): reads the audit log of its scope and exports it, and nothing else —
+# no record, no case, no write anywhere (it has no other kind in POLICY, and no app's policy.py gives it one).
+AUDITOR = "auditor"
 
 ROLE_CHOICES = [
     (TOWN_ADMIN, _("Town administrator")),
@@ -25,6 +28,7 @@ ROLE_CHOICES = [
     (PARTY_MEMBER, _("Party member")),
     (RESIDENT, _("Resident")),
     (DEPARTMENT, _("Department")),
+    (AUDITOR, _("Auditor")),
 ]
 ROLES = [code for code, _label in ROLE_CHOICES]
 # Roles whose account stands for one person of the registry; their reach is that person.
@@ -55,7 +59,7 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
         "person": (SUBTREE, frozenset(_STAFF_RECORDS | {IMPORT})),
         "party_org": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT})),
         "post": (SUBTREE, frozenset({VIEW, CHANGE, EXPORT})),
-        "audit": (SUBTREE, frozenset({VIEW})),
+        "audit": (SUBTREE, frozenset({VIEW, EXPORT})),
         "user": (SUBTREE, frozenset({VIEW, CHANGE})),
         "case": (SUBTREE, frozenset({VIEW, EXPORT, VIEW_PERSONAL})),
         "unit": (SUBTREE, frozenset({VIEW, CHANGE})),
@@ -85,6 +89,9 @@ POLICY: dict[str, dict[str, tuple[str, frozenset]]] = {
         "party_org": (SUBTREE, frozenset({VIEW})),
         "case": (SUBTREE, frozenset({VIEW, EXPORT})),
         "unit": (SUBTREE, frozenset({VIEW})),
+    },
+    AUDITOR: {
+        "audit": (SUBTREE, frozenset({VIEW, EXPORT})),
     },
     PARTY_MEMBER: {
         "grid": (OWN, frozenset({VIEW})),
