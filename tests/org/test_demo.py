@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client, override_settings
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -25,11 +26,19 @@ pytestmark = pytest.mark.usefixtures("english")
 WORKER_KINDS = {Post.Kind.GRID_WORKER_FULL, Post.Kind.GRID_WORKER_PART, Post.Kind.GRID_WORKER_VOLUNTEER}
 
 
+def wipe_audit():
+    """The audit table refuses DELETE (core migration 0006) unless a purge permit covers the rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO core_audit_purge_permit (before) VALUES ('9999-12-31 00:00:00+00')")
+        cursor.execute("DELETE FROM core_auditentry")
+        cursor.execute("DELETE FROM core_audit_purge_permit")
+
+
 def wipe_org_data():
     """Delete in dependency order: trees are PROTECTed parent-first, households point at heads."""
     ApiToken.objects.all().delete()
     User.objects.all().delete()
-    AuditEntry.objects.all().delete()
+    wipe_audit()
     Post.objects.all().delete()
     Household.objects.update(head=None)
     Person.objects.all().delete()
@@ -199,6 +208,7 @@ class TestDemoTown:
             "partymember": ("party_member", "445321104201001"),
             "resident": ("resident", "445321104201001"),
             "department": ("department", "445321104000"),
+            "auditor": ("auditor", "445321104000"),
         }
         for username, (role, code) in expected.items():
             user = User.objects.get(username=username)

@@ -110,7 +110,7 @@ HOUSEHOLD_SIZE_WEIGHTS = (8, 20, 24, 25, 14, 9)
 
 WORKER_KINDS = ("grid_worker_full", "grid_worker_part", "grid_worker_volunteer")
 DEMO_USERNAMES = ("admin", "town_admin", "secretary", "gridworker", "partymember", "resident", "department",
-                  "county_admin")  # county_admin: made by the stars demo (the county confirms star ratings)
+                  "auditor", "county_admin")  # county_admin: made by the stars demo (the county confirms star ratings)
 
 Rect = tuple[float, float, float, float]  # west, south, east, north
 
@@ -738,6 +738,7 @@ def _create_accounts(county: Region, writer: Writer) -> list[dict]:
         ("partymember", "party_member", grid, member),
         ("resident", "resident", grid, resident),
         ("department", "department", town, None),
+        ("auditor", "auditor", town, None),  # reads the town's audit log, changes nothing (issue 17)
     ]
     out = []
     for username, role, node, person in wanted:
@@ -761,6 +762,8 @@ def _create_accounts(county: Region, writer: Writer) -> list[dict]:
             extra = {"first_name": f"{town.name}党建办"}
         elif username == "department":
             extra = {"first_name": f"{town.name}综治中心"}
+        elif username == "auditor":
+            extra = {"first_name": f"{town.name}审计员"}
         if extra:
             before = audit.snapshot(user)
             User.objects.filter(pk=user.pk).update(**extra)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("people/<int:pk>/reveal/<str:field>/", views.reveal_personal, name="reveal"),
     path("map/", views.map_view, name="map"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
 ]
