@@ -99,6 +99,8 @@ ACTION_LABELS = {
     "user.otp_recovery_new": pgettext_lazy("audit action", "Make new recovery codes"),
     "user.otp_remove": pgettext_lazy("audit action", "Turn off two-factor sign-in"),
     "user.otp_reset": pgettext_lazy("audit action", "Reset an account's second factor"),
+    "audit.export": pgettext_lazy("audit action", "Export the audit log"),
+    "audit.purge": pgettext_lazy("audit action", "Purge old audit rows"),
     "account.lock": pgettext_lazy("audit action", "Lock an account"),
     "account.unlock": pgettext_lazy("audit action", "Unlock an account"),
     "org.import": pgettext_lazy("audit action", "Import a spreadsheet"),
