@@ -7,7 +7,7 @@ from .jobs import periodic
 from .models import IdempotencyKey
 
 
-@periodic("idempotency_keys")
+@periodic("core.idempotency_keys")
 def sweep_idempotency_keys(now=None) -> int:
     """Deletes stored Idempotency-Key answers older than GRIDGOV_IDEMPOTENCY_HOURS."""
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=(now or timezone.now()) - lifetime()).delete()
