@@ -81,7 +81,7 @@ def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT
             for what, latest in counts["latest"].items():
                 assert latest is None or latest <= demo.reference_moment(day), f"{what} after the reference moment"
             assert ledger.check() == []
-            assert len(lines) == 4, lines  # cases, points, stars, Open311
+            assert len(lines) == 6, lines  # cases, points, links, patrols, stars, Open311
             raise _Rollback
     except _Rollback:
         pass
