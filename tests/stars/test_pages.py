@@ -5,9 +5,12 @@ import io
 
 import openpyxl
 import pytest
+import time_machine
 
 from gridgov.stars import actions
 from gridgov.stars.models import Indicator
+
+from tests.cases.conftest import local
 
 from .conftest import PERIOD, manual_scores
 
@@ -175,14 +178,36 @@ def test_trends_and_map_data(personas, quarter, login, advance):
         "properties"]["name"] == "碧塘村"
 
 
+# The home box shows the quarter of the local date (Asia/Shanghai): moments on both sides of quarter and year
+# ends, in UTC some of them the day before. No quarter of 2027 is opened: the box is empty on New Year's Day.
+HOME_BOX_MOMENTS = [(local(2026, 1, 1, 0, 30), "2026Q1"), (local(2026, 3, 31, 23, 30), "2026Q1"),
+                    (local(2026, 4, 1, 0, 30), "2026Q2"), (local(2026, 9, 30, 23, 59), "2026Q3"),
+                    (local(2026, 12, 31, 23, 59), "2026Q4"), (local(2027, 1, 1, 0, 1), None)]
+
+
 @pytest.mark.parametrize("persona", ["town_admin", "secretary_a", "resident_a1", "worker_a1"])
-def test_home_box(personas, quarter, login, persona, django_assert_max_num_queries):
-    client = login(getattr(personas, persona))
-    assert client.get("/").status_code == 200
-    client.get("/stars/home-box/")
-    with django_assert_max_num_queries(9):
-        response = client.get("/stars/home-box/")
-    assert response.status_code == 200
+def test_home_box(personas, scheme, login, advance, persona, django_assert_max_num_queries):
+    opened = {f"2026Q{q}": actions.do_open_quarter(None, scheme, f"2026Q{q}")[0] for q in range(1, 5)}
+    advance(opened["2026Q2"], "published")  # what residents and grid workers see: published results only
+    actions.do_copy_scheme(None, scheme, 2027)
+    for moment, period in HOME_BOX_MOMENTS:
+        with time_machine.travel(moment, tick=False):
+            client = login(getattr(personas, persona))
+            client.get("/stars/home-box/")
+            with django_assert_max_num_queries(9):
+                response = client.get("/stars/home-box/")
+            assert response.status_code == 200
+            html = response.content.decode()
+            village_sees = persona == "secretary_a" or period == "2026Q2"
+            if period is None or not village_sees and persona != "town_admin":
+                assert 'id="stars-box"' not in html, moment
+                continue
+            assert f"{period}</h2>" in html, moment
+            if persona == "town_admin":
+                assert 'id="stars-all">2<' in html, moment  # villages A and B
+                assert ('id="stars-published">1<' in html) is (period == "2026Q2"), moment
+            else:
+                assert f'href="/stars/{opened[period].pk}/"' in html, moment
 
 
 def test_town_opens_a_quarter_copying_last_years_scheme(personas, scheme, login):

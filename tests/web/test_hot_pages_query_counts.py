@@ -63,6 +63,12 @@ def test_household_page(personas, login, grow_grid_a1, django_assert_max_num_que
 
 
 def test_person_page(personas, login, django_assert_max_num_queries):
+    town = personas.town
     client = login(personas.worker_a1)
     with django_assert_max_num_queries(9):
-        client.get(f"/people/{personas.town.zhang.pk}/")
+        response = client.get(f"/people/{town.zhang.pk}/")
+    # What the page is for, within that ceiling: the person, masked, with their household and grid.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "张建国" in page and town.zhang.id_number_masked in page and town.zhang.id_number not in page
+    assert f"/households/{town.house_a1.pk}/" in page and town.a1.name in page
