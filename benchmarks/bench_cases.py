@@ -377,21 +377,25 @@ def timed_reads(port: int, token: str, path: str, requests: int, threads: int, c
     if status != 200:
         return {"error": f"{status} {body[:160]!r}"}
     payload = json.loads(body)
-    times, lock = [], threading.Lock()
+    times, failed, lock = [], {}, threading.Lock()
     per_thread = max(1, requests // threads)
     stop_at = time.monotonic() + cap
 
     def run():
         client = Client(port, token)
-        mine = []
+        mine, refused = [], {}
         for _ in range(per_thread):
             if time.monotonic() > stop_at:
                 break
             status, _body, ms = client.request("GET", path)
             if status == 200:
                 mine.append(ms)
+            else:  # not timed (an error page is no read), but counted and reported: never dropped silently
+                refused[status] = refused.get(status, 0) + 1
         with lock:
             times.extend(mine)
+            for status, n in refused.items():
+                failed[status] = failed.get(status, 0) + n
 
     pool = [threading.Thread(target=run, daemon=True) for _ in range(threads)]
     for t in pool:
@@ -399,8 +403,10 @@ def timed_reads(port: int, token: str, path: str, requests: int, threads: int, c
     for t in pool:
         t.join(300)
     what = payload.get("count", payload.get("reported"))
+    if not times:
+        return {"error": f"no 200 answer; statuses {failed}", "failed": failed}
     return {"n": len(times), "p50": statistics.median(times), "p95": pct(times, 95), "max": max(times),
-            "what": what}
+            "what": what, "failed": failed}
 
 
 def main():
@@ -467,14 +473,23 @@ def main():
         ]
         print(f"\nreads: {args.requests} requests each from {args.read_threads} threads "
               f"(count = cases in the list / reported in the window)")
-        print(f"  {'who':<11} {'request':<26} {'count':>9} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        print(f"  {'who':<11} {'request':<26} {'count':>9} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
+              f" {'not 200':>8}")
+        failures = []
         for who, label, path in reads:
             r = timed_reads(port, tokens[who], path, args.requests, args.read_threads, args.read_cap)
             if "error" in r:
                 print(f"  {who:<11} {label:<26} {r['error']}")
+                failures.append(f"{who} {label}: {r['error']}")
                 continue
+            refused = sum(r["failed"].values())
             print(f"  {who:<11} {label:<26} {r['what']:>9,} {r['n']:>5} {r['p50']:>8.1f} {r['p95']:>8.1f} "
-                  f"{r['max']:>8.1f}", flush=True)
+                  f"{r['max']:>8.1f} {refused:>8}", flush=True)
+            if refused:
+                failures.append(f"{who} {label}: {refused} answers other than 200 {r['failed']} (not in the timings)")
+        if failures:
+            # Timings of the answers that succeeded are no figure for the read when others failed.
+            sys.exit("reads that did not all answer 200:\n  " + "\n  ".join(failures))
     finally:
         stop_server(server)
     shutil.rmtree(args.var_dir, ignore_errors=True)  # kept, with serve.log, when something failed
