@@ -415,9 +415,7 @@ def do_claim(actor, case, note: str = "") -> Case:
         raise
     now = calendar.now()
     if case.in_pool:
-        taken = Case.objects.filter(pk=case.pk, state=State.DISPATCHED, in_pool=True, assignee__isnull=True).update(
-            in_pool=False, assignee=actor, state=State.IN_PROGRESS, updated_at=now)
-        if taken != 1:
+        if not _take_from_pool(case, actor, now):
             raise CaseError(_("Someone else took this order first."))
         case.in_pool = False
     case.assignee = actor
@@ -426,6 +424,13 @@ def do_claim(actor, case, note: str = "") -> Case:
             {"from_pool": from_state == State.DISPATCHED and before.get("in_pool", False)})
     routing.notify(routing.reporter_accounts(case), case, "claimed", now, exclude=actor)
     return case
+
+
+def _take_from_pool(case, actor, now) -> bool:
+    """The conditional UPDATE of a pool claim: it takes the case only while it is still in the pool and
+    unclaimed (the second safeguard beside the row lock of _lock; tests disable each alone)."""
+    return Case.objects.filter(pk=case.pk, state=State.DISPATCHED, in_pool=True, assignee__isnull=True).update(
+        in_pool=False, assignee=actor, state=State.IN_PROGRESS, updated_at=now) == 1
 
 
 def _was_in_my_pool(actor, case) -> bool:
