@@ -132,7 +132,8 @@ class Visit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patrol", "grid"], name="patrol_visit_once_per_grid")]
-        indexes = [models.Index(fields=["path", "day"])]
+        # Covers the board's read (grid and day of the rows under a path in a window): no table lookups.
+        indexes = [models.Index(fields=["path", "day", "grid"], name="patrol_visit_path_day_grid")]
 
 
 def _photo_path(instance, filename):
