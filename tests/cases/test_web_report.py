@@ -131,3 +131,17 @@ def test_staff_may_show_the_reporters_phone_in_full_and_it_is_audited(personas, 
     assert AuditEntry.objects.filter(action="case.reveal_phone", actor=personas.secretary_a).count() == 1
     assert "13900001111" in client.post(f"/cases/{case.pk}/reveal/phone/").content.decode()
     assert login(personas.outsider).post(f"/cases/{case.pk}/reveal/phone/").status_code == 404
+
+
+def test_the_same_form_sent_twice_makes_one_case_with_its_photos_once(personas, cfg, login, clock):
+    """A double tap, or a form sent again after the answer was lost on a weak network: the page's
+    client_id (report.js fills it once per form) makes the second sending return the first case."""
+    client = login(personas.resident_a1)
+    lat, lng = POINT_A1
+    form = {"category": "0101", "description": "巷口垃圾三天没清", "lat": lat, "lng": lng,
+            "client_id": "6f1c1f0e-3d7a-4c55-9a43-2b1f3a0b9c11"}
+    first = client.post("/cases/report/", {**form, "photos": [jpeg("a.jpg")]})
+    again = client.post("/cases/report/", {**form, "photos": [jpeg("a.jpg")]})
+    case = Case.objects.get()
+    assert first["Location"] == again["Location"] == f"/cases/{case.pk}/?new=1"
+    assert CasePhoto.objects.filter(case=case).count() == 1

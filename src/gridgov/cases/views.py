@@ -124,9 +124,11 @@ def report(request):
                 with transaction.atomic():
                     case = actions.do_report(user, data["category"], data["description"], lat=data["lat"],
                                              lng=data["lng"], grid=data["grid"] or None, reporter_phone=phone,
-                                             channel="proxy" if phone else None)
-                    for photo in photos:
-                        actions.do_add_photo(user, case, photo)
+                                             channel="proxy" if phone else None,
+                                             client_id=data.get("client_id") or None)
+                    if not case.repeated:  # a form sent again (lost answer, double tap) adds no photos twice
+                        for photo in photos:
+                            actions.do_add_photo(user, case, photo)
             except CaseError as exc:
                 form.add_error(None, exc.message)
             else:
