@@ -222,14 +222,18 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
                 level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
     case.reporter_phone = phone
     _start_step(case, now)
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        earlier = _reported_before(actor, client_id) if client_id is not None else None
-        if earlier is None:
-            raise
-        return earlier  # the same report, sent twice at once: the other one made it
+    if client_id is None:
+        case.save()
+    else:
+        # A savepoint only where a twin can collide: the same report, sent twice at once.
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            earlier = _reported_before(actor, client_id)
+            if earlier is None:
+                raise
+            return earlier  # the other one made it
     case.repeated = False
     case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
