@@ -92,9 +92,13 @@ def contacted_households(path: str, first: datetime.date, last: datetime.date, r
     A contact is dated inside its link's active days (actions.do_contact), so each of them is among
     the households linked at some point of the window. A window inside one calendar month reads
     the (month, path) index."""
-    rows = Contact.objects.filter(path__startswith=path, date__gte=first, date__lte=last).order_by()
-    if (first.year, first.month) == (last.year, last.month):
-        rows = rows.filter(month=month_key(first))
+    rows = Contact.objects.filter(path__startswith=path).order_by()
+    if (first, last) == month_bounds(first.year, first.month):
+        rows = rows.filter(month=month_key(first))  # a whole month: the index alone answers
+    elif (first.year, first.month) == (last.year, last.month):
+        rows = rows.filter(month=month_key(first), date__gte=first, date__lte=last)
+    else:
+        rows = rows.filter(date__gte=first, date__lte=last)
     if required <= 1:
         return rows.values("household_id").distinct()
     return rows.values("household_id").annotate(n=Count("id")).filter(n__gte=required).values("household_id")
