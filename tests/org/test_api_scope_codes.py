@@ -20,6 +20,8 @@ SCOPED = {
     "/api/v1/points/ranking": {"period": "year"},
     "/api/v1/stars/assessments": {"period": PERIOD},
     "/api/v1/stars/schemes/{year}": {},
+    "/api/v1/links/coverage": {},
+    "/api/v1/patrols/compliance": {},
 }
 GARBAGE = ["abc", "4453211042010", "44532110420100", "445321000000000", "445321104000001", "４４５３２１１０４２０１"]
 
