@@ -146,6 +146,7 @@ ACTION_LABELS = {
     "open311.attribute_create": pgettext_lazy("audit action", "Add an Open311 attribute"),
     "open311.attribute_update": pgettext_lazy("audit action", "Change an Open311 attribute"),
     "open311.attribute_remove": pgettext_lazy("audit action", "Remove an Open311 attribute"),
+    "open311.public_services": pgettext_lazy("audit action", "Choose the services Open311 publishes"),
     "points.award": pgettext_lazy("audit action", "Award points"),
     "points.deduction": pgettext_lazy("audit action", "Deduct points"),
     "points.redeem": pgettext_lazy("audit action", "Redeem points"),

@@ -585,6 +585,8 @@ FIELD_NAMES = {
     "evidence": pgettext_lazy("audit field", "evidence"),
     "expires_at": pgettext_lazy("audit field", "expires at"),
     "file": pgettext_lazy("audit field", "file"),
+    "published": pgettext_lazy("audit field", "published"),
+    "withdrawn": pgettext_lazy("audit field", "withdrawn"),
     "created_at": pgettext_lazy("audit field", "made at"),
     "token_id": pgettext_lazy("audit field", "API token"),
     "token_ids": pgettext_lazy("audit field", "API tokens"),
