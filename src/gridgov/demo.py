@@ -147,10 +147,14 @@ def _modules(seed: int, now: datetime.datetime, say) -> None:
     from gridgov.points import demo as points_demo
     from gridgov.stars import demo as stars_demo
 
+    from gridgov.core import modules
+
     builders = [
         lambda: points_demo.build(now=now, seed=seed),  # first: its rules award the contacts and patrols
         lambda: links_demo.build(now=now, seed=seed + LINKS_SEED_OFFSET),
         lambda: patrols_demo.build(now=now, seed=seed + PATROLS_SEED_OFFSET),
+        # the practice apps that plugged in (gridgov.core.modules), in the order of INSTALLED_APPS
+        *[lambda part=part: part.build(now=now, seed=seed + part.seed_offset) for part in modules.demos()],
         lambda: stars_demo.build(now=now, seed=seed + STARS_SEED_OFFSET),
         open311_demo.build,
     ]

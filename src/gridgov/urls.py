@@ -11,6 +11,12 @@ urlpatterns = [
     path("stars/", include("gridgov.stars.urls")),
     path("links/", include("gridgov.links.urls")),
     path("patrols/", include("gridgov.patrols.urls")),
+    path("meetings/", include("gridgov.meetings.urls")),
+    path("tasks/", include("gridgov.tasks.urls")),
+    path("volunteers/", include("gridgov.volunteers.urls")),
+    path("honours/", include("gridgov.honours.urls")),
+    path("services/", include("gridgov.services.urls")),
+    path("disputes/", include("gridgov.disputes.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("", include("gridgov.web.urls")),
 ]

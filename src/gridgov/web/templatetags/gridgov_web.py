@@ -15,6 +15,20 @@ def can(user, action, kind):
 
 
 @register.simple_tag(takes_context=True)
+def plugged(context, kind):
+    """The home boxes or menu links of the practice apps (gridgov.core.modules), each rendered with the
+    page's context."""
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from gridgov.core import modules
+
+    flat = context.flatten()
+    return mark_safe("".join(get_template(name).render(flat, context.get("request"))
+                             for name in modules.templates(kind)))
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (pagination keeps the filters)."""
     params = context["request"].GET.copy()

@@ -1,0 +1,5 @@
+"""The JSON API of services for the people (为民服务) under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["services"])
