@@ -8,10 +8,11 @@ from types import SimpleNamespace
 import pytest
 
 from gridgov.org import actions as org_actions
-from gridgov.stars import actions, defaults
+from gridgov.stars import actions
 from gridgov.stars.models import Assessment
 from tests.cases.conftest import cfg, clock, drive, report  # noqa: F401
 from tests.conftest import PASSWORD
+from tests.stars.spec import machinery_spec
 
 PERIOD = "2026Q1"
 
@@ -24,7 +25,7 @@ def county_admin(personas):
 @pytest.fixture
 def scheme(personas):
     return actions.do_create_scheme(None, personas.town.town, 2026, "东成镇2026年五星支部创建方案",
-                                    defaults.scheme_spec())
+                                    machinery_spec())
 
 
 @pytest.fixture

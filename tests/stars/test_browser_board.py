@@ -6,9 +6,10 @@ star icons and the levels of the town's scheme. Screenshots go to var/screenshot
 import pytest
 
 from gridgov.org import actions as org_actions
-from gridgov.stars import actions, defaults
+from gridgov.stars import actions
 from gridgov.stars.models import VetoItem
 from tests.cases.test_browser_case_loop import SCREENSHOTS, closing_connections, no_sideways_scroll, phone
+from tests.stars.spec import machinery_spec
 
 from .conftest import manual_scores
 
@@ -23,7 +24,7 @@ def board(transactional_db, personas):
     town = personas.town.town
     for n, name in enumerate(LONG_NAMES):
         org_actions.do_create_region(None, f"44532110431{n}", name, parent=town)
-    scheme = actions.do_create_scheme(None, town, 2026, "东成镇2026年五星支部创建方案", defaults.scheme_spec())
+    scheme = actions.do_create_scheme(None, town, 2026, "东成镇2026年五星支部创建方案", machinery_spec())
     opened = actions.do_open_quarter(None, scheme, "2026Q1")
     a = next(x for x in opened if x.village_id == personas.town.village_a.pk)
     actions.do_self_assess(personas.secretary_a, a, manual_scores(a))

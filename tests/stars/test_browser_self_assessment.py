@@ -6,10 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from gridgov.stars import actions, defaults
+from gridgov.stars import actions
 from gridgov.stars.models import Assessment, Indicator
 from tests.cases.test_browser_case_loop import SCREENSHOTS, closing_connections, no_sideways_scroll, phone
 from tests.conftest import PASSWORD
+from tests.stars.spec import machinery_spec
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def stars_quarter(transactional_db, personas):
     scheme = actions.do_create_scheme(None, personas.town.town, 2026, "东成镇2026年五星支部创建方案",
-                                      defaults.scheme_spec())
+                                      machinery_spec())
     opened = actions.do_open_quarter(None, scheme, "2026Q1")
     return SimpleNamespace(personas=personas, scheme=scheme, a=opened[0])
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from gridgov.stars import defaults, scoring
 from gridgov.stars.models import default_levels
+from tests.stars.spec import machinery_spec
 
 LINEAR = {"map": "linear", "floor": 0.6, "target": 0.95}
 BRACKETS = {"map": "brackets", "brackets": [[100000, 6], [200000, 9], [500000, 12]]}
@@ -82,13 +83,13 @@ def test_a_default_level_needs_as_many_stars_as_its_name(total, stars, label):
 
 def _default_scheme_stars(points: dict[str, list], vetoed: set[str]) -> list[dict]:
     return [{"code": star["code"], "threshold": star["threshold"], "points": points[star["code"]],
-             "vetoed": star["code"] in vetoed} for star in defaults.scheme_spec()]
+             "vetoed": star["code"] in vetoed} for star in machinery_spec()]
 
 
 def test_95_points_with_three_stars_is_three_star_under_the_default_scheme():
     # Every indicator at its maximum except one point off 平安法治星 and four off 文明幸福星 (16 of 20, still
     # its threshold); 平安法治星 and 文明幸福星 are vetoed: 20 + 20 + 20 + 19 + 16 = 95 points, three stars.
-    points = {star["code"]: [i["max_points"] for i in star["indicators"]] for star in defaults.scheme_spec()}
+    points = {star["code"]: [i["max_points"] for i in star["indicators"]] for star in machinery_spec()}
     points["safety"][0] -= 1  # 矛盾纠纷化解率 7 of 8
     points["civility"][1] -= 4  # 积分制参与率 2 of 6
     figures = scoring.star_figures(_default_scheme_stars(points, {"safety", "civility"}))
@@ -107,12 +108,12 @@ def _star_points(star: dict):
                        for i in star["indicators"]])
 
 
-@given(st.tuples(*[_star_points(star) for star in defaults.scheme_spec()]),
-       st.sets(st.sampled_from([star["code"] for star in defaults.scheme_spec()])))
-@example(points=tuple(tuple(D(i["max_points"]) for i in star["indicators"]) for star in defaults.scheme_spec()),
+@given(st.tuples(*[_star_points(star) for star in machinery_spec()]),
+       st.sets(st.sampled_from([star["code"] for star in machinery_spec()])))
+@example(points=tuple(tuple(D(i["max_points"]) for i in star["indicators"]) for star in machinery_spec()),
          vetoed={"safety"})  # 100 points and four stars: 四星, never 五星
 def test_a_default_level_never_claims_more_stars_than_earned(points, vetoed):
-    spec = defaults.scheme_spec()
+    spec = machinery_spec()
     figures = scoring.star_figures(_default_scheme_stars(
         {star["code"]: list(p) for star, p in zip(spec, points, strict=True)}, vetoed))
     level = scoring.level_for(default_levels(), figures["total"], figures["stars_earned"])

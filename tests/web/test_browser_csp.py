@@ -11,9 +11,9 @@ from gridgov.cases import actions as case_actions
 from gridgov.org import actions
 from gridgov.org.models import Region
 from gridgov.stars import actions as star_actions
-from gridgov.stars import defaults
 from tests.cases.test_browser_case_loop import categories, closing_connections  # noqa: F401
 from tests.conftest import PASSWORD, square
+from tests.stars.spec import machinery_spec
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def nasty_town(transactional_db, personas, categories):  # noqa: F811
     town.nasty = actions.do_create_grid(None, "445321104201003", NASTY, parent=town.grid_a,
                                         geometry=square(112.32, 22.70))
     # A village of the same name on the five-star map (villages of the quarter, outlined by their grids).
-    scheme = star_actions.do_create_scheme(None, town.town, 2026, "东成镇2026年五星支部创建方案", defaults.scheme_spec())
+    scheme = star_actions.do_create_scheme(None, town.town, 2026, "东成镇2026年五星支部创建方案", machinery_spec())
     star_actions.do_open_quarter(None, scheme, "2026Q1")
     Region.objects.filter(pk=town.village_a.pk).update(name=NASTY)
     return personas

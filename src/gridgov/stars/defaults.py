@@ -35,8 +35,11 @@ def scheme_spec() -> list[dict]:
     return [
         {"code": "branch", "name": "支部过硬星", "threshold": 16, "indicators": [
             manual("branch.meetings", "三会一课、主题党日落实", 7),
-            manual("branch.team", "班子团结、党员队伍建设", 6),
-            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 7, 5),
+            manual("branch.team", "班子团结、党员队伍建设", 3),
+            metric("branch.links", "党员联户覆盖率", 2, "links.coverage", map="linear", floor=0.8, target=1.0),
+            metric("branch.contacts", "党员联户月走访率", 2, "links.contact_rate", map="linear", floor=0.5,
+                   target=0.9),
+            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 6, 4),
         ], "vetoes": [{"code": "branch.discipline", "name": "班子成员受到党纪政务处分"}]},
         {"code": "industry", "name": "产业兴旺星", "threshold": 16, "indicators": [
             metric("industry.income", "村集体经济收入", 12, "stars.collective_income", map="brackets",
@@ -49,10 +52,12 @@ def scheme_spec() -> list[dict]:
             dynamic("ecology.inspection", "人居环境督查（动态奖惩）", 6, 4),
         ], "vetoes": [{"code": "ecology.pollution", "name": "发生重大环境污染事件"}]},
         {"code": "safety", "name": "平安法治星", "threshold": 16, "indicators": [
-            metric("safety.disputes", "矛盾纠纷化解率", 8, "cases.disputes_resolved", map="linear", floor=0.5,
+            metric("safety.disputes", "矛盾纠纷化解率", 6, "cases.disputes_resolved", map="linear", floor=0.5,
                    target=1.0),
-            metric("safety.on_time", "事件按期结案率", 6, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
-            dynamic("safety.peace", "平安建设（动态奖惩）", 6, 4),
+            metric("safety.on_time", "事件按期结案率", 5, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
+            metric("safety.patrols", "网格巡查达标率（一周三巡）", 4, "patrols.compliance", map="linear", floor=0.5,
+                   target=0.9),
+            dynamic("safety.peace", "平安建设（动态奖惩）", 5, 3),
         ], "vetoes": [{"code": "safety.crime", "name": "发生重大刑事案件或群体性事件"},
                       {"code": "safety.petition", "name": "越级上访造成严重影响"}]},
         {"code": "civility", "name": "文明幸福星", "threshold": 16, "indicators": [

@@ -1,0 +1,34 @@
+"""The product's default scheme (gridgov.stars.defaults): 100 points in five stars of 20, every metric
+source it names exists, and the practices' records carry it — no star can be earned on hand scores alone."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from gridgov.stars import defaults, metrics
+
+SPEC = defaults.scheme_spec()
+
+
+def test_five_stars_of_twenty_points_make_a_hundred():
+    assert [star["code"] for star in SPEC] == ["branch", "industry", "ecology", "safety", "civility"]
+    assert {star["code"]: sum(i["max_points"] for i in star["indicators"]) for star in SPEC} == {
+        star["code"]: 20 for star in SPEC}
+
+
+def test_every_metric_names_a_registered_source():
+    named = [i["config"]["source"] for star in SPEC for i in star["indicators"] if i["method"] == "metric"]
+    assert named and all(metrics.source(code) is not None for code in named), set(named) - set(metrics.SOURCES)
+
+
+@pytest.mark.parametrize("source", ["links.coverage", "links.contact_rate", "patrols.compliance"])
+def test_the_recorded_practices_are_scored_from_their_records(source):
+    assert any(i["config"].get("source") == source for star in SPEC for i in star["indicators"])
+
+
+@pytest.mark.parametrize("star", SPEC, ids=[star["code"] for star in SPEC])
+def test_no_star_is_earned_on_hand_scores_alone(star):
+    """Manual indicators at their maximum and dynamic ones at their base, every metric at nothing."""
+    by_hand = sum(D(i["max_points"]) if i["method"] == "manual" else D(i["config"].get("base", 0))
+                  for i in star["indicators"] if i["method"] != "metric")
+    assert by_hand < star["threshold"]
