@@ -228,19 +228,36 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request until collectstatic made it
-# Front-end libraries come from npm packages pinned in package-lock.json (see Makefile: npm ci).
+# Front-end libraries come from npm packages pinned in package-lock.json (see Makefile: npm ci); only the
+# files pages load are served and collected (gridgov.web.finders).
 NODE_MODULES = Path(env_str("GRIDGOV_NODE_MODULES", str(Path.cwd() / "node_modules")))
-STATICFILES_DIRS = [
-    (lib, NODE_MODULES / path)
-    for lib, path in [("vendor/leaflet", "leaflet/dist"), ("vendor/htmx", "htmx.org/dist"),
-                      ("vendor/echarts", "echarts/dist")]
-    if (NODE_MODULES / path).is_dir()
+STATIC_VENDOR_FILES = [
+    ("vendor/leaflet", "leaflet/dist", ["leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
+                                        "images/marker-icon.png", "images/marker-icon-2x.png",
+                                        "images/marker-shadow.png"]),
+    ("vendor/htmx", "htmx.org/dist", ["htmx.min.js"]),
+    ("vendor/echarts", "echarts/dist", ["echarts.common.min.js", "echarts.simple.min.js"]),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "gridgov.web.finders.VendorFinder",
+]
+# Hashed names, gzip, a year's immutable caching once `gridgov serve` has collected them (gridgov.web.storage;
+# plain names with whitenoise's 60 s caching before that, or for a file changed since).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "gridgov.web.storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The base map (issue 11): a tile URL template with {z}/{x}/{y} (e.g. 天地图 with its key, or a town's own tile
+# server) and its attribution; empty draws the grids' outlines alone (a closed network). The tiles'
+# coordinate system: wgs84 (also 天地图's CGCS2000) or gcj02 (高德, 腾讯: positions are shifted for display
+# and shifted back before they are stored).
+MAP_TILES = env_str("GRIDGOV_MAP_TILES")
+MAP_ATTRIBUTION = env_str("GRIDGOV_MAP_ATTRIBUTION")
+MAP_CRS = env_str("GRIDGOV_MAP_CRS", "wgs84").strip().lower()
+if MAP_CRS not in {"wgs84", "gcj02"}:
+    raise RuntimeError("GRIDGOV_MAP_CRS must be wgs84 or gcj02")
 MEDIA_ROOT = VAR_DIR / "media"
 # Request bodies: the largest legitimate one is a report with 6 photos of at most 10 MB each. A larger
 # Content-Length is answered 413 before the body is read (core.limits); the proxy in front refuses it
