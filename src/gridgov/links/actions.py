@@ -6,7 +6,9 @@ LinkError carries the HTTP status the API answers: 404 out of reach, 409 a confl
 """
 
 import datetime
+import uuid
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -173,8 +175,9 @@ def member_link(actor, household_id) -> Link:
 
 @transaction.atomic
 def do_contact(actor, household_id: int, way: str, date: datetime.date, topics=(), note: str = "",
-               lat: float | None = None, lng: float | None = None) -> Contact:
-    """A member logs a contact with one of their linked households; points follow by the town's rule."""
+               lat: float | None = None, lng: float | None = None, photo=None) -> Contact:
+    """A member logs a contact with one of their linked households, with an optional photo (re-encoded like
+    a case photo: no EXIF); points follow by the town's rule."""
     link = member_link(actor, household_id)
     if way not in Contact.Way.values:
         raise LinkError(_("Choose visit, phone or WeChat."), field="way")
@@ -188,11 +191,43 @@ def do_contact(actor, household_id: int, way: str, date: datetime.date, topics=(
         raise LinkError(_("Unknown topic %(topic)s.") % {"topic": unknown[0]}, field="topics")
     if (lat is None) != (lng is None):
         raise LinkError(_("Give both latitude and longitude, or neither."), field="lat")
-    contact = Contact.objects.create(link=link, member_id=link.member_id, household_id=link.household_id, way=way,
-                                     date=date, topics=topics, note=(note or "").strip()[:MAX_NOTE], lat=lat, lng=lng,
-                                     path=link.path)
+    contact = Contact(link=link, member_id=link.member_id, household_id=link.household_id, way=way,
+                      date=date, topics=topics, note=(note or "").strip()[:MAX_NOTE], lat=lat, lng=lng,
+                      path=link.path)
+    if photo is not None:
+        _attach_photo(contact, photo)
+    contact.save()
     audit.record("link.contact", contact, None, audit.snapshot(contact), actor=actor)
     award(contact, actor.person)
+    return contact
+
+
+def _attach_photo(contact: Contact, fileobj) -> None:
+    """Checked by content and re-encoded by the case loop's image cleaner, so no EXIF (position, phone
+    model) leaves the member's phone with it."""
+    from gridgov.cases.actions import clean_image
+    from gridgov.cases.workflow import CaseError
+
+    try:
+        data, content_type, _width, _height = clean_image(fileobj)
+    except CaseError as exc:
+        raise LinkError(str(exc), field="photo") from None
+    contact.photo_type = content_type
+    contact.photo.save(f"{uuid.uuid4().hex}.{'png' if content_type == 'image/png' else 'jpg'}", ContentFile(data),
+                       save=False)
+
+
+@transaction.atomic
+def do_contact_photo(actor, contact_id: int, photo) -> Contact:
+    """Add or replace the photo of one's own contact (a phone that sent the contact first and the photo after,
+    on a weak signal)."""
+    contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+    if contact is None or contact.member_id != getattr(actor, "person_id", None):
+        raise LinkError(_("No such contact among yours."), status=404)
+    before = audit.snapshot(contact)
+    _attach_photo(contact, photo)
+    contact.save(update_fields=["photo", "photo_type"])
+    audit.record("link.contact_photo", contact, *audit.diff(before, audit.snapshot(contact)), actor=actor)
     return contact
 
 

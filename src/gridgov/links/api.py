@@ -7,9 +7,11 @@ Thin: parse, call an action (actions.py), render. Refusals answer {"detail"} wit
 import datetime
 from typing import Literal
 
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.core.api import ErrorOut, InvalidOut, Rendered
@@ -157,11 +159,13 @@ class ContactOut(Schema):
     lat: float | None
     lng: float | None
     case: int | None = Field(None, description="id of the case raised from it")
+    photo: str | None = Field(None, description="URL of the contact's photo (EXIF-free), if it has one")
 
 
 def _contact_out(c: Contact) -> dict:
     return {"id": c.pk, "member": c.member_id, "household": c.household_id, "way": c.way, "date": c.date,
-            "topics": c.topics or [], "note": c.note, "lat": c.lat, "lng": c.lng, "case": c.case_id}
+            "topics": c.topics or [], "note": c.note, "lat": c.lat, "lng": c.lng, "case": c.case_id,
+            "photo": reverse("api:contact_photo", kwargs={"contact_id": c.pk}) if c.photo else None}
 
 
 class ContactFilter(Schema):
@@ -210,6 +214,28 @@ def contact_create(request, body: ContactIn):
     except LinkError as exc:
         return _refused(exc)
     return Status(201, _contact_out(contact))
+
+
+@router.post("/contacts/{contact_id}/photo", response={200: ContactOut, **ERRORS})
+def contact_photo_upload(request, contact_id: int, file: File[UploadedFile]):
+    """Add (or replace) the photo of one's own contact: JPEG, PNG, WebP or GIF, checked by content and stored
+    re-encoded without EXIF. Anyone else's contact: 404."""
+    try:
+        contact = actions.do_contact_photo(request.user, contact_id, file)
+    except LinkError as exc:
+        return _refused(exc)
+    return Status(200, _contact_out(contact))
+
+
+@router.get("/contacts/{contact_id}/photo", url_name="contact_photo", response={404: ErrorOut})
+def contact_photo(request, contact_id: int):
+    """The stored photo, for those who may see the contact."""
+    contact = restrict(request.user, VIEW, Contact).filter(pk=contact_id).exclude(photo="").first()
+    if contact is None:
+        raise Http404
+    response = FileResponse(contact.photo.open("rb"), content_type=contact.photo_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 class ContactCaseIn(Schema):

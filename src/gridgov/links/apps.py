@@ -50,6 +50,7 @@ def _audit_labels():
         "link.import": pgettext_lazy("audit action", "Import household links"),
         "link.settings": pgettext_lazy("audit action", "Set the town's link rules"),
         "link.contact": pgettext_lazy("audit action", "Log a household contact"),
+        "link.contact_photo": pgettext_lazy("audit action", "Add a photo to a household contact"),
         "link.contact_case": pgettext_lazy("audit action", "Turn a household contact into a case"),
         "link.demo": pgettext_lazy("audit action", "Link the demo's households"),
         "link.demo_contacts": pgettext_lazy("audit action", "Log the demo's household contacts"),

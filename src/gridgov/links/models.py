@@ -8,6 +8,7 @@ active link (a partial unique index, SQLite and PostgreSQL alike); ended links s
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -90,6 +91,10 @@ class Link(models.Model):
         return q
 
 
+def _contact_photo_path(instance, filename):
+    return f"contacts/{timezone.localtime(clock.now()):%Y/%m}/{filename}"
+
+
 class Contact(models.Model):
     class Way(models.TextChoices):
         VISIT = "visit", pgettext_lazy("contact way", "Visit")
@@ -113,6 +118,8 @@ class Contact(models.Model):
     note = models.TextField(_("note"), blank=True)
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
+    photo = models.FileField(_("photo"), upload_to=_contact_photo_path, max_length=200, blank=True)
+    photo_type = models.CharField(_("photo type"), max_length=32, blank=True)
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="contact", verbose_name=_("case"))
     path = models.CharField(max_length=255, db_index=True)
@@ -124,7 +131,7 @@ class Contact(models.Model):
     objects = RestrictedQuerySet.as_manager()
     scope_kind = "link_contact"
     scope_path_field = "path"
-    audit_fields = ["member_id", "household_id", "way", "date", "topics", "note", "case_id", "path"]
+    audit_fields = ["member_id", "household_id", "way", "date", "topics", "note", "photo_type", "case_id", "path"]
 
     class Meta:
         ordering = ["-date", "-id"]

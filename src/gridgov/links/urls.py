@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("households/<int:household_id>/contact/", views.contact_new, name="contact_new"),
     path("contacts/<int:contact_id>/", views.contact, name="contact"),
+    path("contacts/<int:contact_id>/photo/", views.contact_photo, name="contact_photo"),
     path("contacts/<int:contact_id>/case/", views.contact_case, name="contact_case"),
     path("coverage/", views.coverage, name="coverage"),
     path("unlinked/", views.unlinked, name="unlinked"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -94,7 +94,8 @@ def contact_new(request, household_id: int):
                 raise LinkError(_("Enter a date as YYYY-MM-DD."), field="date")
             contact = actions.do_contact(user, household_id, request.POST.get("way", ""), day,
                                          request.POST.getlist("topics"), request.POST.get("note", ""),
-                                         float(lat) if lat else None, float(lng) if lng else None)
+                                         float(lat) if lat else None, float(lng) if lng else None,
+                                         photo=request.FILES.get("photo"))
         except (LinkError, ValueError) as exc:
             error = getattr(exc, "message", str(exc))
         else:
@@ -119,6 +120,17 @@ def contact(request, contact_id: int):
     labels = dict(Contact.Topic.choices)
     return render(request, "links/contact.html", {"c": c, "mine": mine, "categories": categories,
                                                   "topic_labels": [labels.get(t, t) for t in c.topics or []]})
+
+
+@login_required
+def contact_photo(request, contact_id: int):
+    """The stored (EXIF-free) photo, for those who may see the contact."""
+    c = restrict(request.user, VIEW, Contact).filter(pk=contact_id).exclude(photo="").first()
+    if c is None:
+        raise Http404
+    response = FileResponse(c.photo.open("rb"), content_type=c.photo_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

@@ -7,7 +7,8 @@ patrol that is not the caller's, 403 a role that does not patrol, 409 a finished
 
 import datetime
 
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
@@ -176,6 +177,17 @@ def patrol_photo(request, patrol_id: int, file: File[UploadedFile]):
     return Status(201, {"id": note.pk})
 
 
+@router.get("/patrols/{patrol_id}/photos/{note_id}", url_name="patrol_photo", response={404: ErrorOut})
+def patrol_photo_file(request, patrol_id: int, note_id: int):
+    """The stored (EXIF-free) photo of a patrol note, for those who may see the patrol."""
+    note = queries.note_photo(request.user, patrol_id, note_id)
+    if note is None:
+        raise Http404
+    response = FileResponse(note.photo.open("rb"), content_type=note.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @router.post("/patrols/{patrol_id}/case", response={201: IdOut, **ERRORS})
 def patrol_case(request, patrol_id: int, body: CaseIn):
     """A problem found on the patrol becomes a case (channel "patrol") linked to it; answers the case's id."""
@@ -282,5 +294,7 @@ def patrol_detail(request, patrol_id: int):
         raise Http404
     checkins = patrol.checkins.select_related("grid")
     return {**_patrol_out(patrol), "checkins": [_checkin_out(c) for c in checkins],
-            "notes": [{"id": n.pk, "time": n.time, "text": n.text, "photo": bool(n.photo)} for n in patrol.notes.all()],
+            "notes": [{"id": n.pk, "time": n.time, "text": n.text, "photo": bool(n.photo),
+                       "photo_url": reverse("api:patrol_photo", kwargs={"patrol_id": patrol.pk, "note_id": n.pk})
+                       if n.photo else None} for n in patrol.notes.all()],
             "cases": list(patrol.case_links.values_list("case_id", flat=True))}

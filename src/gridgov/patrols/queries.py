@@ -140,3 +140,16 @@ def weekly_share(path: str, since: datetime.date, until: datetime.date, today: d
     pairs = len(mondays) * len(grids)
     return {"pairs": pairs, "met": met, "short": short, "none": none, "weeks": len(mondays), "grids": len(grids),
             "value": round(met / pairs, 4)}
+
+
+def note_photo(user, patrol_id: int, note_id: int):
+    """A note with a photo on a patrol the user may see (or walked, as the detail page allows), or None
+    (outsiders: as if it did not exist)."""
+    from gridgov.core.scoping import VIEW, restrict
+
+    from .models import Note, Patrol
+
+    if not (restrict(user, VIEW, Patrol).filter(pk=patrol_id).exists()
+            or (user.is_authenticated and Patrol.objects.filter(pk=patrol_id, user=user).exists())):
+        return None
+    return Note.objects.filter(pk=note_id, patrol_id=patrol_id).exclude(photo="").first()

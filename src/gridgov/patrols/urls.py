@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/checkin/", views.checkin, name="checkin"),
     path("<int:pk>/note/", views.note, name="note"),
+    path("<int:pk>/notes/<int:note_id>/photo/", views.photo, name="photo"),
     path("<int:pk>/case/", views.case, name="case"),
     path("<int:pk>/finish/", views.finish, name="finish"),
 ]

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,6 +81,16 @@ def detail(request, pk: int):
         "checkins": patrol.checkins.select_related("grid"), "notes": patrol.notes.all(),
         "cases": patrol.case_links.select_related("case"), "categories": categories,
     })
+
+
+@login_required
+def photo(request, pk: int, note_id: int):
+    note = queries.note_photo(request.user, pk, note_id)
+    if note is None:
+        raise Http404
+    response = FileResponse(note.photo.open("rb"), content_type=note.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _step(request, pk: int, do):
