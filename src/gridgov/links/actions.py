@@ -6,6 +6,7 @@ LinkError carries the HTTP status the API answers: 404 out of reach, 409 a confl
 """
 
 import datetime
+import math
 import uuid
 
 from django.core.files.base import ContentFile
@@ -96,8 +97,10 @@ def do_end_link(actor, link: Link, reason: str, until: datetime.date | None = No
 
 def proposal(village: Region, limit_per_member: int | None = None) -> list[tuple[Person, Household]]:
     """Pairs (member, household) that would link the village's unlinked households: each household goes
-    to a member of its own small grid first, else the nearest member of the village (by small grid
-    order, then household number), who has fewer than the town's target of households."""
+    to a member of its own small grid first, else to the nearest member of the village — by the distance
+    between the centres of their small grids, or by small grid order where a grid has no boundary — who
+    has fewer than the town's target of households. Households carry no position of their own, so their
+    small grid is the finest place the registry knows."""
     target = limit_per_member or queries.target_per_member(village.path)
     day = queries.today()
     members = list(Person.objects.filter(path__startswith=village.path, is_party_member=True)
@@ -107,6 +110,7 @@ def proposal(village: Region, limit_per_member: int | None = None) -> list[tuple
     load = dict(Link.objects.filter(queries.active_on(day), member__in=members)
                 .values_list("member_id").annotate(n=Count("id")))
     households = list(queries.unlinked(village.path, day).order_by("path", "number"))
+    centres = _grid_centres(village.path)
     order = [m.grid.path for m in members]
     pairs = []
     for house in households:
@@ -118,10 +122,30 @@ def proposal(village: Region, limit_per_member: int | None = None) -> list[tuple
             chosen = min(same, key=lambda m: (load.get(m.pk, 0), m.pk))
         else:
             index = _position(order, house.path)
-            chosen = min(free, key=lambda m: (abs(_position(order, m.grid.path) - index), load.get(m.pk, 0), m.pk))
+            chosen = min(free, key=lambda m: (_distance_km(centres, m.grid.path, house.path),
+                                              abs(_position(order, m.grid.path) - index), load.get(m.pk, 0), m.pk))
         load[chosen.pk] = load.get(chosen.pk, 0) + 1
         pairs.append((chosen, house))
     return pairs
+
+
+def _grid_centres(path: str) -> dict[str, tuple[float, float]]:
+    """The centre (lat, lng) of the bounding box of every small grid under `path` that has a boundary."""
+    from gridgov.org.models import Grid
+
+    rows = Grid.objects.filter(path__startswith=path, level=Grid.Level.SMALL, min_lat__isnull=False).values_list(
+        "path", "min_lat", "max_lat", "min_lng", "max_lng")
+    return {p: ((south + north) / 2, (west + east) / 2) for p, south, north, west, east in rows}
+
+
+def _distance_km(centres: dict, a: str, b: str) -> float:
+    """Equirectangular distance, exact enough within a village; infinite when a grid has no boundary, so
+    the grid order decides."""
+    if a not in centres or b not in centres:
+        return math.inf
+    (lat1, lng1), (lat2, lng2) = centres[a], centres[b]
+    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 def _position(order: list[str], path: str) -> int:
