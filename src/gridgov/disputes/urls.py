@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "disputes"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.detail, name="detail"),
+]
