@@ -32,8 +32,8 @@ from gridgov.core.scoping import (
 )
 from gridgov.org.models import Person, Region, User
 
-from . import queries
-from .models import STEPS, Dispute, DisputeRule, FollowUp, Party, Session
+from . import periods, queries
+from .models import STEPS, Dispute, DisputeRule, FollowUp, Party, Screening, Session
 
 MAX_TEXT = 4000
 MAX_NAME = 50
@@ -435,6 +435,60 @@ def do_reveal(actor, dispute, party_id: int, field: str) -> str:
     if field == "name":
         return party.display_name
     return party.person.phone if party.person_id else party.phone
+
+
+# --- weekly screening (周排查) --------------------------------------------------------------------
+
+def disputes_of_week(village: Region, monday: datetime.date) -> int:
+    """The village's disputes reported in the ISO week (by the local day of their report)."""
+    from gridgov.cases import calendar
+
+    tz = calendar.current().tz
+    start = datetime.datetime.combine(monday, datetime.time(0), tz)
+    end = start + datetime.timedelta(days=7)
+    return Dispute.objects.filter(village=village, reported_at__gte=start, reported_at__lt=end).count()
+
+
+def due_day(monday: datetime.date, path: str) -> datetime.date:
+    """The last day a week's screening is on time: its Sunday plus the town's grace days."""
+    return monday + datetime.timedelta(days=6 + queries.rule_for(path).screening_grace_days)
+
+
+@transaction.atomic
+def do_screen(actor, village, week, none: bool, note: str = "") -> Screening:
+    """File a village's screening of an ISO week (village or town staff): the disputes found that week
+    (registered beforehand), or a zero report. One per village and week (409 for a second); a week not
+    yet begun cannot be screened; filed after its Sunday plus the grace days it is late."""
+    village = village_of(actor, village)
+    if isinstance(week, str):
+        try:
+            week = periods.parse_week(week)
+        except ValueError:
+            raise DisputeError(_("Give an ISO week such as 2026-W49."), field="week") from None
+    if not isinstance(week, datetime.date):
+        raise DisputeError(_("Give an ISO week such as 2026-W49."), field="week")
+    week = periods.week_start(week)
+    if not isinstance(none, bool):
+        raise DisputeError(_("Say whether nothing was found (true or false)."), field="none")
+    note = _text(note, "note")
+    now = clock.now()
+    if week > timezone.localdate(now):
+        raise DisputeError(_("This week has not begun yet."), field="week")
+    found = disputes_of_week(village, week)
+    if none and found:
+        raise DisputeError(_("%(n)d disputes were registered in this week: it is no zero report.") % {"n": found},
+                           field="none")
+    if not none and not found:
+        raise DisputeError(_("Register the disputes found in this week first, or file a zero report."),
+                           field="none")
+    if Screening.objects.select_for_update().filter(village=village, week=week).exists():
+        raise DisputeError(_("This week's screening of the village is already filed."), status=409, field="week")
+    screening = Screening.objects.create(
+        village=village, path=village.path, week=week, none=none, found=found, note=note, filed_at=now,
+        filed_by=actor if getattr(actor, "pk", None) else None,
+        on_time=timezone.localdate(now) <= due_day(week, village.path))
+    audit.record("dispute.screening", screening, None, audit.snapshot(screening), actor=actor)
+    return screening
 
 
 # --- the town's rule -------------------------------------------------------------------------------

@@ -231,6 +231,41 @@ def dispute_rule(request, body: RuleIn):
             "followup_days": rule.followup_days}
 
 
+class ScreeningIn(Schema):
+    village: str = Field(..., max_length=16, description="code of the village")
+    week: str = Field(..., max_length=10, description="ISO week, e.g. 2026-W49")
+    none: bool = Field(False, description="a zero report: no dispute found that week")
+    note: str = Field("", max_length=4000)
+
+
+class ScreeningOut(Schema):
+    id: int
+    village: str
+    week: str
+    none: bool
+    found: int = Field(..., description="the village's disputes reported that week")
+    on_time: bool = Field(..., description="filed by the week's Sunday (plus the town's grace days)")
+    filed_at: datetime.datetime
+
+
+def screening_out(s) -> dict:
+    from . import periods
+
+    return {"id": s.pk, "village": s.village.code, "week": periods.week_label(s.week), "none": s.none,
+            "found": s.found, "on_time": s.on_time, "filed_at": s.filed_at}
+
+
+@router.post("/disputes/screenings", response={201: ScreeningOut, **ERRORS})
+def screening_create(request, body: ScreeningIn):
+    """File a village's weekly screening (周排查): the disputes found that week, or `none: true` (a zero
+    report). One per village and week (409); on time when filed by the week's end."""
+    try:
+        s = actions.do_screen(request.user, body.village, body.week, body.none, body.note)
+    except DisputeError as exc:
+        return _refused(exc)
+    return Status(201, screening_out(s))
+
+
 @router.get("/disputes/{dispute_id}", response={200: DisputeOut, 404: ErrorOut})
 def dispute_detail(request, dispute_id: int):
     """One dispute: parties (outsiders masked), steps with their deadlines, sessions, outcome, visits."""

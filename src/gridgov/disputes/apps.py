@@ -41,4 +41,5 @@ def _audit_labels():
         "dispute.reveal_name": pgettext_lazy("audit action", "See a dispute party's name in full"),
         "dispute.reveal_phone": pgettext_lazy("audit action", "See a dispute party's phone in full"),
         "dispute.rule": pgettext_lazy("audit action", "Set the town's 13710 steps"),
+        "dispute.screening": pgettext_lazy("audit action", "File a weekly dispute screening"),
     })

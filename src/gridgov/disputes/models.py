@@ -264,3 +264,32 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.dispute_id} {self.due}"
+
+
+class Screening(models.Model):
+    """A village's weekly screening (周排查) of an ISO week: the disputes found that week, or a zero report
+    (`none`: nothing found). One per village and week; on time when filed by the week's Sunday plus the
+    town's grace days."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+    path = models.CharField(max_length=255)
+    week = models.DateField(_("week (its Monday)"))
+    none = models.BooleanField(_("zero report"), default=False)
+    found = models.PositiveIntegerField(_("disputes found"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"), default=clock.now)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("filed by"))
+    on_time = models.BooleanField(_("on time"), default=True)
+
+    audit_fields = ["village_id", "path", "week", "none", "found", "note", "filed_at", "filed_by_id", "on_time"]
+
+    class Meta:
+        ordering = ["-week", "path"]
+        constraints = [models.UniqueConstraint(fields=["village", "week"], name="dispute_screening_once_a_week")]
+        indexes = [models.Index(fields=["path", "week"], name="dispute_screening_path_week")]
+        verbose_name = _("weekly screening")
+        verbose_name_plural = _("weekly screenings")
+
+    def __str__(self):
+        return f"{self.village_id} {self.week}"
