@@ -10,12 +10,14 @@ class ServicesConfig(AppConfig):
     def ready(self):
         from django.utils.translation import pgettext_lazy
 
-        from gridgov.core import audit
+        from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
 
         from .policy import POLICY
 
         extend_policy(POLICY)
+        modules.register_template(modules.HOME, "services/_home.html")
+        modules.register_template(modules.MENU, "services/_menu.html")
         audit.ACTION_LABELS.update({
             "service.apply": pgettext_lazy("audit action", "Apply for a service"),
             "service.material": pgettext_lazy("audit action", "Upload a service material"),

@@ -1,0 +1,169 @@
+"""Pages of services (mobile first): the resident's catalogue, apply with photos, my applications with what
+is missing, rate; the staff's queue with clocks and the life-cycle buttons. Thin: a form, an action, a
+redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.core.scoping import CHANGE, SUBTREE, VIEW, reach, restrict
+from gridgov.org.models import Person
+
+from . import actions
+from .actions import ServiceError
+from .models import Application, Group, Material, State
+from .policy import APPLY_FOR
+
+
+def _fail(request, exc: ServiceError):
+    if exc.status in (403, 404):
+        raise Http404(exc.message)
+    messages.error(request, exc.message)
+
+
+def _is_staff(user) -> bool:
+    return reach(user, CHANGE, "service_application") == SUBTREE
+
+
+def _is_agent(user) -> bool:
+    return reach(user, APPLY_FOR, "service_application") == SUBTREE
+
+
+@login_required
+def index(request):
+    """The catalogue, grouped by group and searchable, and the caller's own applications."""
+    user = request.user
+    if not actions.is_insider(user):
+        raise Http404
+    q = (request.GET.get("q") or "").strip()[:50]
+    rows = actions.catalogue(user)
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(department__icontains=q))
+    labels = dict(Group.choices)
+    groups: dict[str, list] = {}
+    for item in rows.order_by("group", "code"):
+        groups.setdefault(item.group, []).append(item)
+    grouped = [(labels.get(g, g), items) for g, items in groups.items()]
+    mine = restrict(user, VIEW, Application).filter(Q(applicant_id=user.person_id) | Q(agent=user)) \
+        .select_related("item", "applicant").order_by("-created_at")[:30] if user.person_id or _is_agent(user) else []
+    return render(request, "services/index.html", {"grouped": grouped, "q": q, "mine": mine,
+                                                   "staff": _is_staff(user), "agent": _is_agent(user)})
+
+
+@login_required
+def item(request, pk: int):
+    user = request.user
+    found = actions.catalogue(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    people = []
+    if _is_agent(user) and found.agent_allowed:
+        people = restrict(user, VIEW, Person).order_by("path", "name")[:200]
+    return render(request, "services/item.html", {"item": found, "people": people,
+                                                  "may_apply": bool(user.person_id) or bool(people)})
+
+
+@login_required
+@require_POST
+def apply(request, pk: int):
+    user = request.user
+    found = actions.catalogue(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    person = None
+    if request.POST.get("for_person"):
+        person = restrict(user, VIEW, Person).filter(pk=request.POST["for_person"]).first()
+        if person is None:
+            raise Http404
+    try:
+        app = actions.do_apply(user, found, for_person=person, note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        _fail(request, exc)
+        return redirect("services:item", pk)
+    return redirect("services:detail", app.pk)
+
+
+@login_required
+def detail(request, pk: int):
+    user = request.user
+    try:
+        app = actions.visible(user, pk)
+    except ServiceError:
+        raise Http404 from None
+    files = list(app.files.all())
+    owner, handler = actions.is_owner(user, app), actions.may_handle(user, app)
+    uploaded = {f.name for f in files}
+    materials = [{**m, "uploaded": m["name"] in uploaded, "missing": m["name"] in (app.missing or [])}
+                 for m in app.item.materials or []]
+    return render(request, "services/detail.html", {
+        "app": app, "files": files, "materials": materials, "owner": owner, "handler": handler,
+        "clock": app.clock(), "open_for_files": owner and app.state in (State.DRAFT, State.RETURNED),
+        "still_missing": actions.missing_materials(app) if app.state in (State.DRAFT, State.RETURNED) else [],
+        "stars": range(5, 0, -1)})
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    photos = request.FILES.getlist("file")
+    if not photos:
+        messages.error(request, _("Choose a photo or a PDF."))
+        return redirect("services:detail", pk)
+    try:
+        for f in photos:
+            actions.do_add_material(request.user, pk, request.POST.get("material", ""), f)
+    except ServiceError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Uploaded."))
+    return redirect("services:detail", pk)
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    rating = request.POST.get("rating")
+    try:
+        actions.do_action(request.user, pk, action, missing=request.POST.getlist("missing"),
+                          note=request.POST.get("note", ""), reason=request.POST.get("reason", ""),
+                          rating=int(rating) if rating and rating.isdigit() else None)
+    except ServiceError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("services:detail", pk)
+
+
+@login_required
+def material_file(request, pk: int, file_id: int):
+    try:
+        app = actions.visible(request.user, pk)
+    except ServiceError:
+        raise Http404 from None
+    material = Material.objects.filter(application=app, pk=file_id).first()
+    if material is None:
+        raise Http404
+    response = FileResponse(material.file.open("rb"), content_type=material.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+QUEUE_STATES = [State.SUBMITTED, State.ACCEPTED, State.PROCESSING, State.RETURNED]
+
+
+@login_required
+def queue(request):
+    """Staff: applications in their scope waiting for them, the most urgent first."""
+    user = request.user
+    if not restrict(user, VIEW, Application).exists() and not _is_staff(user):
+        raise Http404
+    state = request.GET.get("state") or ""
+    rows = restrict(user, VIEW, Application).select_related("item", "applicant")
+    rows = rows.filter(state=state) if state in State.values else rows.filter(state__in=QUEUE_STATES)
+    rows = list(rows.order_by("deadline", "created_at")[:200])
+    return render(request, "services/queue.html", {"rows": rows, "state": state, "states": State.choices})
