@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.utils.translation import pgettext_lazy
 
-        from gridgov.core import audit
+        from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
         from gridgov.points.public import register_automatic
         from gridgov.stars import metrics as star_metrics
@@ -19,6 +19,8 @@ class MeetingsConfig(AppConfig):
         from .policy import POLICY
 
         extend_policy(POLICY)
+        modules.register_template(modules.HOME, "meetings/_home.html")
+        modules.register_template(modules.MENU, "meetings/_menu.html")
         register_automatic("meeting_attended", _("A party member attends a meeting of their organisation"))
         star_metrics.register("meetings.compliance",
                               _("Organisational life held on time (share of required meetings)"), metrics.compliance)
