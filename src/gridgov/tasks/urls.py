@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("board/", views.board, name="board"),
+    path("list/", views.assignments, name="assignments"),
+    path("new/", views.new, name="new"),
+    path("accountability/", views.accountability, name="accountability"),
+    path("a/<int:pk>/", views.assignment, name="assignment"),
+    path("a/<int:pk>/act/", views.act, name="act"),
+    path("files/<int:pk>/", views.file, name="file"),
+]
