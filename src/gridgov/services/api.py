@@ -228,3 +228,82 @@ def application_action(request, app_id: int, body: ActionIn):
     except ServiceError as exc:
         return _refused(exc)
     return _app_out(app)
+
+
+# --- appointments ---------------------------------------------------------------------------------------
+
+class SlotOut(Schema):
+    id: int
+    start: datetime.datetime
+    end: datetime.datetime
+    capacity: int
+    booked: int
+    free: int
+    place: str
+
+
+def _slot_out(s) -> dict:
+    return {"id": s.pk, "start": s.start, "end": s.end, "capacity": s.capacity, "booked": s.booked,
+            "free": s.free, "place": s.place}
+
+
+@router.get("/services/slots", response=list[SlotOut])
+@paginate(PageNumberPagination)
+def slot_list(request):
+    """The service hall's time slots of the caller's town, from now on."""
+    from gridgov.core import clock
+
+    return Rendered(actions.slots_for(request.user).filter(end__gt=clock.now()).order_by("start", "id"), _slot_out)
+
+
+class SlotIn(Schema):
+    start: datetime.datetime
+    end: datetime.datetime
+    capacity: int = Field(..., ge=1, le=500)
+    place: str = Field("", max_length=100)
+
+
+@router.post("/services/slots", response={201: SlotOut, **ERRORS})
+def slot_create(request, body: SlotIn):
+    """The town opens a time slot of its service hall."""
+    from gridgov.org.models import Region
+
+    town = Region.objects.filter(path=actions.home_town_path(request.user)).first()
+    if town is None:
+        raise Http404
+    try:
+        slot = actions.do_create_slot(request.user, town, body.start, body.end, body.capacity, body.place)
+    except ServiceError as exc:
+        return _refused(exc)
+    return Status(201, _slot_out(slot))
+
+
+class BookIn(Schema):
+    for_person: int | None = Field(None, description="an agent books for a person of their grid")
+    application: int | None = None
+
+
+class BookingOut(Schema):
+    id: int
+    slot: int
+    person: int
+    application: int | None
+
+
+@router.post("/services/slots/{slot_id}/bookings", response={201: BookingOut, **ERRORS})
+def slot_book(request, slot_id: int, body: BookIn):
+    """Book a place (409 when the slot is full or already booked by the person)."""
+    user = request.user
+    person = app = None
+    if body.for_person is not None:
+        person = restrict(user, VIEW, Person).filter(pk=body.for_person).first()
+        if person is None:
+            raise Http404
+    try:
+        if body.application is not None:
+            app = actions.visible(user, body.application)
+        booking = actions.do_book(user, slot_id, for_person=person, application=app)
+    except ServiceError as exc:
+        return _refused(exc)
+    return Status(201, {"id": booking.pk, "slot": booking.slot_id, "person": booking.person_id,
+                        "application": booking.application_id})
