@@ -92,9 +92,7 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
             if slots_detail:
                 detail.append({"slot": periods.slot_label(freq, start), "kind": labels.get(kind_id, ""),
                                "kind_id": kind_id, "state": state, "start": start, "end": end})
-        present, counted = att.get(pk, (0, 0))
-        if count_migrants.get(tp):
-            pass  # counted already includes them below
+        present, counted = att.get(pk, (0, 0))  # members away for work: see _count_migrants
         row = {"id": pk, "org": code, "name": name, "kind": kind, "path": opath,
                "required": sum(counts.values()), "held": counts[HELD], "late": counts[LATE],
                "missing": counts[MISSING], "pending": counts[PENDING], "meetings": meetings_held.get(pk, 0),
