@@ -13,9 +13,11 @@ class ServicesConfig(AppConfig):
         from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
 
+        from . import metrics
         from .policy import POLICY
 
         extend_policy(POLICY)
+        metrics.register()
         modules.register_template(modules.HOME, "services/_home.html")
         modules.register_template(modules.MENU, "services/_menu.html")
         audit.ACTION_LABELS.update({

@@ -6,6 +6,7 @@ app_name = "services"
 urlpatterns = [
     path("", views.index, name="index"),
     path("queue/", views.queue, name="queue"),
+    path("figures/", views.figures, name="figures"),
     path("items/<int:pk>/", views.item, name="item"),
     path("items/<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/", views.detail, name="detail"),

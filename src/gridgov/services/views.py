@@ -167,3 +167,40 @@ def queue(request):
     rows = rows.filter(state=state) if state in State.values else rows.filter(state__in=QUEUE_STATES)
     rows = list(rows.order_by("deadline", "created_at")[:200])
     return render(request, "services/queue.html", {"rows": rows, "state": state, "states": State.choices})
+
+
+@login_required
+def figures(request):
+    """Staff: on-time rate, satisfaction, and the catalogue's usage by item, village and agent over a window
+    (default: this month so far)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gridgov.core import clock
+    from gridgov.org.queries import scope_node
+
+    from . import queries
+
+    user = request.user
+    if reach(user, VIEW, "service_application") != SUBTREE:
+        raise Http404
+    node = scope_node(user, request.GET.get("scope")) if request.GET.get("scope") else user.scope_node
+    if node is None:
+        raise Http404
+    today = timezone.localdate(clock.now())
+    try:
+        since = datetime.date.fromisoformat(request.GET.get("since") or today.replace(day=1).isoformat())
+        until = datetime.date.fromisoformat(request.GET.get("until") or today.isoformat())
+    except ValueError:
+        raise Http404 from None
+    if until < since or (until - since).days > 400:
+        raise Http404
+    used = set(Application.objects.filter(path__startswith=node.path).values_list("item_id", flat=True).distinct())
+    catalogue_size = actions.catalogue(user).count()
+    return render(request, "services/figures.html", {
+        "node": node, "since": since, "until": until, "total": queries.figures(node.path, since, until),
+        "by_item": queries.grouped(node.path, since, until, "item")[:50],
+        "by_village": queries.grouped(node.path, since, until, "village"),
+        "by_agent": queries.grouped(node.path, since, until, "agent"),
+        "items_used": len(used), "catalogue_size": catalogue_size})
