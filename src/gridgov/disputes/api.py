@@ -9,12 +9,14 @@ import datetime
 from typing import Literal
 
 from django.http import Http404
-from ninja import Field, File, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gridgov.core import clock
-from gridgov.core.api import ErrorOut, InvalidOut
+from gridgov.core.api import ErrorOut, InvalidOut, PageIn, page_of
 from gridgov.core.api import invalid as _invalid
+from gridgov.org.api import ScopeCode
 
 from . import actions, queries
 from .actions import DisputeError
@@ -264,6 +266,68 @@ def screening_create(request, body: ScreeningIn):
     except DisputeError as exc:
         return _refused(exc)
     return Status(201, screening_out(s))
+
+
+class SummaryRow(Schema):
+    village: str = Field(..., description="code of the village")
+    name: str
+    found: int = Field(..., description="disputes reported in the month")
+    mediated: int = Field(..., description="concluded in the month with an agreement")
+    referred: int
+    withdrawn: int
+    open: int = Field(..., description="not concluded at the month's end")
+    concluded_late: int = Field(..., description="concluded in the month after the 13710 deadline")
+    weeks: int = Field(..., description="ISO weeks whose Thursday lies in the month")
+    screenings: int
+    screenings_on_time: int
+    zero_reports: int
+    zero_reports_on_time: int
+    followups_due: int = Field(..., description="follow-up visits due in the month")
+    followups_done: int = Field(..., description="of those, made")
+
+
+class SummaryTotal(Schema):
+    found: int
+    mediated: int
+    referred: int
+    withdrawn: int
+    open: int
+    concluded_late: int
+    weeks: int
+    screenings: int
+    screenings_on_time: int
+    zero_reports: int
+    zero_reports_on_time: int
+    followups_due: int
+    followups_done: int
+
+
+class SummaryFilter(Schema):
+    scope: ScopeCode = Field(None, description="code of a town or village (or a grid); default the caller's node")
+    month: str | None = Field(None, max_length=7, description="e.g. 2026-12; default the current month")
+
+
+class SummaryOut(Schema):
+    items: list[SummaryRow]
+    count: int
+    month: str
+    scope: str
+    total: SummaryTotal
+
+
+@router.get("/disputes/summary", response={200: SummaryOut, 404: ErrorOut, 422: InvalidOut})
+def dispute_summary(request, page: Query[PageIn], filters: Query[SummaryFilter]):
+    """The monthly summary (月汇总), one row per village of the scope and the total: disputes found,
+    mediated, referred, withdrawn, open, zero reports on time, follow-up visits due and done."""
+    try:
+        node, first, last = queries.summary_params(request.user, filters.scope, filters.month)
+    except ValueError:
+        return _invalid("month", _("Give a month such as 2026-12."))
+    if node is None:
+        raise Http404
+    result = queries.summary(queries.villages_under(node.path), first, last)
+    return {**page_of(result["rows"], page), "month": f"{first:%Y-%m}", "scope": node.code,
+            "total": result["total"]}
 
 
 @router.get("/disputes/{dispute_id}", response={200: DisputeOut, 404: ErrorOut})

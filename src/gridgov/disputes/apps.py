@@ -9,12 +9,15 @@ class DisputesConfig(AppConfig):
 
     def ready(self):
         from gridgov.cases import origins
+        from gridgov.core import modules
         from gridgov.core.scoping import extend_policy
 
         from . import origins as dispute_origins
         from .policy import POLICY
 
         extend_policy(POLICY)
+        modules.register_template(modules.HOME, "disputes/_home.html")
+        modules.register_template(modules.MENU, "disputes/_menu.html")
         _audit_labels()
         # A case raised from a dispute would name it as its origin; a dispute started from a case is
         # linked back by dispute_origins.linked (see the report: the case page needs a hook for it).
@@ -41,5 +44,6 @@ def _audit_labels():
         "dispute.reveal_name": pgettext_lazy("audit action", "See a dispute party's name in full"),
         "dispute.reveal_phone": pgettext_lazy("audit action", "See a dispute party's phone in full"),
         "dispute.rule": pgettext_lazy("audit action", "Set the town's 13710 steps"),
+        "dispute.summary_export": pgettext_lazy("audit action", "Export a monthly dispute summary"),
         "dispute.screening": pgettext_lazy("audit action", "File a weekly dispute screening"),
     })
