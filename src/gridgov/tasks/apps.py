@@ -12,9 +12,11 @@ class TasksConfig(AppConfig):
         from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
 
+        from . import metrics
         from .policy import POLICY
 
         extend_policy(POLICY)
+        metrics.register()
         audit.ACTION_LABELS.update({
             "task.issue": pgettext_lazy("audit action", "Issue a task to villages"),
             "task.evidence": pgettext_lazy("audit action", "Add evidence to a task"),
