@@ -21,6 +21,9 @@ class MeetingsConfig(AppConfig):
         extend_policy(POLICY)
         modules.register_template(modules.HOME, "meetings/_home.html")
         modules.register_template(modules.MENU, "meetings/_menu.html")
+        from . import demo
+
+        modules.register_demo("meetings", demo.build, 21)
         register_automatic("meeting_attended", _("A party member attends a meeting of their organisation"))
         star_metrics.register("meetings.compliance",
                               _("Organisational life held on time (share of required meetings)"), metrics.compliance)
