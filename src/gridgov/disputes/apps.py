@@ -12,10 +12,12 @@ class DisputesConfig(AppConfig):
         from gridgov.core import modules
         from gridgov.core.scoping import extend_policy
 
+        from . import metrics
         from . import origins as dispute_origins
         from .policy import POLICY
 
         extend_policy(POLICY)
+        metrics.register()
         modules.register_template(modules.HOME, "disputes/_home.html")
         modules.register_template(modules.MENU, "disputes/_menu.html")
         _audit_labels()
