@@ -1,8 +1,33 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HonoursConfig(AppConfig):
     name = "gridgov.honours"
     label = "honours"
     verbose_name = _("Household honours")  # 星级文明户、美丽庭院、党员示范户
+
+    def ready(self):
+        from gridgov.core import audit
+        from gridgov.core.scoping import extend_policy
+        from gridgov.points.public import register_automatic
+
+        from .policy import POLICY
+
+        extend_policy(POLICY)
+        register_automatic("honour_named", _("A household or person is named for an honour"))
+        audit.ACTION_LABELS.update({
+            "honour.kind": pgettext_lazy("audit action", "Add an honour"),
+            "honour.campaign": pgettext_lazy("audit action", "Open an honour campaign"),
+            "honour.enter": pgettext_lazy("audit action", "Apply or nominate for an honour"),
+            "honour.inspect": pgettext_lazy("audit action", "Inspect for an honour"),
+            "honour.photo": pgettext_lazy("audit action", "Add an inspection photo"),
+            "honour.review": pgettext_lazy("audit action", "Review an honour entry"),
+            "honour.publish": pgettext_lazy("audit action", "Publish an honour entry"),
+            "honour.object": pgettext_lazy("audit action", "Object to an honour entry"),
+            "honour.answer": pgettext_lazy("audit action", "Answer an objection"),
+            "honour.name": pgettext_lazy("audit action", "Name an honour"),
+            "honour.revoke": pgettext_lazy("audit action", "Revoke an honour"),
+            "honour.demo": pgettext_lazy("audit action", "Load the demo honours"),
+        })

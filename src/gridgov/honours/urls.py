@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "honours"
-urlpatterns: list = []
+urlpatterns = [
+    path("photos/<int:pk>/", views.photo, name="photo"),
+]
