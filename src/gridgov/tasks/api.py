@@ -211,7 +211,7 @@ def task_accountability(request, page: Query[PageIn], filters: Query[Accountabil
     return {**page_of(items, page), "since": since, "until": until}
 
 
-@router.get("/tasks/{assignment_id}", response={200: AssignmentDetailOut, 404: ErrorOut})
+@router.get("/tasks/{int:assignment_id}", response={200: AssignmentDetailOut, 404: ErrorOut})
 def task_detail(request, assignment_id: int):
     a = restrict(request.user, VIEW, Assignment).select_related("task", "village").filter(pk=assignment_id).first()
     if a is None:
@@ -224,7 +224,7 @@ def task_detail(request, assignment_id: int):
                        for e in events]}
 
 
-@router.post("/tasks/{assignment_id}/actions", response={200: AssignmentOut, **ERRORS})
+@router.post("/tasks/{int:assignment_id}/actions", response={200: AssignmentOut, **ERRORS})
 def task_action(request, assignment_id: int, body: ActionIn):
     """Sign for, report progress on (a note), complete, accept or return (a note) a village's assignment.
     409 when its state does not allow the action; 422 for `complete` without evidence when the task
@@ -242,7 +242,7 @@ class FileOut(Schema):
     content_type: str
 
 
-@router.post("/tasks/{assignment_id}/evidence", response={201: FileOut, **ERRORS})
+@router.post("/tasks/{int:assignment_id}/evidence", response={201: FileOut, **ERRORS})
 def task_evidence(request, assignment_id: int, file: File[UploadedFile]):
     """A photo (re-encoded, without EXIF) or a PDF, Word or Excel file, checked by its content, for the
     completion to come."""
@@ -323,7 +323,7 @@ class RankOut(Schema):
     share: float | None
 
 
-@router.post("/tasks/inspections/{inspection_id}/scores", response={200: list[RankOut], **ERRORS})
+@router.post("/tasks/inspections/{int:inspection_id}/scores", response={200: list[RankOut], **ERRORS})
 def inspection_score(request, inspection_id: int, body: ScoresIn):
     """Score a village on the checklist (again: replaces its points); answers the town's ranking."""
     from .models import Inspection

@@ -255,3 +255,142 @@ def accountability(request):
         "rows": rows, "node": node, "scope": code, "first": first, "last": last, "period": period,
         "month": first.strftime("%Y-%m"), "previous": _shift(first, -3 if period == "quarter" else -1),
         "next": _shift(first, 3 if period == "quarter" else 1)})
+
+
+# --- monthly meetings (月例会) -----------------------------------------------------------------------------
+
+def _need_manage(user):
+    if not actions.may_manage(user):
+        raise Http404
+
+
+@login_required
+def meetings(request):
+    """The town's monthly meetings, newest first, and a form to record one (town staff)."""
+    user = request.user
+    _need_view(user)
+    rows = restrict(user, VIEW, Meeting).prefetch_related("tasks").order_by("-date", "-id")[:60]
+    return render(request, "tasks/meetings.html", {"rows": rows, "may_manage": actions.may_manage(user)})
+
+
+@login_required
+def meeting_new(request):
+    user = request.user
+    _need_manage(user)
+    town = actions.town_of_path(user.scope_path)
+    staff = list(restrict(user, VIEW, _user_model()).filter(is_active=True, scope_path__startswith=town.path)
+                 .exclude(role__in=["resident", "party_member"]).order_by("role", "username")[:200]) if town else []
+    values = {"date": queries.today().isoformat(), "topic": "", "other_attendees": "", "minutes": "", "attendees": []}
+    if request.method == "POST":
+        post = request.POST
+        values = {"date": post.get("date", ""), "topic": post.get("topic", ""), "minutes": post.get("minutes", ""),
+                  "other_attendees": post.get("other_attendees", ""), "attendees": post.getlist("attendees")}
+        try:
+            meeting = actions.do_record_meeting(user, _parse_date(values["date"]), values["topic"],
+                                                values["attendees"], values["other_attendees"], values["minutes"])
+        except TaskError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect("tasks:meeting", meeting.pk)
+    return render(request, "tasks/meeting_new.html", {"staff": staff, "values": values, "town": town})
+
+
+def _user_model():
+    from gridgov.org.models import User
+
+    return User
+
+
+@login_required
+def meeting(request, pk: int):
+    user = request.user
+    row = restrict(user, VIEW, Meeting).filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return render(request, "tasks/meeting.html", {
+        "meeting": row, "attendees": list(row.attendees.all().order_by("username")),
+        "tasks": list(row.tasks.order_by("deadline", "id")), "may_manage": actions.may_manage(user, row.town)})
+
+
+# --- quarterly inspections (季督查) ------------------------------------------------------------------------
+
+@login_required
+def inspections(request):
+    user = request.user
+    _need_view(user)
+    from .models import Inspection
+
+    rows = restrict(user, VIEW, Inspection).order_by("-year", "-quarter")[:40]
+    today = queries.today()
+    year, quarter = actions.quarter_of(today)
+    return render(request, "tasks/inspections.html", {"rows": rows, "may_manage": actions.may_manage(user),
+                                                      "quarter": f"{year}Q{quarter}"})
+
+
+@login_required
+@require_POST
+def inspection_new(request):
+    user = request.user
+    _need_manage(user)
+    label = request.POST.get("quarter", "").strip().upper()
+    items = []
+    for line in request.POST.get("items", "").splitlines():
+        if not line.strip():
+            continue
+        name, _sep, points = line.rpartition("|") if "|" in line else (line, "", "")
+        items.append((name.strip(), points.strip() or "0"))
+    try:
+        if len(label) != 6 or label[4] != "Q" or not label[:4].isdigit() or label[5] not in "1234":
+            raise TaskError(_("Give a quarter such as 2026Q3."), field="quarter")
+        inspection = actions.do_create_inspection(user, int(label[:4]), int(label[5]), request.POST.get("title", ""),
+                                                  items)
+    except TaskError as exc:
+        _fail(request, exc)
+        return redirect("tasks:inspections")
+    return redirect("tasks:inspection", inspection.pk)
+
+
+@login_required
+def inspection(request, pk: int):
+    """The checklist, the ranking, and the scoring form of one village (town staff)."""
+    user = request.user
+    from .models import Inspection, Score
+
+    row = restrict(user, VIEW, Inspection).select_related("town").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    items = list(row.items.all())
+    villages = list(actions.villages_of(row.town))
+    code = request.GET.get("village", "") or (villages[0].code if villages else "")
+    village = next((v for v in villages if v.code == code), None)
+    given = {s.item_id: s for s in Score.objects.filter(inspection=row, village=village)} if village else {}
+    form = [{"item": i, "score": given.get(i.pk)} for i in items]
+    return render(request, "tasks/inspection.html", {
+        "inspection": row, "items": items, "ranking": queries.ranking(row), "villages": villages,
+        "village": village, "form": form, "may_manage": actions.may_manage(user, row.town),
+        "maximum": sum(i.max_points for i in items)})
+
+
+@login_required
+@require_POST
+def inspection_score(request, pk: int):
+    user = request.user
+    from .models import Inspection
+
+    row = restrict(user, VIEW, Inspection).select_related("town").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    village = Region.objects.filter(code=request.POST.get("village", "").strip()[:20], parent=row.town).first()
+    scores = {}
+    for item in row.items.all():
+        value = request.POST.get(f"points_{item.pk}", "").strip()
+        if value:
+            scores[item.pk] = (value, request.POST.get(f"note_{item.pk}", ""))
+    try:
+        actions.do_score(user, row, village, scores)
+    except TaskError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The scores of %(village)s are saved.") % {"village": village.name})
+    return redirect(f"{_url('tasks:inspection', row.pk)}?village={village.code if village else ''}")
