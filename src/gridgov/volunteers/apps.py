@@ -9,7 +9,7 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers")  # 志愿服务
 
     def ready(self):
-        from gridgov.core import audit
+        from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
         from gridgov.points.public import register_automatic
 
@@ -17,6 +17,8 @@ class VolunteersConfig(AppConfig):
         from .policy import POLICY
 
         extend_policy(POLICY)
+        modules.register_template(modules.HOME, "volunteers/_home.html")
+        modules.register_template(modules.MENU, "volunteers/_menu.html")
         register_automatic(AUTO, _("A volunteer serves in an activity (each point of the activity)"))
         audit.ACTION_LABELS.update({
             "volunteer.register": pgettext_lazy("audit action", "Register as a volunteer"),
