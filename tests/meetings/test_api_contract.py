@@ -105,3 +105,35 @@ def test_rules_are_set_by_town_staff_only(party, api_client):
                                         content_type="application/json")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "frequency"
     assert AuditEntry.objects.filter(action="meeting.rule").count() == 1
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_photos_are_added_before_the_lock_and_served_in_scope(party, at, api_client, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    at(2026, 3, 4)
+    secretary = api_client("secretary_a")
+    mid = secretary.post(URL, body(party), content_type="application/json").json()["id"]
+    r = secretary.post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("a.jpg", _jpeg(), "image/jpeg")})
+    assert r.status_code == 201, r.content
+    pid = r.json()["id"]
+    bad = secretary.post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("a.jpg", b"not an image", "image/jpeg")})
+    assert bad.status_code == 422
+    assert api_client("outsider").post(f"{URL}/{mid}/photos", {
+        "file": SimpleUploadedFile("a.jpg", _jpeg(), "image/jpeg")}).status_code == 404
+    p = party.personas
+    for user, status in ((p.town_admin, 200), (p.party_a1, 200), (p.outsider, 404), (p.resident_a1, 404)):
+        assert login(user).get(f"/meetings/photo/{pid}/").status_code == status, user
+    at(2026, 3, 10)  # locked: 2 March + 7 days is over (a fresh token: the idle rule ended the first)
+    late = api_client("secretary_a").post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("a.jpg", _jpeg(), "image/jpeg")})
+    assert late.status_code == 409
+    assert AuditEntry.objects.filter(action="meeting.photo").count() == 1

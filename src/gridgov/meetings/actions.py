@@ -295,7 +295,8 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
     meeting = Meeting.objects.create(
         org=org, kind=kind, date=date, place=place, topic=topic, host=host_person, minutes=minutes,
         resolutions=resolutions, late=late, late_reason=late_reason, entered_at=now,
-        entered_by=actor if actor.pk else None, path=org.path)
+        entered_by=actor if actor.pk else None, path=org.path, present_count=len(present), absent_count=len(away),
+        migrant_count=sum(1 for reason, _note in away.values() if reason == Attendance.Reason.MIGRANT))
     rows = [Attendance(meeting=meeting, person_id=pid, present=True, org=org, date=date, path=org.path)
             for pid in present]
     rows += [Attendance(meeting=meeting, person_id=pid, present=False, reason=reason, note=note, org=org, date=date,

@@ -126,6 +126,15 @@ def build(now, seed: int) -> str:
                 rows.append(Attendance(meeting=meeting, person_id=pid, present=True, org=meeting.org,
                                        date=meeting.date, path=meeting.path))
         present_of.append(here)
+    for meeting, here, attendees in zip(meetings, present_of, plans):
+        meeting.present_count, meeting.absent_count = len(here), len(attendees) - len(here)
+    migrants: dict[int, int] = {}
+    for row in rows:
+        if row.reason == "migrant":
+            migrants[id(row.meeting)] = migrants.get(id(row.meeting), 0) + 1
+    for meeting in meetings:
+        meeting.migrant_count = migrants.get(id(meeting), 0)
+    Meeting.objects.bulk_update(meetings, ["present_count", "absent_count", "migrant_count"], batch_size=1000)
     Attendance.objects.bulk_create(rows, batch_size=2000)
     audit.record("meeting.demo", town, None, {"total": len(meetings), "attendance": len(rows)})
     awarded = _points(meetings, present_of)

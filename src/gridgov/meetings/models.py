@@ -143,6 +143,11 @@ class Meeting(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("entered by"))
     path = models.CharField(max_length=255, db_index=True)
+    # Counted from its attendance when recorded (attendance is not edited afterwards), so the compliance
+    # board reads meetings only: members present, absent, and of those absent the ones away for work.
+    present_count = models.PositiveIntegerField(default=0)
+    absent_count = models.PositiveIntegerField(default=0)
+    migrant_count = models.PositiveIntegerField(default=0)
 
     objects = RestrictedQuerySet.as_manager()
     scope_kind = "meeting"
@@ -191,7 +196,8 @@ class Attendance(models.Model):
         ordering = ["meeting_id", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
         indexes = [models.Index(fields=["path", "date"], name="attendance_path_date"),
-                   models.Index(fields=["person", "date"], name="attendance_person_date")]
+                   models.Index(fields=["person", "date"], name="attendance_person_date"),
+                   models.Index(fields=["org", "date"], name="attendance_org_date")]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
 

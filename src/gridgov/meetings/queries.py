@@ -3,16 +3,15 @@
 compliance(path, since, until, today): for each branch and grid party group under `path`, the slots its
 town's rules require in the period (see periods.py) and each slot's state: held (a meeting entered on
 time), late (only a late entry), missing (the slot is over and nothing was held) or pending (not over
-yet); and the attendance of its meetings in the period. Four queries whatever the number of
-organisations: the organisations, the rules, the meetings and the attendance counts.
+yet); and the attendance of its meetings in the period (the counts each meeting keeps). A handful of
+queries whatever the number of organisations: the organisations, the rules, the towns' settings and
+the meetings.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-
-from django.db.models import Count
 
 from gridgov.org.models import PartyOrg
 
@@ -55,23 +54,18 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
                     earliest = min(earliest, start)
             needed[(tp, org_kind)] = wanted
     held: dict[tuple[int, int], list[tuple[datetime.date, bool]]] = defaultdict(list)
-    for org_id, kind_id, date, late in Meeting.objects.filter(path__startswith=path, date__gte=earliest,
-                                                              date__lte=until).values_list(
-            "org_id", "kind_id", "date", "late"):
-        held[(org_id, kind_id)].append((date, late))
-    count_migrants = {tp: settings_for(town_of(tp))[1] for tp in rules} if rules else {}
-    att: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, present, reason, n in (Attendance.objects.filter(path__startswith=path, date__gte=since,
-                                                                 date__lte=until)
-                                       .values_list("org_id", "present", "reason").annotate(n=Count("id"))
-                                       .order_by()):
-        att[org_id][0] += n if present else 0
-        att[org_id][1] += n if present else 0
-        if not present:
-            att[org_id][1] += n if reason != Attendance.Reason.MIGRANT else 0
+    count_migrants = {tp: settings_for(town_of(tp))[1] for tp in rules}
     meetings_held: dict[int, int] = defaultdict(int)
-    for (org_id, _k), rows in held.items():
-        meetings_held[org_id] += sum(1 for d, _late in rows if since <= d <= until)
+    att: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for org_id, kind_id, date, late, present, absent, migrant, opath in Meeting.objects.filter(
+            path__startswith=path, date__gte=earliest, date__lte=until).values_list(
+            "org_id", "kind_id", "date", "late", "present_count", "absent_count", "migrant_count", "path"):
+        held[(org_id, kind_id)].append((date, late))
+        if date >= since:
+            meetings_held[org_id] += 1
+            counts = att[org_id]
+            counts[0] += present
+            counts[1] += present + absent - (0 if count_migrants.get(town_path(opath)) else migrant)
     labels = _kind_labels() if slots_detail else {}
     out = []
     for pk, code, name, kind, opath in orgs:
@@ -92,7 +86,7 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
             if slots_detail:
                 detail.append({"slot": periods.slot_label(freq, start), "kind": labels.get(kind_id, ""),
                                "kind_id": kind_id, "state": state, "start": start, "end": end})
-        present, counted = att.get(pk, (0, 0))  # members away for work: see _count_migrants
+        present, counted = att.get(pk, (0, 0))
         row = {"id": pk, "org": code, "name": name, "kind": kind, "path": opath,
                "required": sum(counts.values()), "held": counts[HELD], "late": counts[LATE],
                "missing": counts[MISSING], "pending": counts[PENDING], "meetings": meetings_held.get(pk, 0),
@@ -100,20 +94,7 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
         if slots_detail:
             row["slots"] = detail
         out.append(row)
-    if any(count_migrants.values()):
-        _count_migrants(out, path, since, until, {tp for tp, yes in count_migrants.items() if yes})
     return out
-
-
-def _count_migrants(rows: list[dict], path: str, since, until, towns: set[str]) -> None:
-    """In towns that count members away for work, their absences count against attendance too."""
-    away = dict(Attendance.objects.filter(path__startswith=path, date__gte=since, date__lte=until, present=False,
-                                          reason=Attendance.Reason.MIGRANT)
-                .values_list("org_id").annotate(n=Count("id")).order_by())
-    for row in rows:
-        if town_path(row["path"]) in towns and away.get(row["id"]):
-            row["counted"] += away[row["id"]]
-            row["attendance_rate"] = _rate(row["present"], row["counted"])
 
 
 def totals(rows: list[dict]) -> dict:

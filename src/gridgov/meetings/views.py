@@ -170,9 +170,12 @@ def board(request):
     today = _today()
     rows = queries.compliance(path, since, until, today, slots_detail=True)
     labels = [periods.month_label(m) for m in _months(since, until)] + [periods.quarter_label(since)]
+    states = {queries.HELD: _("held"), queries.LATE: _("late"), queries.MISSING: _("missing"),
+              queries.PENDING: _("not over yet")}
     for row in rows:
         by = {label: [] for label in labels}
         for s in row["slots"]:
+            s["state_label"] = states[s["state"]]
             by.setdefault(s["slot"], []).append(s)
         row["cells"] = [by[label] for label in labels]
     town = actions.town_of(path)
@@ -237,7 +240,8 @@ def rules(request):
             messages.success(request, _("Saved."))
             return redirect("meetings:rules")
     table = actions.rules_for(town)
-    grid = [{"kind": k, "cells": [(ok, table.get((ok, k.pk), "none")) for ok in actions.ORG_KINDS]}
+    grid = [{"kind": k, "cells": [(ok, PartyOrg.Kind(ok).label, table.get((ok, k.pk), "none"))
+                                  for ok in actions.ORG_KINDS]}
             for k in actions.kinds_for(town)]
     lock_days, count_migrants = actions.settings_for(town)
     return render(request, "meetings/rules.html", {
