@@ -18,6 +18,9 @@ class ServicesConfig(AppConfig):
 
         extend_policy(POLICY)
         metrics.register()
+        from . import demo
+
+        modules.register_demo(_("Services for the people"), demo.build, 25)
         modules.register_template(modules.HOME, "services/_home.html")
         modules.register_template(modules.MENU, "services/_menu.html")
         audit.ACTION_LABELS.update({

@@ -1,0 +1,197 @@
+"""The demo town's service catalogue (145 items, after the lists towns publish for their service
+halls): per group, (name, department, time limit in working days, agent allowed, handled at, materials).
+Materials are written "名称" (a copy, a photo enough), "名称!" (the original to bring to the hall)."""
+
+ID, HK = "居民身份证", "户口簿"
+BASE = [ID, HK]
+
+GROUPS = {
+    "social": ("社保所", [
+        ("城乡居民基本养老保险参保登记", 1, True, "village", BASE),
+        ("城乡居民基本养老保险待遇领取", 5, True, "town", BASE + ["银行卡!"]),
+        ("城乡居民养老保险关系转移接续", 15, True, "town", BASE + ["参保缴费凭证"]),
+        ("城乡居民养老保险缴费档次变更", 1, True, "village", BASE),
+        ("养老保险待遇资格认证", 1, True, "village", [ID]),
+        ("被征地农民养老保障申请", 10, False, "town", BASE + ["征地协议"]),
+        ("灵活就业人员参保登记", 1, True, "town", [ID]),
+        ("社会保障卡申领", 5, True, "town", [ID, "近期免冠照片"]),
+        ("社会保障卡挂失与补换", 5, True, "town", [ID]),
+        ("失业登记", 1, False, "town", [ID, "解除劳动合同证明"]),
+        ("就业登记", 1, True, "town", [ID, "劳动合同"]),
+        ("就业困难人员认定", 10, False, "town", BASE + ["失业登记证明"]),
+        ("公益性岗位申请", 10, False, "town", BASE),
+        ("创业担保贷款申请", 15, False, "department", BASE + ["营业执照", "创业计划书"]),
+        ("职业技能培训补贴申请", 10, True, "department", [ID, "培训合格证书"]),
+        ("农民工工资拖欠投诉受理", 5, True, "department", [ID, "务工证明材料"]),
+        ("丧葬补助金和抚恤金申领", 10, True, "town", BASE + ["死亡证明!"]),
+        ("工伤认定申请材料代收", 3, True, "department", [ID, "工伤事故证明", "诊断证明"]),
+        ("劳动用工备案", 3, True, "town", ["营业执照", "劳动合同"]),
+        ("退休人员基本信息变更", 3, True, "town", [ID]),
+    ]),
+    "medical": ("医保站", [
+        ("城乡居民基本医疗保险参保登记", 1, True, "village", BASE),
+        ("城乡居民医保缴费", 1, True, "village", [ID]),
+        ("医保关系转移接续", 15, True, "town", [ID, "参保凭证"]),
+        ("异地就医备案", 1, True, "town", [ID, "异地居住证明"]),
+        ("门诊慢特病待遇认定", 10, True, "town", [ID, "病历资料", "诊断证明"]),
+        ("医疗费用手工报销", 20, True, "town", [ID, "医疗费用发票!", "费用清单", "出院小结", "银行卡"]),
+        ("大病保险二次报销", 20, True, "department", [ID, "医疗费用发票!", "银行卡"]),
+        ("医疗救助申请", 15, True, "town", BASE + ["医疗费用发票!", "困难证明"]),
+        ("生育医疗费用报销", 15, True, "town", [ID, "出生医学证明", "医疗费用发票!"]),
+        ("医保电子凭证激活指导", 1, True, "village", [ID]),
+        ("医保参保信息变更", 3, True, "town", [ID]),
+        ("城乡居民医保参保缴费证明开具", 1, True, "town", [ID]),
+        ("特殊药品待遇申请", 10, True, "department", [ID, "处方", "诊断证明"]),
+        ("困难群众参保资助认定", 10, True, "town", BASE + ["低保证"]),
+    ]),
+    "civil": ("民政办", [
+        ("最低生活保障申请", 30, True, "town", BASE + ["家庭收入证明", "家庭财产申报表", "银行卡!"]),
+        ("最低生活保障变更", 15, True, "town", BASE + ["家庭收入证明"]),
+        ("最低生活保障注销", 5, True, "town", [ID]),
+        ("特困人员救助供养申请", 30, True, "town", BASE + ["财产状况说明"]),
+        ("临时救助申请", 10, True, "town", BASE + ["困难情况说明", "相关票据"]),
+        ("急难型临时救助申请", 3, True, "town", [ID, "困难情况说明"]),
+        ("高龄津贴申领", 10, True, "town", BASE + ["银行卡!"]),
+        ("老年人优待证办理", 5, True, "town", [ID, "近期免冠照片"]),
+        ("经济困难老年人养老服务补贴申请", 15, True, "town", BASE + ["家庭收入证明"]),
+        ("居家养老服务申请", 10, True, "town", BASE),
+        ("特困人员集中供养入院申请", 20, True, "department", BASE + ["体检报告"]),
+        ("孤儿基本生活费申请", 20, True, "town", [HK, "父母死亡证明", "监护人身份证"]),
+        ("事实无人抚养儿童认定", 20, True, "town", [HK, "相关证明材料"]),
+        ("困境儿童生活补贴申请", 15, True, "town", BASE),
+        ("留守儿童关爱登记", 3, True, "village", [HK]),
+        ("困难群众取暖补贴申请", 10, True, "town", BASE),
+        ("结婚登记预约", 1, False, "department", BASE),
+        ("离婚登记预约", 1, False, "department", BASE + ["结婚证!"]),
+        ("婚姻登记记录证明开具", 3, False, "department", BASE),
+        ("惠民殡葬补贴申请", 10, True, "town", [HK, "火化证明!", "死亡证明"]),
+        ("公益性公墓安葬申请", 10, True, "town", [HK, "火化证明"]),
+        ("低收入家庭认定", 30, True, "town", BASE + ["家庭收入证明", "家庭财产申报表"]),
+        ("流浪乞讨人员救助线索登记", 1, True, "village", ["情况说明"]),
+        ("社会组织成立登记材料初审", 20, False, "department", ["章程", "负责人身份证"]),
+        ("慈善救助申请", 15, True, "town", BASE + ["困难情况说明"]),
+    ]),
+    "family": ("计生办", [
+        ("独生子女父母光荣证", 5, True, "town", BASE + ["结婚证", "子女出生医学证明"]),
+        ("农村部分计划生育家庭奖励扶助申请", 20, True, "town", BASE + ["独生子女父母光荣证"]),
+        ("计划生育特别扶助申请", 20, True, "town", BASE + ["独生子女死亡或伤残证明"]),
+        ("生育登记", 1, True, "village", BASE + ["结婚证"]),
+        ("再生育审批", 15, False, "town", BASE + ["结婚证", "子女出生医学证明"]),
+        ("出生医学证明补发申请材料代收", 10, True, "department", [ID, "出生情况说明"]),
+        ("婴幼儿照护服务登记", 3, True, "village", [HK]),
+        ("免费孕前优生健康检查预约", 3, True, "town", BASE + ["结婚证"]),
+        ("计划生育家庭意外伤害保险登记", 3, True, "village", BASE),
+        ("独生子女父母奖励金申领", 10, True, "town", BASE + ["独生子女父母光荣证!"]),
+        ("流动人口婚育证明开具", 3, True, "town", BASE),
+        ("生育服务证变更", 5, True, "town", BASE),
+    ]),
+    "certificate": ("党政综合办", [
+        ("居住证明", 1, False, "village", [ID]),
+        ("家庭关系证明", 1, False, "village", BASE),
+        ("亲属关系证明", 3, False, "village", BASE),
+        ("家庭经济困难证明", 3, False, "village", BASE),
+        ("无犯罪记录证明材料代收", 5, True, "department", [ID]),
+        ("无违法建设证明", 5, True, "town", [ID, "房屋照片"]),
+        ("收入证明", 3, False, "village", [ID]),
+        ("未婚证明", 3, False, "village", BASE),
+        ("健在证明", 1, False, "village", [ID]),
+        ("学生助学贷款家庭情况证明", 3, True, "village", BASE + ["学生证"]),
+        ("土地承包经营权证明", 5, True, "town", [ID, "承包合同"]),
+        ("死亡证明（居家死亡）", 1, True, "village", [HK, "情况说明"]),
+        ("迁出户口证明材料代收", 5, True, "department", BASE),
+        ("居民身份证申领材料代收", 20, True, "department", [HK, "近期免冠照片"]),
+    ]),
+    "farming": ("农业农村办", [
+        ("农机购置补贴", 20, True, "department", [ID, "购机发票!", "农机照片", "银行卡"]),
+        ("耕地地力保护补贴申报", 15, True, "town", [ID, "土地承包经营权证", "银行卡"]),
+        ("种粮农民一次性补贴申报", 15, True, "town", [ID, "种植面积确认表"]),
+        ("农业保险投保登记", 5, True, "village", [ID, "种养殖面积或数量"]),
+        ("农业保险理赔报案", 3, True, "town", [ID, "受灾照片"]),
+        ("家庭农场认定申请", 20, True, "department", [ID, "土地流转合同", "经营情况说明"]),
+        ("农民专业合作社设立指导", 10, True, "department", ["章程", "成员名册"]),
+        ("土地承包经营权流转备案", 10, True, "town", [ID, "流转合同"]),
+        ("土地承包经营纠纷调解申请", 15, True, "town", [ID, "纠纷情况说明"]),
+        ("农村宅基地建房申请", 20, False, "town", BASE + ["建房申请表", "宅基地位置图"]),
+        ("设施农业用地备案", 15, True, "town", [ID, "用地协议", "设施建设方案"]),
+        ("动物防疫条件审查申请材料代收", 20, True, "department", [ID, "场所平面图"]),
+        ("畜禽养殖备案", 10, True, "department", [ID, "养殖场照片"]),
+        ("动物检疫申报", 1, True, "department", [ID, "动物数量说明"]),
+        ("病死畜禽无害化处理补助申请", 10, True, "department", [ID, "处理凭证"]),
+        ("农作物病虫害防治技术指导预约", 3, True, "town", ["病虫害照片"]),
+        ("高标准农田建设意见征集", 5, True, "village", [ID]),
+        ("林木采伐许可申请材料代收", 15, True, "department", [ID, "林权证明"]),
+        ("护林员补贴申领", 10, True, "town", [ID, "银行卡"]),
+        ("渔船燃油补贴申报", 20, True, "department", [ID, "渔船证书"]),
+        ("农村集体经济组织成员身份确认", 15, False, "village", BASE),
+        ("农村产权交易申请", 15, True, "department", [ID, "产权证明"]),
+        ("农业技术人员上门服务预约", 3, True, "town", ["情况说明"]),
+        ("农村土地确权信息更正", 20, True, "town", [ID, "土地承包经营权证!"]),
+    ]),
+    "disability": ("残联", [
+        ("残疾人证办理", 20, True, "department", BASE + ["近期免冠照片", "病历资料"]),
+        ("残疾人证换领", 10, True, "department", [ID, "残疾人证!"]),
+        ("残疾人证迁移", 10, True, "department", [HK, "残疾人证!"]),
+        ("困难残疾人生活补贴申请", 15, True, "town", BASE + ["残疾人证"]),
+        ("重度残疾人护理补贴申请", 15, True, "town", BASE + ["残疾人证"]),
+        ("残疾人辅助器具适配申请", 15, True, "department", [ID, "残疾人证"]),
+        ("残疾儿童康复救助申请", 15, True, "department", [HK, "残疾评估报告"]),
+        ("残疾人家庭无障碍改造申请", 20, True, "department", [ID, "残疾人证", "住房照片"]),
+        ("残疾人就业培训报名", 5, True, "town", [ID, "残疾人证"]),
+        ("残疾人机动轮椅车燃油补贴申领", 15, True, "department", [ID, "残疾人证", "行驶证"]),
+    ]),
+    "veterans": ("退役军人服务站", [
+        ("退役军人信息采集", 1, True, "village", [ID, "退伍证!"]),
+        ("悬挂光荣牌申请", 5, True, "village", [HK, "退伍证"]),
+        ("优抚对象抚恤补助申领", 15, True, "town", [ID, "优抚证件", "银行卡"]),
+        ("参战参试退役人员认定材料代收", 20, True, "department", [ID, "档案材料"]),
+        ("退役军人就业创业服务登记", 3, True, "town", [ID, "退伍证"]),
+        ("现役军人家庭优待金申领", 10, True, "town", [HK, "入伍通知书"]),
+        ("义务兵家庭优待金发放登记", 10, True, "town", [HK, "入伍通知书"]),
+        ("烈士遗属定期抚恤申请", 20, True, "department", [HK, "烈士证明书!"]),
+        ("退役军人困难帮扶申请", 10, True, "town", [ID, "困难情况说明"]),
+        ("伤残军人证换发材料代收", 15, True, "department", [ID, "伤残证!"]),
+    ]),
+    "housing": ("规划建设办", [
+        ("农村危房改造申请", 30, True, "town", BASE + ["房屋照片", "危房鉴定材料"]),
+        ("农村住房安全隐患报告", 3, True, "village", ["房屋照片"]),
+        ("农村自建房规划许可申请材料初审", 20, False, "town", BASE + ["宅基地批准文件", "建房图纸"]),
+        ("公共租赁住房申请", 30, True, "department", BASE + ["家庭收入证明"]),
+        ("房屋征收补偿咨询登记", 5, True, "town", [ID, "房屋资料"]),
+        ("临时占用道路申请", 5, True, "town", [ID, "占用说明"]),
+        ("户外广告设置申请", 10, True, "department", ["营业执照", "设计效果图"]),
+        ("农村生活污水接驳申请", 10, True, "town", [ID, "房屋位置说明"]),
+        ("自来水开户申请", 5, True, "department", [ID, "房屋证明"]),
+        ("农村厕所改造补助申请", 15, True, "town", [ID, "改厕前后照片"]),
+    ]),
+    "other": ("便民服务中心", [
+        ("法律援助申请材料代收", 7, True, "department", [ID, "经济困难证明", "案件材料"]),
+        ("人民调解申请", 10, True, "town", [ID, "纠纷情况说明"]),
+        ("信访事项登记", 3, True, "town", [ID, "信访材料"]),
+        ("学生资助申请", 15, True, "department", BASE + ["学籍证明"]),
+        ("义务教育入学登记", 5, True, "department", BASE + ["房屋证明"]),
+        ("流动人口居住登记", 1, True, "village", [ID, "租房合同"]),
+    ]),
+}
+
+CODE_PREFIX = {"social": "SB", "medical": "YB", "civil": "MZ", "family": "JS", "certificate": "ZM",
+               "farming": "NY", "disability": "CL", "veterans": "TY", "housing": "ZJ", "other": "QT"}
+
+
+def materials(spec: list[str]) -> list[dict]:
+    out = []
+    for name in spec:
+        original = name.endswith("!")
+        out.append({"name": name.rstrip("!"), "original": original, "count": 1, "photo_ok": not original})
+    return out
+
+
+def rows() -> list[dict]:
+    """Every item as ServiceItem fields (code, name, group, department, materials, limit_days, agent_allowed,
+    handled_at)."""
+    out = []
+    for group, (department, items) in GROUPS.items():
+        for n, (name, days, agent, where, spec) in enumerate(items, start=1):
+            out.append({"code": f"{CODE_PREFIX[group]}{n:03d}", "name": name, "group": group,
+                        "department": department if where != "village" else "村委会", "materials": materials(spec),
+                        "limit_days": days, "agent_allowed": agent, "handled_at": where})
+    return out
