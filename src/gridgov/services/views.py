@@ -204,3 +204,64 @@ def figures(request):
         "by_village": queries.grouped(node.path, since, until, "village"),
         "by_agent": queries.grouped(node.path, since, until, "agent"),
         "items_used": len(used), "catalogue_size": catalogue_size})
+
+
+def _town_kept_by(user):
+    from gridgov.org.models import Region
+
+    from .models import town_path
+
+    town = Region.objects.filter(path=town_path(user.scope_path or "")).first() if user.is_authenticated else None
+    if town is None or not actions.may_keep_catalogue(user, town.path) or user is None:
+        raise Http404
+    return town
+
+
+@login_required
+def catalogue_admin(request):
+    """The town keeps its catalogue: every item (retired ones too), export and import (all or nothing)."""
+    town = _town_kept_by(request.user)
+    items = actions.catalogue(request.user, include_inactive=True).filter(town=town).order_by("group", "code")
+    errors = request.session.pop("services_import_errors", [])
+    return render(request, "services/catalogue.html", {"town": town, "items": items, "errors": errors})
+
+
+@login_required
+def catalogue_export(request):
+    import io
+
+    from django.http import HttpResponse
+
+    from . import imports
+
+    town = _town_kept_by(request.user)
+    wb = imports.export_workbook(actions.catalogue(request.user, include_inactive=True).filter(town=town)
+                                 .order_by("group", "code"))
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="service-catalogue.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def catalogue_import(request):
+    from gridgov.org.imports import ImportFailed
+
+    from . import imports
+
+    town = _town_kept_by(request.user)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("services:catalogue")
+    try:
+        n = imports.import_catalogue(request.user, town, upload)
+    except ImportFailed as exc:
+        messages.error(request, str(exc))
+        request.session["services_import_errors"] = exc.detail["errors"][:100]
+    else:
+        messages.success(request, _("%(count)d items imported.") % {"count": n})
+    return redirect("services:catalogue")
