@@ -12,12 +12,13 @@ class DisputesConfig(AppConfig):
         from gridgov.core import modules
         from gridgov.core.scoping import extend_policy
 
-        from . import metrics
+        from . import demo, metrics
         from . import origins as dispute_origins
         from .policy import POLICY
 
         extend_policy(POLICY)
         metrics.register()
+        modules.register_demo("disputes", demo.build, 26)
         modules.register_template(modules.HOME, "disputes/_home.html")
         modules.register_template(modules.MENU, "disputes/_menu.html")
         _audit_labels()
@@ -47,5 +48,6 @@ def _audit_labels():
         "dispute.reveal_phone": pgettext_lazy("audit action", "See a dispute party's phone in full"),
         "dispute.rule": pgettext_lazy("audit action", "Set the town's 13710 steps"),
         "dispute.summary_export": pgettext_lazy("audit action", "Export a monthly dispute summary"),
+        "dispute.demo": pgettext_lazy("audit action", "Load the demo disputes"),
         "dispute.screening": pgettext_lazy("audit action", "File a weekly dispute screening"),
     })
