@@ -9,7 +9,7 @@ class HonoursConfig(AppConfig):
     verbose_name = _("Household honours")  # 星级文明户、美丽庭院、党员示范户
 
     def ready(self):
-        from gridgov.core import audit
+        from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
         from gridgov.points.public import register_automatic
 
@@ -17,6 +17,8 @@ class HonoursConfig(AppConfig):
 
         extend_policy(POLICY)
         register_automatic("honour_named", _("A household or person is named for an honour"))
+        modules.register_template(modules.HOME, "honours/_home.html")
+        modules.register_template(modules.MENU, "honours/_menu.html")
         audit.ACTION_LABELS.update({
             "honour.kind": pgettext_lazy("audit action", "Add an honour"),
             "honour.campaign": pgettext_lazy("audit action", "Open an honour campaign"),
