@@ -12,7 +12,7 @@ class TasksConfig(AppConfig):
         from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
 
-        from . import metrics
+        from . import demo, metrics
         from .policy import POLICY
 
         extend_policy(POLICY)
@@ -32,3 +32,4 @@ class TasksConfig(AppConfig):
         })
         modules.register_template(modules.HOME, "tasks/_home.html")
         modules.register_template(modules.MENU, "tasks/_menu.html")
+        modules.register_demo("tasks", demo.build, 22)
