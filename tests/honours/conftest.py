@@ -14,7 +14,7 @@ SCORES = {"爱国守法": 38, "孝老爱亲": 27, "环境卫生": 20}  # 85: thr
 
 
 @pytest.fixture
-def campaign(personas, clock):
+def campaign(personas, clock):  # noqa: F811
     return actions.do_create_campaign(personas.town_admin, 2026, "starred", CRITERIA, THRESHOLDS, publicity_days=7)
 
 

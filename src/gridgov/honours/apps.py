@@ -12,11 +12,15 @@ class HonoursConfig(AppConfig):
         from gridgov.core import audit, modules
         from gridgov.core.scoping import extend_policy
         from gridgov.points.public import register_automatic
+        from gridgov.stars import metrics as star_metrics
 
+        from . import metrics
         from .policy import POLICY
 
         extend_policy(POLICY)
         register_automatic("honour_named", _("A household or person is named for an honour"))
+        star_metrics.register("honours.per_hundred", _("Named titles of the year per hundred households"),
+                              metrics.per_hundred)
         modules.register_template(modules.HOME, "honours/_home.html")
         modules.register_template(modules.MENU, "honours/_menu.html")
         audit.ACTION_LABELS.update({
