@@ -67,3 +67,22 @@ def test_booking_rules(personas, api):
     assert api(personas.secretary_a).post("/api/v1/services/slots", {
         "start": "2026-12-10T09:00:00+08:00", "end": "2026-12-10T10:00:00+08:00", "capacity": 3},
         content_type="application/json").status_code == 404
+
+
+def test_slot_pages(personas, login):
+    admin = login(personas.town_admin)
+    r = admin.post("/services/slots/", {"open": "1", "day": "2099-01-05", "start": "09:00", "end": "10:00",
+                                        "capacity": "1", "place": "一号窗口"})
+    assert r.status_code == 302
+    slot = Slot.objects.get()
+    resident = login(personas.resident_a1)
+    assert "一号窗口" in resident.get("/services/slots/").content.decode()
+    resident.post("/services/slots/", {"slot": slot.pk})
+    assert Booking.objects.filter(slot=slot, person=personas.town.zhang).exists()
+    assert "张建国" in admin.get("/services/slots/").content.decode()
+    login(personas.secretary_a).post("/services/slots/", {"open": "1", "day": "2099-01-06", "start": "09:00",
+                                                           "end": "10:00", "capacity": "3"})
+    assert Slot.objects.count() == 1  # only the town opens slots
+    booking = Booking.objects.get()
+    resident.post("/services/slots/", {"cancel": booking.pk})
+    assert not Booking.objects.exists() and Slot.objects.get().booked == 0

@@ -8,6 +8,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("figures/", views.figures, name="figures"),
     path("catalogue/", views.catalogue_admin, name="catalogue"),
+    path("slots/", views.slots, name="slots"),
     path("catalogue/export/", views.catalogue_export, name="catalogue_export"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
     path("items/<int:pk>/", views.item, name="item"),

@@ -265,3 +265,60 @@ def catalogue_import(request):
     else:
         messages.success(request, _("%(count)d items imported.") % {"count": n})
     return redirect("services:catalogue")
+
+
+@login_required
+def slots(request):
+    """The service hall's slots from today: a resident (or agent) books a place; the town opens slots and
+    sees who booked."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gridgov.core import clock
+
+    user = request.user
+    if not actions.is_insider(user):
+        raise Http404
+    town_path_ = actions.home_town_path(user)
+    keeper = actions.may_keep_catalogue(user, town_path_) and bool(town_path_)
+    if request.method == "POST":
+        try:
+            if request.POST.get("open") and keeper:
+                town = _town_kept_by(user)
+                day = datetime.date.fromisoformat(request.POST.get("day", ""))
+                tz = timezone.get_current_timezone()
+                start = datetime.datetime.combine(day, datetime.time.fromisoformat(request.POST.get("start", "")), tz)
+                end = datetime.datetime.combine(day, datetime.time.fromisoformat(request.POST.get("end", "")), tz)
+                actions.do_create_slot(user, town, start, end, int(request.POST.get("capacity") or 0),
+                                       request.POST.get("place", ""))
+            elif request.POST.get("slot"):
+                person = None
+                if request.POST.get("for_person"):
+                    person = restrict(user, VIEW, Person).filter(pk=request.POST["for_person"]).first()
+                    if person is None:
+                        raise Http404
+                actions.do_book(user, int(request.POST["slot"]), for_person=person)
+            elif request.POST.get("cancel"):
+                actions.do_cancel_booking(user, int(request.POST["cancel"]))
+        except ServiceError as exc:
+            _fail(request, exc)
+        except ValueError:
+            messages.error(request, _("Check the day, the times and the capacity."))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("services:slots")
+    rows = list(actions.slots_for(user).filter(end__gt=clock.now()).order_by("start")[:60])
+    from .models import Booking
+
+    mine = {b.slot_id: b for b in Booking.objects.filter(slot__in=rows, person_id=user.person_id)} \
+        if user.person_id else {}
+    counts = {}
+    if keeper:
+        for b in Booking.objects.filter(slot__in=rows).select_related("person"):
+            counts.setdefault(b.slot_id, []).append(b.person.name)
+    for s in rows:
+        s.my_booking = mine.get(s.pk)
+        s.names = counts.get(s.pk, [])
+    return render(request, "services/slots.html", {"slots": rows, "keeper": keeper,
+                                                   "today": timezone.localdate(clock.now())})
