@@ -7,7 +7,7 @@ from tests.cases.conftest import local
 
 
 def test_resident_pages(vol, login):
-    p, t, a = vol.p, vol.t, vol.activity
+    t, a = vol.t, vol.activity
     from gridgov.org.actions import do_create_user
     account = do_create_user(None, "chen", "resident", t.a2.code, password="Grid-Test-2026", person=t.chen)
     chen = login(account)

@@ -363,8 +363,7 @@ def stats(request):
         since = until = None
         messages.error(request, _("Give the days as YYYY-MM-DD."))
     since, until = queries.period(since, until)
-    if since > until:
-        since = until
+    since = min(since, until)
     figures = queries.figures(path or "", since, until)
     villages = [(v, queries.figures(v.path, since, until)) for v in
                 Region.objects.filter(level=Region.Level.VILLAGE, path__startswith=path or "").order_by("path")[:60]]
