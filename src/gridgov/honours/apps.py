@@ -14,7 +14,7 @@ class HonoursConfig(AppConfig):
         from gridgov.points.public import register_automatic
         from gridgov.stars import metrics as star_metrics
 
-        from . import metrics
+        from . import demo, metrics
         from .policy import POLICY
 
         extend_policy(POLICY)
@@ -23,6 +23,7 @@ class HonoursConfig(AppConfig):
                               metrics.per_hundred)
         modules.register_template(modules.HOME, "honours/_home.html")
         modules.register_template(modules.MENU, "honours/_menu.html")
+        modules.register_demo("honours", demo.build, 24)
         audit.ACTION_LABELS.update({
             "honour.kind": pgettext_lazy("audit action", "Add an honour"),
             "honour.campaign": pgettext_lazy("audit action", "Open an honour campaign"),
