@@ -13,12 +13,13 @@ class VolunteersConfig(AppConfig):
         from gridgov.core.scoping import extend_policy
         from gridgov.points.public import register_automatic
 
-        from . import metrics
+        from . import demo, metrics
         from .actions import AUTO
         from .policy import POLICY
 
         extend_policy(POLICY)
         metrics.register()
+        modules.register_demo("volunteers", demo.build, 23)
         modules.register_template(modules.HOME, "volunteers/_home.html")
         modules.register_template(modules.MENU, "volunteers/_menu.html")
         register_automatic(AUTO, _("A volunteer serves in an activity (each point of the activity)"))
