@@ -175,3 +175,12 @@ def test_who_sees_and_acts(personas, clock, mediator, api_client, login):
     party = Party.objects.filter(dispute_id=did).first()
     assert post(mine, f"/api/v1/disputes/{did}/parties/{party.pk}/reveal", {"field": "phone"}).status_code == 403
     assert login(personas.outsider).get(f"/disputes/{did}/").status_code == 404
+    # the auditor reads the log of every dispute write and the summaries' figures, and nothing else
+    from gridgov.org import actions as org_actions
+
+    org_actions.do_create_user(None, "auditor", "auditor", town.town.code, password="Grid-Test-2026")
+    auditor = api_client("auditor")
+    assert auditor.get(f"/api/v1/disputes/{did}").status_code == 404
+    assert auditor.get("/api/v1/disputes/summary", {"scope": town.village_a.code}).json()["items"][0]["found"] == 1
+    assert post(auditor, f"/api/v1/disputes/{did}/actions", {"action": "mediate", "notes": "x"}).status_code == 403
+    assert AuditEntry.objects.filter(action="dispute.session", object_id__isnull=False).exists()
