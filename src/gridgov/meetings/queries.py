@@ -17,7 +17,7 @@ from gridgov.org.models import PartyOrg
 
 from . import periods
 from .actions import ORG_KINDS, rules_for_paths, settings_for, town_of, town_path
-from .models import Attendance, Meeting, MeetingKind
+from .models import Attendance, Meeting, MeetingKind, MeetingSettings
 
 HELD, LATE, MISSING, PENDING = "held", "late", "missing", "pending"
 
@@ -39,7 +39,8 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
     orgs = list(orgs_under(path, org_kinds).order_by("path", "code").values_list("pk", "code", "name", "kind", "path"))
     if not orgs:
         return []
-    rules = rules_for_paths({town_path(o[4]) for o in orgs})
+    town_of_org = {o[0]: town_path(o[4]) for o in orgs}
+    rules = rules_for_paths(set(town_of_org.values()))
     # The slots each (org kind, meeting kind) needs in the period, per town.
     needed: dict[tuple[str, str], list] = {}
     earliest = since
@@ -54,22 +55,24 @@ def compliance(path: str, since: datetime.date, until: datetime.date, today: dat
                     earliest = min(earliest, start)
             needed[(tp, org_kind)] = wanted
     held: dict[tuple[int, int], list[tuple[datetime.date, bool]]] = defaultdict(list)
-    count_migrants = {tp: settings_for(town_of(tp))[1] for tp in rules}
+    counting = set(MeetingSettings.objects.filter(path__in=list(rules), count_migrants=True).values_list("path",
+                                                                                                      flat=True))
+    counts_away = {pk for pk, tp in town_of_org.items() if tp in counting}
     meetings_held: dict[int, int] = defaultdict(int)
     att: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for org_id, kind_id, date, late, present, absent, migrant, opath in Meeting.objects.filter(
+    for org_id, kind_id, date, late, present, absent, migrant in Meeting.objects.filter(
             path__startswith=path, date__gte=earliest, date__lte=until).values_list(
-            "org_id", "kind_id", "date", "late", "present_count", "absent_count", "migrant_count", "path"):
+            "org_id", "kind_id", "date", "late", "present_count", "absent_count", "migrant_count"):
         held[(org_id, kind_id)].append((date, late))
         if date >= since:
             meetings_held[org_id] += 1
             counts = att[org_id]
             counts[0] += present
-            counts[1] += present + absent - (0 if count_migrants.get(town_path(opath)) else migrant)
+            counts[1] += present + absent - (0 if org_id in counts_away else migrant)
     labels = _kind_labels() if slots_detail else {}
     out = []
     for pk, code, name, kind, opath in orgs:
-        tp = town_path(opath)
+        tp = town_of_org[pk]
         counts = {HELD: 0, LATE: 0, MISSING: 0, PENDING: 0}
         detail = []
         for kind_id, freq, start, end in needed.get((tp, kind), []):
