@@ -25,6 +25,8 @@ class DisputesConfig(AppConfig):
         # A case raised from a dispute would name it as its origin; a dispute started from a case is
         # linked back by dispute_origins.linked (see the report: the case page needs a hook for it).
         origins.register("dispute", dispute_origins.resolve)
+        if hasattr(origins, "register_link"):  # the case page's "linked records" (asked of the lead, issue 16)
+            origins.register_link(dispute_origins.linked)
 
 
 def _audit_labels():
