@@ -258,6 +258,16 @@ MAP_ATTRIBUTION = env_str("GRIDGOV_MAP_ATTRIBUTION")
 MAP_CRS = env_str("GRIDGOV_MAP_CRS", "wgs84").strip().lower()
 if MAP_CRS not in {"wgs84", "gcj02"}:
     raise RuntimeError("GRIDGOV_MAP_CRS must be wgs84 or gcj02")
+if MAP_TILES:
+    # The tile server's images are allowed by the Content-Security-Policy (a {s} subdomain becomes *.host).
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILES.replace("{s}", "SUB"))
+    if _tiles.scheme not in {"http", "https"} or not _tiles.hostname:
+        raise RuntimeError("GRIDGOV_MAP_TILES must be an http(s) URL template with {z}/{x}/{y}")
+    _first, _, _rest = _tiles.netloc.partition(".")
+    _host = f"*.{_rest}" if "SUB" in _first else _tiles.netloc
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_host}")
 MEDIA_ROOT = VAR_DIR / "media"
 # Request bodies: the largest legitimate one is a report with 6 photos of at most 10 MB each. A larger
 # Content-Length is answered 413 before the body is read (core.limits); the proxy in front refuses it

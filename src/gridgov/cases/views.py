@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -112,6 +112,7 @@ def report(request):
     grids = list(restrict(user, VIEW, Grid).filter(level=Grid.Level.SMALL).order_by("path")[:200])
     proxy = user.is_superuser or user.role in PROXY_ROLES
     form = ReportForm(request.POST or None, categories=categories, grids=grids, proxy=proxy)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST" and form.is_valid():
         photos = request.FILES.getlist("photos")
         if len(photos) > MAX_PHOTOS:
@@ -134,7 +135,16 @@ def report(request):
             else:
                 messages.success(request, _("Thank you. Your report %(number)s has been sent to the grid worker.")
                                  % {"number": case.number})
-                return redirect(reverse("cases:detail", args=[case.pk]) + "?new=1")
+                url = reverse("cases:detail", args=[case.pk]) + "?new=1"
+                if wants_json:  # the phone's outbox (web/outbox.js): the case, made now or the first time
+                    return JsonResponse({"id": case.pk, "number": case.number, "url": url,
+                                         "repeated": bool(case.repeated)}, status=200 if case.repeated else 201)
+                return redirect(url)
+    if request.method == "POST" and wants_json:
+        errors = [str(e) for e in form.non_field_errors()] + [
+            f"{form.fields[name].label}: {e}" for name, errs in form.errors.items() if name != "__all__"
+            for e in errs]
+        return JsonResponse({"detail": "; ".join(errors), "errors": form.errors.get_json_data()}, status=400)
     return render(request, "cases/report.html", {"form": form, "proxy": proxy, "max_photos": MAX_PHOTOS,
                                                  "has_grids": bool(grids)})
 
@@ -365,6 +375,18 @@ def _visible_case(user, pk):
         "category__parent", "grid", *names.related("assignee"), "unit", "merged_into"), pk=pk)
 
 
+def _case_map(case) -> dict | None:
+    """The pin and the grid's outline for the case page's map (issue 11), shown to whoever may open the case."""
+    grid = case.grid
+    if case.lat is None and not (grid and grid.geometry):
+        return None
+    return {"lat": case.lat, "lng": case.lng,
+            "grid": {"type": "FeatureCollection", "features": [{
+                "type": "Feature", "geometry": grid.geometry,
+                "properties": {"code": grid.code, "name": grid.name, "level": grid.level}}]}
+            if grid and grid.geometry else {"type": "FeatureCollection", "features": []}}
+
+
 @login_required
 def detail(request, pk, revealed_phone=""):
     user = request.user
@@ -388,6 +410,7 @@ def detail(request, pk, revealed_phone=""):
         "photo_count": sum(len(e.photos.all()) for e in events),
         "show_phone": bool(case.reporter_phone_enc) and user.role != "resident",
         "may_reveal_phone": permits(user, VIEW_PERSONAL, case), "revealed_phone": revealed_phone,
+        "case_map": _case_map(case),
         "targets": _dispatch_targets(case) if {"dispatch", "transfer"} & set(allowed) else None,
         "origin": origins.origin_of(case, user),
     }

@@ -32,9 +32,9 @@ class VendorFinder(BaseFinder):
 
     def find(self, path, find_all=False, **kwargs):
         found = self.files.get(path)
-        if find_all:
-            return [found] if found else []
-        return found
+        if not found:
+            return []  # what Django's own finders answer (None would count as a match)
+        return [found] if find_all else found
 
     def list(self, ignore_patterns):
         for prefix, storage in self.storages.items():

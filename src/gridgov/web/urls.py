@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import twofactor_views, views
+from . import pwa, twofactor_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("login/code/", twofactor_views.verify, name="otp_verify"),

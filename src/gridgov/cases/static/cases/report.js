@@ -27,6 +27,71 @@
     filter();
   }
 
+  // The category as large labelled tiles (main category, then its subcategories) over the two selects,
+  // which stay the form's fields (and what a browser without JavaScript shows).
+  function categoryTiles() {
+    var main = document.getElementById("id_main");
+    var sub = document.getElementById("id_category");
+    var box = document.getElementById("category-tiles");
+    if (!main || !sub || !box) { return; }
+    var mains = box.querySelector(".tiles-main"), subs = box.querySelector(".tiles-sub");
+    var chosen = box.querySelector(".tiles-chosen");
+    function tile(text, value, onPick) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "tile";
+      button.textContent = text;
+      button.dataset.value = value;
+      button.addEventListener("click", onPick);
+      return button;
+    }
+    function showChosen() {
+      var option = sub.options[sub.selectedIndex];
+      if (!option || !option.value) { chosen.hidden = true; return; }
+      chosen.querySelector(".tiles-chosen-text").textContent = option.parentNode.label + " / " + option.text;
+      chosen.hidden = false;
+      mains.hidden = true;
+      subs.hidden = true;
+    }
+    function showSubs(label) {
+      subs.textContent = "";
+      var group = Array.prototype.filter.call(sub.querySelectorAll("optgroup"), function (g) { return g.label === label; })[0];
+      if (!group) { return; }
+      Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+        subs.appendChild(tile(option.text, option.value, function () {
+          sub.value = option.value;
+          sub.dispatchEvent(new Event("change"));
+          showChosen();
+        }));
+      });
+      mains.hidden = true;
+      subs.hidden = false;
+    }
+    Array.prototype.forEach.call(main.options, function (option) {
+      if (!option.value) { return; }
+      mains.appendChild(tile(option.text, option.value, function () {
+        main.value = option.value;
+        main.dispatchEvent(new Event("change"));
+        showSubs(option.text);
+      }));
+    });
+    chosen.querySelector("button").addEventListener("click", function () {
+      chosen.hidden = true;
+      subs.hidden = true;
+      mains.hidden = false;
+    });
+    var form = document.getElementById("report-form");
+    if (form) {
+      form.addEventListener("reset", function () {
+        window.setTimeout(function () { chosen.hidden = true; subs.hidden = true; mains.hidden = false; }, 0);
+      });
+    }
+    sub.addEventListener("change", showChosen);  // chosen in the select itself (a screen reader)
+    box.hidden = false;
+    document.getElementById("category-selects").classList.add("with-tiles");
+    showChosen();
+  }
+
   // The report's own id, made once per form (kept when the form comes back with an error): a retry after
   // a lost answer sends the same id, and the server returns the case it already made.
   function fillClientId() {
@@ -40,48 +105,154 @@
     field.value = hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  function setPin(state, lat, lng) {
+  // The pin is kept in WGS-84 (what phones give and gridgov stores); on GCJ-02 tiles it is shown shifted.
+  function setPin(state, lat, lng, accuracy) {
     document.getElementById("id_lat").value = lat.toFixed(6);
     document.getElementById("id_lng").value = lng.toFixed(6);
-    document.getElementById("pin-text").textContent = lat.toFixed(5) + ", " + lng.toFixed(5);
+    var text = lat.toFixed(5) + ", " + lng.toFixed(5);
+    if (accuracy) { text += " (±" + Math.round(accuracy) + " m)"; }
+    document.getElementById("pin-text").textContent = text;
     if (state.map) {
-      var point = L.latLng(lat, lng);
-      if (state.marker) { state.marker.setLatLng(point); } else { state.marker = L.marker(point).addTo(state.map); }
+      var point = state.map.gridgov.display(lat, lng);
+      if (state.marker) { state.marker.setLatLng(point); } else {
+        state.marker = L.marker(point, {draggable: true}).addTo(state.map);
+        state.marker.on("dragend", function () {  // corrected by hand on the map
+          var stored = state.map.gridgov.stored(state.marker.getLatLng());
+          setPin(state, stored[0], stored[1]);
+        });
+      }
+      if (state.circle) { state.map.removeLayer(state.circle); state.circle = null; }
+      if (accuracy) { state.circle = L.circle(point, {radius: accuracy, weight: 1, fillOpacity: 0.1}).addTo(state.map); }
     }
   }
 
   function drawMap(state, element, collection) {
-    if (!collection.features || !collection.features.length) {
-      element.classList.add("no-grids");
-      return;
-    }
-    var map = L.map(element, {attributionControl: false, zoomSnap: 0.25});
-    var layer = L.geoJSON(collection, {
-      style: function () { return {color: "#444", weight: 1, fillColor: "#9ccc65", fillOpacity: 0.35}; },
-      onEachFeature: function (feature, shape) {
-        // A text node, not a string: Leaflet sets a string tooltip as innerHTML, and names are imported data.
-        var label = document.createElement("span");
-        label.textContent = feature.properties.name;
-        shape.bindTooltip(label, {permanent: true, direction: "center", className: "grid-label"});
-      }
-    }).addTo(map);
-    map.fitBounds(layer.getBounds(), {padding: [8, 8]});
-    map.on("click", function (event) { setPin(state, event.latlng.lat, event.latlng.lng); });
+    var map = GridgovMap.create(element);
+    var layer = GridgovMap.outlines(map, collection, "");
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [8, 8]}); } else { map.setView([35, 105], 4); }
+    if (!collection.features || !collection.features.length) { element.classList.add("no-grids"); }
+    map.on("click", function (event) {
+      var stored = map.gridgov.stored(event.latlng);
+      setPin(state, stored[0], stored[1]);
+    });
     state.map = map;
     element.dataset.ready = "1";
   }
 
+  // A photo shrunk on the phone before it is kept or sent: long side at most 1600 px, JPEG (a 4 MB camera
+  // photo becomes a few hundred KB). A photo already that small and JPEG goes as it is.
+  var LONG_SIDE = 1600;
+  function shrink(file) {
+    var keep = {blob: file, name: file.name};
+    if (!/^image\//.test(file.type) || !window.createImageBitmap) { return Promise.resolve(keep); }
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.type === "image/jpeg") { bitmap.close(); return keep; }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob ? {blob: blob, name: file.name.replace(/\.[^.]*$/, "") + ".jpg"} : keep);
+        }, "image/jpeg", 0.82);
+      });
+    }).catch(function () { return keep; });
+  }
+
+  function registerSync() {
+    if (!navigator.serviceWorker) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) { return registration.sync.register(window.GridgovOutbox.SYNC_TAG); }
+    }).catch(function () {});
+  }
+
+  // The report goes through the phone's outbox: kept first (with its client_id and shrunk photos), then
+  // sent. Answered: the case page. No signal (or no answer): it stays, listed as 待发送, and is sent when
+  // the phone is online again. Refused (a field is wrong): the form is sent the plain way to show why.
+  function sendThroughOutbox(form, state) {
+    var Outbox = window.GridgovOutbox, field = window.GridgovField;
+    if (!Outbox || !field || !window.indexedDB || !window.Promise) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.busy) { return; }
+      form.dataset.busy = "1";
+      var button = form.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      var input = document.getElementById("id_photos");
+      var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
+      var fields = {};
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "client_id") { fields[name] = value; }
+      });
+      var category = document.getElementById("id_category");
+      var chosen = category && category.options ? category.options[category.selectedIndex] : null;
+      var record;
+      Promise.all(files.map(shrink)).then(function (photos) {
+        var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+        record = {
+          client_id: document.getElementById("id_client_id").value, user: field.user, created: Date.now(),
+          url: form.getAttribute("action") || window.location.pathname, fields: fields, photos: photos,
+          csrf: token ? token.value : "", state: "waiting", label: chosen && chosen.value ? chosen.text : ""
+        };
+        return Outbox.put(record);
+      }).then(function () {
+        if (!navigator.onLine) { return {state: "waiting"}; }
+        return Outbox.send(record, field.cookie("csrftoken"));
+      }).then(function (result) {
+        if (result.state === "sent") { window.location.assign(result.url); return; }
+        if (result.state === "refused") {
+          return Outbox.remove(record.client_id).then(function () {
+            if (window.DataTransfer && input && record.photos.length) {
+              var shrunk = new DataTransfer();
+              record.photos.forEach(function (p) { shrunk.items.add(new File([p.blob], p.name, {type: p.blob.type})); });
+              input.files = shrunk.files;
+            }
+            HTMLFormElement.prototype.submit.call(form);
+          });
+        }
+        registerSync();
+        document.getElementById("report-saved").hidden = false;
+        form.reset();
+        document.getElementById("id_client_id").value = "";
+        document.getElementById("id_lat").value = "";
+        document.getElementById("id_lng").value = "";
+        if (state.marker && state.map) { state.map.removeLayer(state.marker); state.marker = null; }
+        fillClientId();
+        delete form.dataset.busy;
+        if (button) { button.disabled = false; }
+        window.scrollTo(0, 0);
+        return field.refresh();
+      }).catch(function () {
+        delete form.dataset.busy;
+        if (button) { button.disabled = false; }
+      });
+    });
+  }
+
   function init() {
     linkCategories();
+    categoryTiles();
     fillClientId();
     var element = document.getElementById("report-map");
-    var state = {map: null, marker: null};
-    if (element && window.L) {
-      fetch(element.dataset.geojson, {credentials: "same-origin", headers: {Accept: "application/json"}})
-        .then(function (response) { return response.ok ? response.json() : {features: []}; })
-        .then(function (collection) { drawMap(state, element, collection); })
-        .catch(function () { element.classList.add("no-grids"); });
+    var state = {map: null, marker: null, circle: null};
+    if (element && window.L && window.GridgovMap) {
+      var get = function (url) {
+        return fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+          .then(function (response) { return response.ok ? response.json() : {features: []}; })
+          .catch(function () { return {features: []}; });
+      };
+      // small grids, and the village grids' boundaries
+      Promise.all([get(element.dataset.geojson), get(element.dataset.villages)]).then(function (both) {
+        drawMap(state, element, {type: "FeatureCollection", features: (both[1].features || []).concat(both[0].features || [])});
+        var lat = document.getElementById("id_lat");
+        if (lat && lat.value) { setPin(state, parseFloat(lat.value), parseFloat(document.getElementById("id_lng").value)); }
+      });
     }
+    var form = document.getElementById("report-form");
+    if (form) { sendThroughOutbox(form, state); }
     var lat = document.getElementById("id_lat");
     if (lat && lat.value) { setPin(state, parseFloat(lat.value), parseFloat(document.getElementById("id_lng").value)); }
     var button = document.getElementById("use-position");
@@ -89,9 +260,12 @@
       if (!navigator.geolocation) { button.hidden = true; }
       button.addEventListener("click", function () {
         navigator.geolocation.getCurrentPosition(function (position) {
-          setPin(state, position.coords.latitude, position.coords.longitude);
-          if (state.map) { state.map.setView([position.coords.latitude, position.coords.longitude]); }
-        });
+          var c = position.coords;
+          setPin(state, c.latitude, c.longitude, c.accuracy);
+          if (state.map) { state.map.setView(state.map.gridgov.display(c.latitude, c.longitude), Math.max(state.map.getZoom(), 16)); }
+        }, function () {
+          document.getElementById("pin-text").textContent = button.dataset.failed || "";
+        }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 30000});
       });
     }
   }

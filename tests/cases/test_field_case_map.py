@@ -1,0 +1,41 @@
+"""The case page shows where the problem is (issue 11): the reporter's pin and the grid's outline with its
+name, to the handler and to the reporter, on a 360 px phone with no tile server (the outline alone); the
+page's GCJ-02 conversion (web/mapbase.js) gives the published reference points like gridgov.web.gcj02."""
+
+import pytest
+
+from gridgov.cases import actions
+from tests.cases.test_browser_case_loop import categories, closing_connections, phone  # noqa: F401
+from tests.web.test_field_gcj02 import REFERENCE
+
+from .conftest import POINT_A1
+
+pytestmark = pytest.mark.browser
+
+
+@closing_connections
+def test_handler_and_reporter_see_the_pin_and_the_grid(live_server, categories, browser):  # noqa: F811
+    personas = categories
+    case = actions.do_report(personas.resident_a1, "0101", "井盖松动", lat=POINT_A1[0], lng=POINT_A1[1])
+    for username in ("worker_a1", "resident_a1"):
+        context, page = phone(browser, live_server.url, username)
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+        page.wait_for_selector("#case-map[data-ready='1']")
+        assert page.locator("#case-map .leaflet-marker-icon").count() == 1
+        assert page.locator("#case-map path.leaflet-interactive").count() == 1  # the grid's outline
+        assert "碧塘第一网格" in page.inner_text("#case-map")
+        assert page.locator("#case-map .leaflet-tile").count() == 0  # no tile server configured
+        # the pin is inside the outline on screen
+        pin = page.locator("#case-map .leaflet-marker-icon").bounding_box()
+        outline = page.locator("#case-map path.leaflet-interactive").bounding_box()
+        tip = (pin["x"] + pin["width"] / 2, pin["y"] + pin["height"])
+        assert outline["x"] <= tip[0] <= outline["x"] + outline["width"]
+        assert outline["y"] <= tip[1] <= outline["y"] + outline["height"] + 1
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+        if username == "worker_a1":
+            for w_lat, w_lng, g_lat, g_lng in REFERENCE:
+                lat, lng = page.evaluate(f"() => GridgovMap.wgsToGcj({w_lat}, {w_lng})")
+                assert abs(lat - g_lat) < 1e-9 and abs(lng - g_lng) < 1e-9
+                back = page.evaluate(f"() => GridgovMap.gcjToWgs({g_lat}, {g_lng})")
+                assert abs(back[0] - w_lat) < 1e-8 and abs(back[1] - w_lng) < 1e-8
+        context.close()
