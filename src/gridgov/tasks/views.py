@@ -77,7 +77,7 @@ def mine(request):
     _need_view(user)
     now = clock.now()
     rows = restrict(user, VIEW, Assignment).select_related("task", "village")
-    open_rows = list(rows.filter(state__in=[State.ISSUED, State.SIGNED, State.IN_PROGRESS]).order_by("due_at", "id"))
+    open_rows = list(rows.filter(state__in=[State.ISSUED, State.SIGNED, State.IN_PROGRESS]).order_by("due_at", "id")[:200])
     waiting = list(rows.filter(state=State.COMPLETED).order_by("-completed_at", "-id")[:30])
     done = list(rows.filter(state=State.ACCEPTED).order_by("-accepted_at", "-id")[:30])
     for a in open_rows + waiting + done:
