@@ -154,3 +154,31 @@ def test_a_one_day_notice_ends_at_midnight_at_month_end(personas, campaign, cloc
     clock.move_to(local(2026, 4, 1, 0, 0))
     actions.do_answer(p.secretary_a, entry, entry.objections.get(), "已答复")
     assert actions.do_name(p.town_admin, entry).named_at == local(2026, 4, 1, 0, 0)
+
+
+def test_a_town_added_honour_for_a_person(personas, clock, api_client):
+    """好媳妇: the town adds it for persons; a household member is applied for, named, and earns the points."""
+    p, town = personas, personas.town
+    points_actions.do_save_rule(p.town_admin, town.town, code="HONOUR", name="评星定级", points=5,
+                                auto="honour_named")
+    client = api_client("town_admin")
+    r = _post(client, "/api/v1/honours/kinds", {"name": "好媳妇", "subject": "person", "code": "good_wife"})
+    assert r.status_code == 201 and (r.json()["subject"], r.json()["built_in"]) == ("person", False)
+    r = _post(client, "/api/v1/honours/campaigns", {"year": 2026, "kind": "good_wife", "publicity_days": 1,
+                                                    "criteria": [{"name": "孝敬公婆", "max": 50}]})
+    assert r.status_code == 201 and r.json()["subject"] == "person"
+    campaign = r.json()["id"]
+    resident = api_client("resident_a1")
+    assert _post(resident, "/api/v1/honours/entries", {"campaign": campaign, "household": town.house_a1.pk}
+                 ).status_code == 422  # a personal honour names its person
+    assert _post(resident, "/api/v1/honours/entries", {"campaign": campaign, "person": town.chen.pk}
+                 ).status_code == 404  # not of their household
+    r = _post(resident, "/api/v1/honours/entries", {"campaign": campaign, "person": town.zhang_wife.pk})
+    assert r.status_code == 201 and r.json()["name"] == "李**"
+    entry = Entry.objects.get(pk=r.json()["id"])
+    actions.do_inspect(p.worker_a1, entry, {"孝敬公婆": 48})
+    actions.do_review(p.secretary_a, entry, True)
+    actions.do_publish(p.town_admin, entry)
+    clock.move_to(local(2026, 3, 3, 0, 0))
+    actions.do_name(p.town_admin, entry)
+    assert person_balance(town.zhang_wife) == 5 and person_balance(town.zhang) == 0
