@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "gridgov.core.limits.RequestBodyLimitMiddleware",  # before anything reads the body
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gridgov.web.static_middleware.StaticFilesMiddleware",  # whitenoise, also for files collected after start
     "gridgov.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

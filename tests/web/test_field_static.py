@@ -33,3 +33,24 @@ def test_plain_names_without_a_collection(settings, tmp_path):
 
     response = WhiteNoiseMiddleware(lambda request: None)(RequestFactory().get("/static/vendor/htmx/htmx.min.js"))
     assert response.status_code == 200 and "immutable" not in response["Cache-Control"]
+
+
+def test_files_collected_after_the_server_started_are_served(settings, tmp_path):
+    """`gridgov serve` builds the application (and whitenoise's list of files) before collectstatic runs:
+    the hashed names a page then links are still served, gzipped and cached for a year."""
+    from django.test import RequestFactory
+
+    from gridgov.web.static_middleware import StaticFilesMiddleware
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    (tmp_path / "static").mkdir()
+    served = StaticFilesMiddleware(lambda request: None)  # built first, on an empty STATIC_ROOT
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = static("cases/report.js")
+    assert url != "/static/cases/report.js"
+    response = served(RequestFactory().get(url, HTTP_ACCEPT_ENCODING="gzip"))
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]
+    # only inside STATIC_ROOT, and a missing name is still a miss
+    assert served(RequestFactory().get("/static/../settings.py")) is None
+    assert served(RequestFactory().get("/static/cases/nothing.0123456789ab.js")) is None
