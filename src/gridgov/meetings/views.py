@@ -295,7 +295,7 @@ def report_xlsx(request):
     xlsx.append(ws, [_("Organisational life report %(period)s") % {"period": ctx["period"]}
                      + (f" · {ctx['node'].name}" if ctx["node"] else "")])
     ws["A1"].font = Font(bold=True, size=14)
-    xlsx.append(ws, [_("Village"), _("Organisation"), _("Required"), _("Held on time"), _("Late"), _("Missing"),
+    xlsx.append(ws, [_("Village"), _("Party organisation"), _("Required"), _("Held on time"), _("Late"), _("Missing"),
                      _("Not over yet"), _("Meetings"), _("Attendance rate")])
     for g in ctx["groups"]:
         for r in g["rows"]:
