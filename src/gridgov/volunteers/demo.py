@@ -36,6 +36,7 @@ TITLES = {
     Team.Kind.YOUTH: [("文明交通劝导", "镇区路口"), ("反诈宣传", "集市"), ("义务植树", "后山")],
     Team.Kind.SENIOR: [("探访独居老人", "各村民小组"), ("调解邻里纠纷", "村委会"), ("义务理发", "长者饭堂")],
 }
+RULE_CODE = "ZYHD-01"
 CORRECTIONS = ["中途离开一小时", "忘记签退，按实际补记", "提前到场布置"]
 
 
@@ -113,8 +114,8 @@ def build(now, seed: int) -> str:
             if end >= now:
                 continue
             title, place = rng.choice(titles)
-            quota = rng.choice([10, 15, 20, 30])
-            per_hour = rng.random() < 0.3
+            quota = rng.choice([8, 10, 12, 15, 20])
+            per_hour = rng.random() < 0.2
             activities.append(Activity(
                 team=team, title=title, start=start, end=end, place=place, quota=quota, points=1,
                 points_per=Activity.PointsPer.HOUR if per_hour else Activity.PointsPer.ACTIVITY,
@@ -143,7 +144,7 @@ def build(now, seed: int) -> str:
             head = [resident.person]
         else:
             head = []
-        n = min(len(eligible), rng.randint(max(1, quota // 3), quota) if not upcoming else rng.randint(0, quota // 2))
+        n = min(len(eligible), rng.randint(quota // 2, quota * 3 // 4) if not upcoming else rng.randint(0, quota // 2))
         people = head + rng.sample([p for p in eligible if p not in head], max(0, n - len(head)))
         for i, person in enumerate(people[:max(n, len(head))]):
             signed = activity.created_at + (activity.signup_until - activity.created_at) * rng.random()
@@ -183,10 +184,10 @@ def _rule(town: Region):
     if rule is not None:
         return rule
     admin = User.objects.filter(role="town_admin", scope_path=town.path, is_active=True).order_by("pk").first()
-    if admin is None or Rule.objects.filter(code="ZY-01").exists():
+    if admin is None or Rule.objects.filter(code=RULE_CODE).exists():
         return None
-    return points_actions.do_save_rule(admin, town, code="ZY-01", name="志愿服务（每分）", points=1, unit="person",
-                                       cap=40, cap_period="month", auto=actions.AUTO)
+    return points_actions.do_save_rule(admin, town, code=RULE_CODE, name="志愿服务活动（按活动积分，自动）", points=1,
+                                       unit="person", cap=40, cap_period="month", auto=actions.AUTO)
 
 
 def _award(activities: list[Activity], signups: list[Signup], rule) -> int:
