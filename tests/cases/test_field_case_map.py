@@ -39,3 +39,40 @@ def test_handler_and_reporter_see_the_pin_and_the_grid(live_server, categories, 
                 back = page.evaluate(f"() => GridgovMap.gcjToWgs({g_lat}, {g_lng})")
                 assert abs(back[0] - w_lat) < 1e-8 and abs(back[1] - w_lng) < 1e-8
         context.close()
+
+
+@closing_connections
+def test_gcj02_tiles_show_shifted_and_store_wgs84(live_server, categories, browser, settings):  # noqa: F811
+    """With a GCJ-02 tile server configured the maps load its tiles with the attribution; the phone's
+    WGS-84 position is stored as it is (not shifted), and the pin is drawn where GCJ-02 tiles have it."""
+    personas = categories
+    settings.MAP_TILES = live_server.url + "/static/web/icons/icon-192.png?z={z}&x={x}&y={y}"
+    settings.MAP_ATTRIBUTION = "© 测试底图"
+    settings.MAP_CRS = "gcj02"
+    context, page = phone(browser, live_server.url, "resident_a1")
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation({"latitude": POINT_A1[0], "longitude": POINT_A1[1], "accuracy": 8})
+    page.goto(f"{live_server.url}/cases/report/")
+    page.wait_for_selector("#report-map[data-ready='1']")
+    page.wait_for_selector("#report-map img.leaflet-tile")
+    assert "测试底图" in page.inner_text("#report-map .leaflet-control-attribution")
+    page.click("#use-position")
+    page.wait_for_function("() => document.getElementById('pin-text').textContent.indexOf('±8') !== -1")
+    assert abs(float(page.input_value("#id_lat")) - POINT_A1[0]) < 1e-6
+    assert abs(float(page.input_value("#id_lng")) - POINT_A1[1]) < 1e-6
+    # dragging is how a person corrects the pin: what is stored is WGS-84 again (shifted back)
+    shown = page.evaluate("() => { var m = document.querySelector('#report-map .leaflet-marker-icon');"
+                          " var r = m.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height]; }")
+    page.mouse.move(shown[0], shown[1] - 5)
+    page.mouse.down()
+    page.mouse.move(shown[0] + 1, shown[1] - 5, steps=2)
+    page.mouse.move(shown[0], shown[1] - 5, steps=2)
+    page.mouse.up()
+    from gridgov.web.gcj02 import wgs84_to_gcj02
+
+    _, g_lng = wgs84_to_gcj02(*POINT_A1)
+    assert abs(g_lng - POINT_A1[1]) > 0.004  # GCJ-02 is hundreds of metres off here, so the check below means something
+    lat, lng = float(page.input_value("#id_lat")), float(page.input_value("#id_lng"))
+    assert abs(lat - POINT_A1[0]) < 0.0002 and abs(lng - POINT_A1[1]) < 0.0002  # within a few metres, not 500 m
+    context.close()
+    assert personas
