@@ -131,9 +131,14 @@ class Assignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "village"], name="task_assignment_once")]
         # The board and the 问责 counts: the assignments under a path due in a window, with the columns they
         # group and count by, so the read needs no table lookups (as patrols' visit index).
+        # On PostgreSQL the path column of each index takes varchar_pattern_ops, which serves path LIKE 'x%'
+        # whatever the collation (SQLite ignores opclasses and reads the range of queries.under()).
         indexes = [models.Index(fields=["path", "due_at", "village", "state", "completed_at"],
-                                name="task_assignment_path_due"),
-                   models.Index(fields=["path", "state"], name="task_assignment_path_state")]
+                                name="task_assignment_path_due",
+                                opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops", "varchar_ops",
+                                           "timestamptz_ops"]),
+                   models.Index(fields=["path", "state"], name="task_assignment_path_state",
+                                opclasses=["varchar_pattern_ops", "varchar_ops"])]
         verbose_name = _("task assignment")
         verbose_name_plural = _("task assignments")
 
