@@ -64,3 +64,11 @@ def test_who_opens_the_assignment_page(personas, issue, login, who, status):
     assert client.get(f"/tasks/a/{a.pk}/").status_code == status
     assert client.get("/tasks/board/").status_code == (200 if who in ("secretary_a", "outsider") else 404)
     assert client.get("/tasks/new/").status_code == 404
+
+
+@pytest.mark.parametrize("who, shows", [("town_admin", True), ("secretary_a", True), ("resident_a1", False),
+                                        ("worker_a1", False)])
+def test_the_home_box_and_menu(personas, login, who, shows):
+    page = login(getattr(personas, who)).get("/").content.decode()
+    assert ('id="tasks-box"' in page) == shows
+    assert ("/tasks/board/" in page or "/tasks/mine/" in page) == shows
