@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -217,7 +218,8 @@ def rules(request):
     user = request.user
     town = actions.town_of(user.scope_path or "") if user.is_authenticated else None
     if town is None and user.is_superuser:
-        town = Region.objects.filter(code=request.GET.get("town", "")).first()
+        towns = Region.objects.filter(level=Region.Level.TOWN).order_by("code")
+        town = towns.filter(code=request.GET.get("town", "").strip()).first() or towns.first()
     if not actions.may_configure(user, town):
         raise Http404
     if request.method == "POST":
@@ -238,7 +240,7 @@ def rules(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Saved."))
-            return redirect("meetings:rules")
+            return redirect(f"{reverse('meetings:rules')}?town={town.code}")
     table = actions.rules_for(town)
     grid = [{"kind": k, "cells": [(ok, PartyOrg.Kind(ok).label, table.get((ok, k.pk), "none"))
                                   for ok in actions.ORG_KINDS]}
