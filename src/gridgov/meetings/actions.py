@@ -304,10 +304,9 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
     Attendance.objects.bulk_create(rows)
     for data, content_type in cleaned:
         _save_photo(meeting, data, content_type)
-    audit.record("meeting.record", meeting, None, {
-        **audit.snapshot(meeting), "present": present,
-        "absent": [{"person": pid, "reason": r} for pid, (r, _n) in away.items()], "photos": len(cleaned)},
-        actor=actor)
+    # Who came and who did not (person ids); the reasons are on the attendance rows.
+    audit.record("meeting.record", meeting, None, {**audit.snapshot(meeting), "present": present,
+                                                   "absent": list(away)}, actor=actor)
     award(meeting, present, now)
     return meeting
 

@@ -136,7 +136,7 @@ def build(now, seed: int) -> str:
         meeting.migrant_count = migrants.get(id(meeting), 0)
     Meeting.objects.bulk_update(meetings, ["present_count", "absent_count", "migrant_count"], batch_size=1000)
     Attendance.objects.bulk_create(rows, batch_size=2000)
-    audit.record("meeting.demo", town, None, {"total": len(meetings), "attendance": len(rows)})
+    audit.record("meeting.demo", town, None, {"total": len(meetings), "party_orgs": len(orgs)})
     awarded = _points(meetings, present_of)
     return _("Loaded %(meetings)d party meetings of %(orgs)d organisations over a year (%(short)d branches short, "
              "%(late)d late entries), %(rows)d attendance rows, %(points)d points awards, in %(seconds).1f s.") % {
