@@ -21,7 +21,10 @@ def test_every_metric_names_a_registered_source():
     assert named and all(metrics.source(code) is not None for code in named), set(named) - set(metrics.SOURCES)
 
 
-@pytest.mark.parametrize("source", ["links.coverage", "links.contact_rate", "patrols.compliance"])
+@pytest.mark.parametrize("source", [
+    "links.coverage", "links.contact_rate", "patrols.compliance", "meetings.compliance", "meetings.attendance",
+    "tasks.on_time", "tasks.inspection", "disputes.mediated", "disputes.zero_reports", "disputes.followups",
+    "services.on_time", "services.satisfaction", "volunteers.participation", "honours.per_hundred"])
 def test_the_recorded_practices_are_scored_from_their_records(source):
     assert any(i["config"].get("source") == source for star in SPEC for i in star["indicators"])
 

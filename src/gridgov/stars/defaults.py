@@ -1,4 +1,6 @@
 """A complete Chinese scheme after 马庄桥镇's 五星支部 (its 2023 report): five stars of 20 points each (100 in all),
+scored from gridgov's records wherever a practice is recorded (meetings, town tasks, household links,
+patrols, disputes, services, volunteers, honours, cases, points), by hand only where none is,
 reward and penalty indicators on a base, veto items, 16 points to earn a star, and the level mapping
 of comparable schemes (>= 90 五星, 80-89 四星, 70-79 三星, 60-69 二星), each level also needing as many
 stars earned as its name says. Collective economy income is scored by the brackets of 古店镇's 2021
@@ -34,12 +36,17 @@ def scheme_spec() -> list[dict]:
 
     return [
         {"code": "branch", "name": "支部过硬星", "threshold": 16, "indicators": [
-            manual("branch.meetings", "三会一课、主题党日落实", 7),
-            manual("branch.team", "班子团结、党员队伍建设", 3),
+            metric("branch.meetings", "三会一课、主题党日按时开展率", 4, "meetings.compliance", map="linear", floor=0.6,
+                   target=1.0),
+            metric("branch.attendance", "党员参加组织生活率", 2, "meetings.attendance", map="linear", floor=0.6,
+                   target=0.9),
+            metric("branch.tasks", "镇党委任务按期完成率", 2, "tasks.on_time", map="linear", floor=0.6, target=1.0),
+            metric("branch.inspection", "季度督查得分率", 2, "tasks.inspection", map="linear", floor=0.6, target=0.95),
+            manual("branch.team", "班子团结、党员队伍建设", 2),
             metric("branch.links", "党员联户覆盖率", 2, "links.coverage", map="linear", floor=0.8, target=1.0),
             metric("branch.contacts", "党员联户月走访率", 2, "links.contact_rate", map="linear", floor=0.5,
                    target=0.9),
-            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 6, 4),
+            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 4, 3),
         ], "vetoes": [{"code": "branch.discipline", "name": "班子成员受到党纪政务处分"}]},
         {"code": "industry", "name": "产业兴旺星", "threshold": 16, "indicators": [
             metric("industry.income", "村集体经济收入", 12, "stars.collective_income", map="brackets",
@@ -52,19 +59,29 @@ def scheme_spec() -> list[dict]:
             dynamic("ecology.inspection", "人居环境督查（动态奖惩）", 6, 4),
         ], "vetoes": [{"code": "ecology.pollution", "name": "发生重大环境污染事件"}]},
         {"code": "safety", "name": "平安法治星", "threshold": 16, "indicators": [
-            metric("safety.disputes", "矛盾纠纷化解率", 6, "cases.disputes_resolved", map="linear", floor=0.5,
+            metric("safety.disputes", "矛盾纠纷调解成功率", 3, "disputes.mediated", map="linear", floor=0.5, target=0.9),
+            metric("safety.screening", "矛盾纠纷周排查按时上报率", 2, "disputes.zero_reports", map="linear", floor=0.6,
                    target=1.0),
-            metric("safety.on_time", "事件按期结案率", 5, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
+            metric("safety.followups", "矛盾纠纷回访完成率", 2, "disputes.followups", map="linear", floor=0.5,
+                   target=1.0),
+            metric("safety.on_time", "事件按期结案率", 4, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
             metric("safety.patrols", "网格巡查达标率（一周三巡）", 4, "patrols.compliance", map="linear", floor=0.5,
                    target=0.9),
             dynamic("safety.peace", "平安建设（动态奖惩）", 5, 3),
         ], "vetoes": [{"code": "safety.crime", "name": "发生重大刑事案件或群体性事件"},
                       {"code": "safety.petition", "name": "越级上访造成严重影响"}]},
         {"code": "civility", "name": "文明幸福星", "threshold": 16, "indicators": [
-            metric("civility.satisfaction", "群众满意率", 8, "cases.satisfaction_rate", map="linear", floor=0.6,
+            metric("civility.satisfaction", "群众满意率", 5, "cases.satisfaction_rate", map="linear", floor=0.6,
                    target=0.95),
-            metric("civility.points", "积分制参与率", 6, "points.participation", map="linear", floor=0.1, target=0.5),
-            manual("civility.volunteer", "志愿服务、文明评选", 6),
+            metric("civility.services", "为民服务满意率", 2, "services.satisfaction", map="linear", floor=0.6,
+                   target=0.95),
+            metric("civility.service_time", "为民服务按期办结率", 2, "services.on_time", map="linear", floor=0.6,
+                   target=0.95),
+            metric("civility.points", "积分制参与率", 4, "points.participation", map="linear", floor=0.1, target=0.5),
+            metric("civility.volunteers", "志愿服务参与率", 4, "volunteers.participation", map="linear", floor=0.0,
+                   target=0.1),
+            metric("civility.honours", "每百户获评星级文明户、美丽庭院等荣誉", 3, "honours.per_hundred", map="linear",
+                   floor=0.0, target=10.0),
         ], "vetoes": [{"code": "civility.customs", "name": "出现黄赌毒、封建迷信等严重不良风气"}]},
     ]
 
