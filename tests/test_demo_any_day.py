@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from gridgov import demo
+from gridgov.core import modules
 from gridgov.cases.models import Case, Category, Holiday
 from gridgov.core.models import AuditEntry
 from gridgov.open311.models import ApiKey, Open311Request
@@ -23,6 +24,7 @@ from gridgov.org import demo as org_demo
 from gridgov.org.models import Region, User
 from gridgov.links.models import Contact
 from gridgov.patrols.models import CheckIn, Patrol, PatrolCase
+from gridgov.points import demo as points_demo
 from gridgov.points import ledger
 from gridgov.points.models import Rule, Shop
 from gridgov.stars import scoring
@@ -78,13 +80,14 @@ def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT
             for what, last_day in counts["last_day"].items():
                 assert last_day < day, f"a {what} on or after the reference day"
             assert counts["closed"] > 0, "a 60-day history has closed cases"
-            assert counts["rules"] == 13 and counts["shops"] == 3
+            assert counts["rules"] == len(points_demo.RULES) and counts["shops"] == 3
             assert counts["current_quarter"] == VILLAGES and counts["last_quarter"] == VILLAGES
             assert counts["open311_requests"] == 3 and counts["keys"] == 1
             for what, latest in counts["latest"].items():
                 assert latest is None or latest <= demo.reference_moment(day), f"{what} after the reference moment"
             assert ledger.check() == []
-            assert len(lines) == 6, lines  # cases, points, links, patrols, stars, Open311
+            # cases, points, links, patrols, the practice apps that plugged in, stars, Open311
+            assert len(lines) == 6 + len(modules.demos()), lines
             raise _Rollback
     except _Rollback:
         pass

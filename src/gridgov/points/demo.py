@@ -30,6 +30,8 @@ RULES = [
     ("AJ-02", "党员接单按时办结", 5, "person", None, "", [], False, 0, "case_closed_on_time"),
     ("LH-01", "党员联户走访（每户每次）", 1, "person", 20, "month", [], False, 0, "link_contact"),
     ("XC-01", "网格巡查（每次）", 1, "person", 20, "month", [], False, 0, "patrol_done"),
+    ("ZYHD-01", "志愿服务活动（按活动积分，自动）", 1, "person", 40, "month", [], False, 0, "volunteer_activity"),
+    ("RY-01", "获评星级文明户、美丽庭院、党员示范户等荣誉", 10, "person", None, "", [], False, 0, "honour_named"),
     ("HJ-01", "环境卫生评比（月度）", 20, "household", 20, "month", ["village_secretary", "town_admin"], False, 0, ""),
     ("HJ-02", "美丽庭院、星级文明户", 30, "household", 30, "year", [], True, 0, ""),
     ("KF-01", "违规扣分（乱搭乱建、乱倒垃圾）", -10, "person", None, "", ["village_secretary", "town_admin"], False, 30, ""),
