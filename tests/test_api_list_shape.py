@@ -9,9 +9,14 @@ from gridgov.cases import actions as case_actions
 from gridgov.points import actions as points_actions
 from tests.cases.conftest import POINT_A1, cfg, clock  # noqa: F401
 from tests.links.seeding import two_links_and_contacts
+from tests.meetings.seeding import two_meetings
+from tests.honours.seeding import two_honours
 from tests.patrols.seeding import two_patrols
+from tests.services.seeding import two_items_and_applications
+from tests.volunteers.seeding import two_teams_and_activities
 from tests.points.conftest import fund, rules, shop  # noqa: F401
 from tests.stars.conftest import quarter, scheme  # noqa: F401
+from tests.tasks.seeding import two_tasks
 
 POINT_A2 = (22.705, 112.315)  # inside small grid A2
 
@@ -23,6 +28,9 @@ OBJECTS = {
     "/api/v1/grids/geojson": "a GeoJSON FeatureCollection, the shape map libraries read",
     "/api/v1/cases/stats": "the figures of a node",
     "/api/v1/links/coverage": "the link coverage and contact rate of a node",
+    "/api/v1/contacts/{contact_id}/photo": "the image of a contact",
+    "/api/v1/volunteers/me": "the caller's volunteer registration and service record",
+    "/api/v1/volunteers/stats": "the volunteer figures of a node",
 }
 
 # Who calls a list in the real walk (default town_admin): someone the seed gives at least two rows.
@@ -116,6 +124,11 @@ def seeded(personas, clock, cfg, rules, shop, fund, quarter):  # noqa: F811  fix
         points_actions.do_redeem(p.resident_a1, shop.soap, 1)
     two_patrols(p)
     two_links_and_contacts(p)
+    two_items_and_applications(p)
+    two_honours(p)
+    two_teams_and_activities(p)
+    two_tasks(p)
+    two_meetings(p)
     return p
 
 

@@ -22,6 +22,15 @@ SCOPED = {
     "/api/v1/stars/schemes/{year}": {},
     "/api/v1/links/coverage": {},
     "/api/v1/patrols/compliance": {},
+    "/api/v1/volunteers/stats": {},
+    "/api/v1/party/compliance": {"period": PERIOD},
+    "/api/v1/tasks": {},
+    "/api/v1/tasks/accountability": {},
+    "/api/v1/honours": {},
+    "/api/v1/honours/counts": {},
+    "/api/v1/honours/entries": {},
+    "/api/v1/services/applications": {},
+    "/api/v1/disputes/summary": {"month": "2026-03"},
 }
 GARBAGE = ["abc", "4453211042010", "44532110420100", "445321000000000", "445321104000001", "４４５３２１１０４２０１"]
 

@@ -149,9 +149,8 @@ def application_list(request, filters: Query[ApplicationFilter]):
     if filters.scope:
         node = scope_node(request.user, filters.scope)
         if node is None:
-            rows = rows.none()
-        else:
-            rows = rows.filter(path__startswith=node.path)
+            raise Http404  # an unknown code and one outside the caller's area answer alike
+        rows = rows.filter(path__startswith=node.path)
     if filters.state:
         rows = rows.filter(state=filters.state)
     if filters.item:

@@ -148,8 +148,8 @@ def task_list(request, filters: Query[TaskFilter]):
     soonest due first."""
     rows = restrict(request.user, VIEW, Assignment).select_related("task", "village").order_by("due_at", "id")
     if filters.scope:
-        node = scope_node(request.user, filters.scope)
-        if node is None or not isinstance(node, Region):
+        node = scope_node(request.user, filters.scope)  # a town or village grid names its region's subtree
+        if node is None:
             raise Http404
         rows = rows.filter(queries.under(node.path))
     if filters.state:
@@ -197,7 +197,7 @@ def task_accountability(request, page: Query[PageIn], filters: Query[Accountabil
     if not can(user, VIEW, TASK):
         raise Http404
     node = scope_node(user, filters.scope) if filters.scope else None
-    if filters.scope and (node is None or not isinstance(node, Region)):
+    if filters.scope and node is None:
         raise Http404
     path = node.path if node is not None else user.scope_path
     today = queries.today()
