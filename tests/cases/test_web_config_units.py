@@ -43,3 +43,18 @@ def test_an_account_from_another_village_is_refused_and_members_stay(personas, c
     assert response.status_code == 400
     assert "outsider" in response.content.decode()
     assert list(unit.members.all()) == [personas.secretary_a]
+
+
+def test_a_units_members_form_loads_when_the_unit_is_opened(personas, cfg, login):
+    """The page carries no members form (each lists every account); opening a unit fetches its own,
+    with the current members ticked, and only for those who configure."""
+    unit = cfg.village_a_committee
+    client = login(personas.town_admin)
+    page = client.get("/cases/config/").content.decode()
+    assert f'name="u{unit.pk}-members"' not in page
+    assert f'hx-get="/cases/config/units/{unit.code}/members/"' in page
+    form = client.get(f"/cases/config/units/{unit.code}/members/")
+    assert form.status_code == 200
+    assert form.context["form"].initial["members"] == list(unit.members.values_list("pk", flat=True))
+    assert f'name="u{unit.pk}-members"' in form.content.decode()
+    assert login(personas.worker_a1).get(f"/cases/config/units/{unit.code}/members/").status_code in (403, 404)

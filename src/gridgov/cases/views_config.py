@@ -189,8 +189,7 @@ def _render_config(request, status=200, category_form=None, unit_form=None, holi
     unit_rows = list(units.prefetch_related(Prefetch("members", queryset=members)).order_by("path", "code"))
     member_forms = member_forms or {}
     for unit in unit_rows:
-        unit.members_form = member_forms.get(unit.pk) or MembersForm(
-            users=users, initial={"members": [m.pk for m in unit.members.all()]}, prefix=f"u{unit.pk}")
+        unit.members_form = member_forms.get(unit.pk)  # the others load when their unit is opened
     holidays = list(Holiday.objects.filter(date__year=year).order_by("date"))
     return render(request, "cases/config_page.html", {
         "tree": tree,
@@ -284,11 +283,17 @@ def unit_create(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unit_members(request, code):
+    """GET: the unit's members form, loaded when the unit is opened on the configuration page (a form
+    per unit, each listing every account, made that page weigh hundreds of KB). POST: save them."""
     user = request.user
     _configurator(user)
     unit = get_object_or_404(_units(user), code=code)
+    if request.method == "GET":
+        form = MembersForm(users=_users(user), initial={"members": list(unit.members.values_list("pk", flat=True))},
+                           prefix=f"u{unit.pk}")
+        return render(request, "cases/_unit_members_form.html", {"unit": unit, "form": form})
     form = MembersForm(request.POST, users=_users(user), prefix=f"u{unit.pk}")
     if form.is_valid():
         try:
