@@ -605,6 +605,8 @@ FIELD_NAMES = {
     "nominated": pgettext_lazy("audit field", "stars put forward"),
     "note": pgettext_lazy("audit field", "note"),
     "objection": pgettext_lazy("audit field", "objection"),
+    "absent": pgettext_lazy("audit field", "absent"),
+    "present": pgettext_lazy("audit field", "present"),
     "party_members": pgettext_lazy("audit field", "party members"),
     "party_orgs": pgettext_lazy("audit field", "party organisations"),
     "paused_at": pgettext_lazy("audit field", "paused at"),
