@@ -130,6 +130,15 @@ def test_a_dispute_from_a_case_is_linked_both_ways(personas, cfg, clock, api_cli
     _label, url = origins.linked(case, personas.secretary_a)
     assert url == f"/disputes/{r.json()['id']}/"
     assert origins.linked(case, personas.outsider) is None
+    # The case page names the dispute to those who may see it, and not to the reporter.
+    from django.test import Client
+
+    page = Client()
+    page.force_login(personas.secretary_a)
+    assert f'href="{url}" class="case-linked"' in page.get(f"/cases/{case.pk}/").content.decode()
+    page.force_login(personas.resident_a1)
+    shown = page.get(f"/cases/{case.pk}/")
+    assert shown.status_code == 200 and "case-linked" not in shown.content.decode()
 
 
 def test_outsider_parties_are_sealed_and_masked(personas, clock, api_client):

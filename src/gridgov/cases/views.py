@@ -413,6 +413,7 @@ def detail(request, pk, revealed_phone=""):
         "case_map": _case_map(case),
         "targets": _dispatch_targets(case) if {"dispatch", "transfer"} & set(allowed) else None,
         "origin": origins.origin_of(case, user),
+        "linked": origins.links_of(case, user),
     }
     return render(request, "cases/detail.html", context)
 

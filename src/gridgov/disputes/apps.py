@@ -22,11 +22,10 @@ class DisputesConfig(AppConfig):
         modules.register_template(modules.HOME, "disputes/_home.html")
         modules.register_template(modules.MENU, "disputes/_menu.html")
         _audit_labels()
-        # A case raised from a dispute would name it as its origin; a dispute started from a case is
-        # linked back by dispute_origins.linked (see the report: the case page needs a hook for it).
+        # A case raised from a dispute names it as its origin; a dispute started from a case of any channel
+        # is named on that case's page among its linked records.
         origins.register("dispute", dispute_origins.resolve)
-        if hasattr(origins, "register_link"):  # the case page's "linked records" (asked of the lead, issue 16)
-            origins.register_link(dispute_origins.linked)
+        origins.register_link(dispute_origins.linked)
 
 
 def _audit_labels():
