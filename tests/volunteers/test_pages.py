@@ -40,7 +40,12 @@ def test_resident_pages(vol, login):
 def test_organiser_and_staff_pages(vol, login):
     p, t, a = vol.p, vol.t, vol.activity
     leader = login(p.party_a1)
-    assert a.code in leader.get(f"/volunteers/{a.pk}/code/").content.decode()
+    code_page = leader.get(f"/volunteers/{a.pk}/code/").content.decode()
+    assert a.code in code_page
+    # The QR code is the check-in link with the code filled in, drawn into the page (no outside service).
+    from gridgov.core import qr
+
+    assert str(qr.svg(f"http://testserver/volunteers/{a.pk}/checkin/?code={a.code}", box_size=10)) in code_page
     vol.clock.move_to(local(2026, 3, 3, 9, 10))
     leader = login(p.party_a1)
     page = leader.get(f"/volunteers/{a.pk}/attendance/", {"q": "陈"}).content.decode()

@@ -13,7 +13,6 @@ TwoFactorMiddleware sends a session of a user who must use two factors but is no
 opened before enforcement was turned on) back to the code step.
 """
 
-import io
 
 from django.conf import settings
 from django.contrib.auth import login, logout
@@ -155,14 +154,9 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URL as an inline SVG QR code (drawn here, no outside service)."""
-    import qrcode
-    import qrcode.image.svg
+    from gridgov.core import qr
 
-    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20, border=2)
-    out = io.BytesIO()
-    img.save(out)
-    svg = out.getvalue().decode()
-    return svg[svg.index("<svg"):]
+    return str(qr.svg(device.config_url))
 
 
 class TwoFactorError(PermissionError):

@@ -184,10 +184,14 @@ def _organised(request, pk: int) -> Activity:
 
 @login_required
 def code(request, pk: int):
-    """The organiser's code screen: the code in large digits and the link a QR reader opens."""
+    """The organiser's code screen: the code in large digits, and a QR code of the check-in link that a
+    volunteer's phone camera opens (the code filled in)."""
+    from gridgov.core import qr
+
     activity = _organised(request, pk)
     link = request.build_absolute_uri(reverse("volunteers:checkin", args=[pk]) + f"?code={activity.code}")
-    return render(request, "volunteers/code.html", {"activity": activity, "link": link})
+    return render(request, "volunteers/code.html", {"activity": activity, "link": link,
+                                                    "qr": qr.svg(link, box_size=10)})
 
 
 def _people_for(user, activity: Activity):
