@@ -128,6 +128,17 @@ def test_photos_are_added_before_the_lock_and_served_in_scope(party, at, api_cli
     pid = r.json()["id"]
     bad = secretary.post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("a.jpg", b"not an image", "image/jpeg")})
     assert bad.status_code == 422
+    # The minutes as a PDF: recognised by content, kept under its own name, downloaded rather than shown.
+    minutes = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    doc = secretary.post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("三月支委会记录.pdf", minutes, "image/jpeg")})
+    assert doc.status_code == 201, doc.content
+    fake = secretary.post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 cut off", "application/pdf")})
+    assert fake.status_code == 422
+    served = login(party.personas.town_admin).get(f"/meetings/photo/{doc.json()['id']}/")
+    assert served["Content-Type"] == "application/pdf" and "attachment" in served["Content-Disposition"]
+    assert b"".join(served.streaming_content) == minutes
+    page = login(party.personas.town_admin).get(f"/meetings/{mid}/").content.decode()
+    assert "三月支委会记录.pdf" in page
     assert api_client("outsider").post(f"{URL}/{mid}/photos", {
         "file": SimpleUploadedFile("a.jpg", _jpeg(), "image/jpeg")}).status_code == 404
     p = party.personas
@@ -136,4 +147,4 @@ def test_photos_are_added_before_the_lock_and_served_in_scope(party, at, api_cli
     at(2026, 3, 10)  # locked: 2 March + 7 days is over (a fresh token: the idle rule ended the first)
     late = api_client("secretary_a").post(f"{URL}/{mid}/photos", {"file": SimpleUploadedFile("a.jpg", _jpeg(), "image/jpeg")})
     assert late.status_code == 409
-    assert AuditEntry.objects.filter(action="meeting.photo").count() == 1
+    assert AuditEntry.objects.filter(action="meeting.photo").count() == 2

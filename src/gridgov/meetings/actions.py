@@ -302,8 +302,8 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
     rows += [Attendance(meeting=meeting, person_id=pid, present=False, reason=reason, note=note, org=org, date=date,
                         path=org.path) for pid, (reason, note) in away.items()]
     Attendance.objects.bulk_create(rows)
-    for data, content_type in cleaned:
-        _save_photo(meeting, data, content_type)
+    for data, content_type, name in cleaned:
+        _save_photo(meeting, data, content_type, name)
     # Who came and who did not (person ids); the reasons are on the attendance rows.
     audit.record("meeting.record", meeting, None, {**audit.snapshot(meeting), "present": present,
                                                    "absent": list(away)}, actor=actor)
@@ -324,21 +324,24 @@ def award(meeting: Meeting, present: list[int], now) -> dict:
     return out
 
 
-def _clean_photo(fileobj) -> tuple[bytes, str]:
-    from gridgov.cases.actions import clean_image
-    from gridgov.cases.workflow import CaseError
+def _clean_photo(fileobj) -> tuple[bytes, str, str]:
+    """A photo (re-encoded without EXIF) or a PDF, Word or Excel file of the minutes, checked by content:
+    (bytes, content type, the name to show)."""
+    from gridgov.core import uploads
 
     try:
-        data, content_type, _w, _h = clean_image(fileobj)
-    except CaseError as exc:
-        raise MeetingError(str(exc), field="photos") from None
-    return data, content_type
+        data, content_type, ext = uploads.clean_file(fileobj)
+    except uploads.UploadError as exc:
+        raise MeetingError(exc.message, field="photos") from None
+    return data, content_type, "" if content_type.startswith("image/") else uploads.display_name(fileobj, ext)
 
 
-def _save_photo(meeting: Meeting, data: bytes, content_type: str) -> MeetingPhoto:
-    photo = MeetingPhoto(meeting=meeting, content_type=content_type, created_at=clock.now())
-    photo.file.save(f"{uuid.uuid4().hex}.{'png' if content_type == 'image/png' else 'jpg'}", ContentFile(data),
-                    save=False)
+def _save_photo(meeting: Meeting, data: bytes, content_type: str, name: str = "") -> MeetingPhoto:
+    from gridgov.core.uploads import DOCUMENTS
+
+    photo = MeetingPhoto(meeting=meeting, content_type=content_type, name=name, created_at=clock.now())
+    ext = DOCUMENTS.get(content_type) or ("png" if content_type == "image/png" else "jpg")
+    photo.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
     photo.save()
     return photo
 
@@ -354,8 +357,8 @@ def do_add_photo(actor, meeting, fileobj) -> MeetingPhoto:
         raise MeetingError(_("This record is locked."), status=409, field="photos")
     if found.photos.count() >= MAX_PHOTOS:
         raise MeetingError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, field="photos")
-    data, content_type = _clean_photo(fileobj)
-    photo = _save_photo(found, data, content_type)
+    data, content_type, name = _clean_photo(fileobj)
+    photo = _save_photo(found, data, content_type, name)
     photo.meeting = found
     audit.record("meeting.photo", photo, None, audit.snapshot(photo), actor=actor)
     return photo

@@ -149,7 +149,8 @@ def meeting_detail(request, meeting_id: int):
 
 @router.post("/party/meetings/{meeting_id}/photos", response={201: dict, **ERRORS})
 def meeting_photo(request, meeting_id: int, file: File[UploadedFile]):
-    """A photo (JPEG, PNG, WebP or GIF) of the meeting, stored re-encoded without EXIF, before the record locks."""
+    """A photo (JPEG, PNG, WebP or GIF, stored re-encoded without EXIF) or a PDF, Word or Excel file of the
+    meeting (its minutes), checked by content, before the record locks."""
     try:
         photo = actions.do_add_photo(request.user, meeting_id, file)
     except MeetingError as exc:

@@ -210,14 +210,16 @@ def _photo_path(instance, filename):
 
 
 class MeetingPhoto(models.Model):
-    """A photo of a meeting (re-encoded like a case photo: no EXIF), served only through the meeting's scope."""
+    """A photo of a meeting (re-encoded like a case photo: no EXIF) or a file of it (the minutes as a PDF,
+    Word or Excel document, checked by content), served only through the meeting's scope."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos", verbose_name=_("meeting"))
     file = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
-    content_type = models.CharField(max_length=32)
+    content_type = models.CharField(max_length=100)
+    name = models.CharField(_("file name"), max_length=120, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
-    audit_fields = ["meeting_id", "content_type"]
+    audit_fields = ["meeting_id", "content_type", "name"]
 
     class Meta:
         ordering = ["id"]
@@ -226,6 +228,10 @@ class MeetingPhoto(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id} {self.pk}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
     @property
     def path(self) -> str:

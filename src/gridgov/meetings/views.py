@@ -139,7 +139,8 @@ def photo(request, pk: int):
     item = MeetingPhoto.objects.filter(pk=pk, meeting__in=restrict(request.user, VIEW, Meeting)).first()
     if item is None:
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=not item.is_image,
+                            filename=item.name or None)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import io
 import uuid
-import zipfile
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, uploads
 from gridgov.core.scoping import CHANGE, TOWN_ADMIN, VIEW, can, restrict
 from gridgov.org.models import Region, User
 
@@ -38,7 +36,6 @@ MAX_TITLE = 200
 MAX_TEXT = 5000
 MAX_NOTE = 2000
 MAX_FILES = 9
-MAX_DOC_BYTES = 10 * 1024 * 1024
 # How far ahead a deadline may lie.
 MAX_DAYS_AHEAD = 366
 
@@ -161,55 +158,17 @@ def _choose_villages(town: Region, villages) -> list[Region]:
     return chosen
 
 
-# --- files: photos and documents, checked by their content ------------------------------------------
-
-DOCUMENTS = {
-    "application/pdf": "pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-}
+# --- files: photos and documents, checked by their content (gridgov.core.uploads) ----------------------
 
 
 def clean_file(fileobj) -> tuple[bytes, str, str]:
-    """(bytes, content type, extension) of an upload: a photo re-encoded like a case photo (no EXIF), or a
-    PDF, Word or Excel document recognised by its content (never by its name or the browser's type)."""
-    from gridgov.cases.actions import clean_image
-    from gridgov.cases.workflow import CaseError
-
-    head = fileobj.read(8)
-    fileobj.seek(0)
-    if head.startswith((b"%PDF-", b"PK\x03\x04")):
-        data = fileobj.read(MAX_DOC_BYTES + 1)
-        if len(data) > MAX_DOC_BYTES:
-            raise TaskError(_("A file may be at most %(mb)d MB.") % {"mb": MAX_DOC_BYTES // (1024 * 1024)},
-                            field="file")
-        if data.startswith(b"%PDF-"):
-            if b"%%EOF" not in data[-1024:]:
-                raise TaskError(_("The file is not a photo or a PDF, Word or Excel document."), field="file")
-            return data, "application/pdf", "pdf"
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            names = set()
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        elif "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            raise TaskError(_("The file is not a photo or a PDF, Word or Excel document."), field="file")
-        return data, kind, DOCUMENTS[kind]
     try:
-        data, content_type, _w, _h = clean_image(fileobj)
-    except CaseError as exc:
-        raise TaskError(str(exc), field="file") from None
-    return data, content_type, "png" if content_type == "image/png" else "jpg"
+        return uploads.clean_file(fileobj)
+    except uploads.UploadError as exc:
+        raise TaskError(exc.message, field="file") from None
 
 
-def _display_name(fileobj, ext: str) -> str:
-    name = (getattr(fileobj, "name", "") or "").rsplit("/", 1)[-1].strip()[:100]
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{stem or 'file'}.{ext}"
+_display_name = uploads.display_name
 
 
 def _store(fileobj, **fields) -> File:
