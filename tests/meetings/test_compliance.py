@@ -117,6 +117,30 @@ def test_the_star_metrics(q1, at):
     assert star_metrics.source("meetings.compliance").func(q1.town.village_b, D(2026, 1, 1), D(2026, 3, 31))[
         "value"] == 0.0  # village B's branch held nothing of its eight
 
+
+def test_the_default_scheme_scores_the_branch_from_the_meetings(q1, at):
+    """Through a real assessment of the product's default scheme: the figures are read at submission and
+    frozen with their records, the points by the indicators' linear maps."""
+    from decimal import Decimal
+
+    from gridgov.stars import actions as star_actions
+    from gridgov.stars import defaults
+
+    at(2026, 4, 2)
+    scheme = star_actions.do_create_scheme(None, q1.town.town, 2026, "默认方案", defaults.scheme_spec())
+    from tests.stars.conftest import manual_scores
+
+    assessment = star_actions.do_open_quarter(None, scheme, "2026Q1")[0]
+    star_actions.do_self_assess(q1.personas.secretary_a, assessment, manual_scores(assessment))
+    star_actions.do_submit(q1.personas.secretary_a, assessment, [])
+    scores = {s.indicator.code: s for s in assessment.scores.select_related("indicator")}
+    meetings, attendance = scores["branch.meetings"], scores["branch.attendance"]
+    assert meetings.value == Decimal(str(round(9 / 11, 4))) and meetings.records["missing"] == 1
+    # linear from 0.6 (no points) to 1.0 (4 points): (0.8182 - 0.6) / 0.4 * 4
+    assert meetings.points == Decimal("2.18")
+    # attendance 0.9 is the target of its 2 points
+    assert attendance.value == Decimal("0.9") and attendance.points == Decimal("2.00")
+
 def test_points_are_awarded_once_per_meeting_and_member(party, at):
     at(2026, 3, 4)
     town = party.town
