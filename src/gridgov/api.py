@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ninja
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.request import RawPostDataException
 from django.template import RequestContext, Template
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +164,14 @@ def auth_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(RawPostDataException)
+def form_body_on_a_json_operation(request, exc):
+    """A form (multipart) body sent to an operation that reads JSON: the guards have read the form already,
+    so its raw bytes are gone; the client is told what to send instead of getting a 500."""
+    return api.create_response(request, {"detail": _("Send this request's body as JSON "
+                                                     "(Content-Type: application/json).")}, status=400)
 
 
 _NINJA_MESSAGES = {

@@ -30,6 +30,21 @@ def test_a_body_that_is_not_json_is_400(db):
     assert response.json() == {"detail": "The request body is not valid JSON."}
 
 
+def test_a_form_body_sent_to_a_json_operation_is_400_and_writes_nothing(personas, api_client):
+    """The guards read a multipart form before the operation; reading its raw bytes after that was a 500."""
+    from gridgov.links.models import Link
+
+    client = api_client("town_admin")
+    town = personas.town
+    response = client.post("/api/v1/links", {"member": town.wang.pk, "household": town.house_a1.pk},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Send this request's body as JSON (Content-Type: application/json)."}
+    assert not Link.objects.exists()
+    assert client.post("/api/v1/links", {"member": town.wang.pk, "household": town.house_a1.pk},
+                       content_type="application/json").status_code == 201
+
+
 def test_not_found_has_a_detail(personas, api_client):
     response = api_client("town_admin").get("/api/v1/people/0", HTTP_ACCEPT_LANGUAGE="en")
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
