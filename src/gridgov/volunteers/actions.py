@@ -156,6 +156,29 @@ def do_register(actor, consent: bool, version: str = CONSENT_VERSION) -> tuple[V
     return _register(person, actor, Volunteer.Channel.SELF, version), not existed
 
 
+@transaction.atomic
+def do_withdraw(actor) -> dict:
+    """The caller withdraws their consent and stops being a volunteer: their registration is deleted (the
+    audit row keeps what was agreed to and when), they leave their teams, and their sign-ups for activities
+    not yet begun are cancelled. Hours served and points earned stay: they are records of work done.
+    Registering again takes a new consent."""
+    person = getattr(actor, "person", None) if _active(actor) else None
+    volunteer = Volunteer.objects.select_for_update().filter(person=person).first() if person is not None else None
+    if volunteer is None:
+        raise VolunteerError(_("You are not registered as a volunteer."), status=404)
+    moment = now()
+    cancelled = Signup.objects.filter(person=person, state=Signup.State.SIGNED, check_in__isnull=True,
+                                      activity__state=Activity.State.OPEN, activity__start__gt=moment)
+    cancelled_ids = list(cancelled.values_list("pk", flat=True))
+    Signup.objects.filter(pk__in=cancelled_ids).update(state=Signup.State.CANCELLED, cancelled_at=moment)
+    teams = list(Membership.objects.filter(person=person).values_list("team_id", flat=True))
+    Membership.objects.filter(person=person).delete()
+    before = {**audit.snapshot(volunteer), "teams": teams, "cancelled_signups": cancelled_ids}
+    audit.record("volunteer.withdraw", volunteer, before, None, actor=actor)
+    volunteer.delete()
+    return {"cancelled": len(cancelled_ids), "teams_left": len(teams)}
+
+
 def _person_for(actor, person_id, region_path: str) -> Person:
     """A person an organiser may act for: in their scope (staff) or of the activity's village or town (a leader)."""
     if is_staff_for(actor, region_path) and actor is not None and not actor.is_superuser:

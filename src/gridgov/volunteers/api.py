@@ -102,6 +102,21 @@ def team_join(request, team_id: int, body: JoinIn = None):
     return Status(201, {"id": membership.pk})
 
 
+class WithdrawOut(Schema):
+    cancelled: int = Field(..., description="sign-ups for activities not yet begun that were cancelled")
+    teams_left: int
+
+
+@router.post("/volunteers/withdraw", response={200: WithdrawOut, **ERRORS})
+def withdraw(request):
+    """The caller withdraws their consent: no longer a volunteer, out of their teams, sign-ups for activities
+    not yet begun cancelled; hours served and points earned stay. 404 when not registered."""
+    try:
+        return Status(200, actions.do_withdraw(request.user))
+    except VolunteerError as exc:
+        return _refused(exc)
+
+
 class RegisterIn(Schema):
     consent: bool = Field(..., description="the caller agrees to the consent text")
     version: str = Field(actions.CONSENT_VERSION, description="version of the consent text agreed to")

@@ -30,6 +30,7 @@ class VolunteersConfig(AppConfig):
             "volunteer.activity": pgettext_lazy("audit action", "Publish a volunteer activity"),
             "volunteer.signup": pgettext_lazy("audit action", "Sign up for a volunteer activity"),
             "volunteer.cancel": pgettext_lazy("audit action", "Cancel a volunteer sign-up"),
+            "volunteer.withdraw": pgettext_lazy("audit action", "Withdraw consent and stop volunteering"),
             "volunteer.walk_in": pgettext_lazy("audit action", "Add a walk-in volunteer"),
             "volunteer.check_in": pgettext_lazy("audit action", "Check in to a volunteer activity"),
             "volunteer.check_out": pgettext_lazy("audit action", "Check out of a volunteer activity"),

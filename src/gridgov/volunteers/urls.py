@@ -6,6 +6,7 @@ app_name = "volunteers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("register/", views.register, name="register"),
+    path("withdraw/", views.withdraw, name="withdraw"),
     path("me/", views.record, name="record"),
     path("new/", views.create, name="create"),
     path("teams/", views.teams, name="teams"),

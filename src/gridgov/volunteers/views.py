@@ -83,10 +83,25 @@ def register(request):
             _fail(request, exc)
         else:
             messages.success(request, _("You are registered as a volunteer."))
-            return redirect(request.POST.get("next") or "volunteers:index")
+            return redirect(_safe_next(request) or "volunteers:index")
     return render(request, "volunteers/register.html", {
         "text": actions.consent_text(), "version": actions.CONSENT_VERSION,
         "volunteer": Volunteer.objects.filter(person=person).first(), "next": _safe_next(request)})
+
+
+@login_required
+@require_POST
+def withdraw(request):
+    """Withdraw one's consent and stop being a volunteer (the record page's button)."""
+    try:
+        done = actions.do_withdraw(request.user)
+    except VolunteerError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("You are no longer a volunteer: %(cancelled)d sign-ups cancelled, %(teams)d "
+                                    "teams left. Hours served and points earned stay on your record.")
+                         % {"cancelled": done["cancelled"], "teams": done["teams_left"]})
+    return redirect("volunteers:record")
 
 
 def _safe_next(request) -> str:
