@@ -185,8 +185,9 @@ def application_create(request, body: ApplyIn):
     target = person or getattr(user, "person", None)
     from .models import ServiceItem, town_path
 
-    item = ServiceItem.objects.filter(code=body.item, is_active=True,
-                                      path=town_path(target.path) if target else "\0").first()
+    if target is None:  # an account of no person applies for nobody
+        raise Http404
+    item = ServiceItem.objects.filter(code=body.item, is_active=True, path=town_path(target.path)).first()
     if item is None or not actions.is_insider(user):
         raise Http404
     try:
