@@ -66,13 +66,13 @@ class _Rollback(Exception):
     pass
 
 
-def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT_SEED) -> dict:
+def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT_SEED, practices: bool = True) -> dict:
     """Plays the history up to `day` on the loaded town, checks its counts, and rolls it back."""
     counts = {}
     try:
         with transaction.atomic():
             lines = []
-            states = demo.load_history(seed=seed, day=day, cases=cases, say=lines.append)
+            states = demo.load_history(seed=seed, day=day, cases=cases, say=lines.append, practices=practices)
             counts = _counts(day)
             assert sum(states.values()) == cases
             assert counts["cases"] == cases + counts["open311_requests"] + counts["raised_on_the_ground"]
@@ -87,7 +87,7 @@ def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT
                 assert latest is None or latest <= demo.reference_moment(day), f"{what} after the reference moment"
             assert ledger.check() == []
             # cases, points, links, patrols, the practice apps that plugged in, stars, Open311
-            assert len(lines) == 6 + len(modules.demos()), lines
+            assert len(lines) == 6 + (len(modules.demos()) if practices else 0), lines
             raise _Rollback
     except _Rollback:
         pass
@@ -143,8 +143,9 @@ def test_every_week_of_the_year(town):
         days = days[::4]
         assert {d.weekday() for d in days} == set(range(7))
     for i, day in enumerate(days):
-        # Three seeds in turn: the demo's bug of 2026-12-04 showed only with some seeds on some days.
-        _play_and_check(day, WEEKLY_CASES, seed=org_demo.DEFAULT_SEED + i % 3)
+        # Three seeds in turn: the demo's bug of 2026-12-04 showed only with some seeds on some days. The
+        # practice apps' parts play on the named days below (and on their own dates in their tests).
+        _play_and_check(day, WEEKLY_CASES, seed=org_demo.DEFAULT_SEED + i % 3, practices=False)
 
 
 @pytest.mark.parametrize("name", list(NAMED_DAYS))

@@ -89,13 +89,15 @@ def load(*, scale: str = "town", seed: int = org_demo.DEFAULT_SEED, day: datetim
 
 
 def load_history(*, seed: int, day: datetime.date, cases: int = DEMO_CASES,
-                 say: Callable[[str], None] = lambda line: None) -> dict:
+                 say: Callable[[str], None] = lambda line: None, practices: bool = True) -> dict:
     """On the demo town already loaded: the case loop's configuration and `cases` cases of the 60 days
-    before `day`, then points, five stars and Open311 (they read the case loop). Returns the cases by state."""
+    before `day`, then points, five stars and Open311 (they read the case loop). Returns the cases by state.
+    `practices=False` leaves out the practice apps that plugged in (gridgov.core.modules): a sweep over many
+    dates of the loop's own logic, where each of those apps tests its own part on its own dates."""
     now = reference_moment(day)
     with clock.replaying_at(now):
         states = _cases(cases, seed, now, say)
-        _modules(seed, now, say)
+        _modules(seed, now, say, practices=practices)
     return states
 
 
@@ -137,7 +139,7 @@ def _cases(count: int, seed: int, now: datetime.datetime, say) -> dict:
     return states
 
 
-def _modules(seed: int, now: datetime.datetime, say) -> None:
+def _modules(seed: int, now: datetime.datetime, say, practices: bool = True) -> None:
     """The modules built on the foundation and the case loop, in the order they read each other: points
     read cases and set the rules that contacts and patrols earn by, links and patrols raise cases, stars
     read them all, Open311 requests become cases."""
@@ -154,7 +156,8 @@ def _modules(seed: int, now: datetime.datetime, say) -> None:
         lambda: links_demo.build(now=now, seed=seed + LINKS_SEED_OFFSET),
         lambda: patrols_demo.build(now=now, seed=seed + PATROLS_SEED_OFFSET),
         # the practice apps that plugged in (gridgov.core.modules), in the order of INSTALLED_APPS
-        *[lambda part=part: part.build(now=now, seed=seed + part.seed_offset) for part in modules.demos()],
+        *[lambda part=part: part.build(now=now, seed=seed + part.seed_offset)
+          for part in (modules.demos() if practices else [])],
         lambda: stars_demo.build(now=now, seed=seed + STARS_SEED_OFFSET),
         open311_demo.build,
     ]
