@@ -74,8 +74,8 @@ def test_a_photo_sent_after_the_contact_through_the_api(linked, api_client):
         assert api_client("outsider").get(url).status_code == 404
 
 
-def test_a_patrol_photo_is_shown_on_its_page_and_served_to_those_who_see_the_patrol(personas, clock, login,
-                                                                                     api_client, worker):
+def test_a_patrol_photo_is_shown_on_its_page_and_served_to_those_who_see_the_patrol(
+        personas, clock, login, api_client, worker):  # noqa: F811  fixtures imported above
     client = api_client("worker_a1")
     pid = client.post("/api/v1/patrols", {}, content_type="application/json").json()["id"]
     client.post(f"/api/v1/patrols/{pid}/checkins", {"lat": POINT_A1[0], "lng": POINT_A1[1], "accuracy": 8},

@@ -23,7 +23,7 @@ def test_the_nearest_grid_on_the_map_wins_over_the_next_in_the_list(town):
     b3 = org.do_create_grid(None, "445321104202003", "都斛第三网格", parent=t.grid_b, geometry=square(112.20, 22.71))
     west_house = org.do_create_household(None, "H445321104202003001", b3, "都斛村三巷1号")
     in_b1 = _member("黄志成", t.b1, 21)
-    in_b2 = _member("梁秀梅", t.b2, 22)
+    _member("梁秀梅", t.b2, 22)
     pairs = {h.pk: m.pk for m, h in actions.proposal(t.village_b)}
     assert pairs[west_house.pk] == in_b1.pk
     assert pairs[t.house_b1.pk] == in_b1.pk  # its own small grid first, as before
