@@ -1,6 +1,8 @@
 """The plug-in points of gridgov.core.modules: a practice app's home box and menu show on the shell's
 pages without touching them, and two demo parts may not share a seed offset."""
 
+import copy
+
 import pytest
 
 from gridgov.core import modules
@@ -10,7 +12,11 @@ from gridgov.core import modules
 def plugged_template(tmp_path, settings):
     (tmp_path / "probe").mkdir()
     (tmp_path / "probe" / "_home.html").write_text('<section id="probe-box">{{ user.username }}</section>')
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # A new TEMPLATES value (not the dict changed in place) makes Django drop its cached engines, and
+    # pytest-django puts the old one back afterwards.
+    engines = copy.deepcopy(settings.TEMPLATES)
+    engines[0]["DIRS"] = [*engines[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = engines
     before = modules.templates(modules.HOME)
     modules.register_template(modules.HOME, "probe/_home.html")
     yield
