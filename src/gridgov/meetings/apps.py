@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +22,9 @@ class MeetingsConfig(AppConfig):
         from .policy import POLICY
 
         extend_policy(POLICY)
+        # Migration 0002 adds the built-in kinds once; a flush (a test's, or `gridgov flush`) empties the
+        # table and is followed by post_migrate, not by the migration, so they come back here too.
+        post_migrate.connect(ensure_builtin_kinds, sender=self)
         modules.register_template(modules.HOME, "meetings/_home.html")
         modules.register_template(modules.MENU, "meetings/_menu.html")
         from . import demo
@@ -36,3 +42,16 @@ class MeetingsConfig(AppConfig):
             "meeting.kind": pgettext_lazy("audit action", "Add a kind of party meeting"),
             "meeting.demo": pgettext_lazy("audit action", "Load the demo party meetings"),
         })
+
+
+def ensure_builtin_kinds(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    from .models import BUILTIN_NAMES
+
+    try:
+        MeetingKind = apps.get_model("meetings", "MeetingKind")
+    except LookupError:  # migrated back before the model existed
+        return
+    have = set(MeetingKind.objects.using(using).filter(town__isnull=True).values_list("code", flat=True))
+    MeetingKind.objects.using(using).bulk_create([
+        MeetingKind(code=code, name=name, town=None, path="") for code, name in BUILTIN_NAMES.items()
+        if code not in have])

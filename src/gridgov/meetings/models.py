@@ -31,6 +31,8 @@ BUILTIN_LABELS = {
     LECTURE: _("Party lecture"),
     THEME_DAY: _("Theme party day"),
 }
+# The names stored on the built-in rows (what a database reader sees); pages show BUILTIN_LABELS.
+BUILTIN_NAMES = {COMMITTEE: "支委会", GENERAL: "党员大会", GROUP: "党小组会", LECTURE: "党课", THEME_DAY: "主题党日"}
 
 MONTH = "month"
 QUARTER = "quarter"
