@@ -3,9 +3,11 @@
 The reads apply no access rules: callers that show the figures to a user scope the `path` they pass
 (e.g. only a path the user's scope covers).
 
-The one write is `award_automatic`: an app that records conduct worth points (a contact with a linked
-household, a patrol) names an automatic source it registered with `register_automatic`, and the town's
-rules for that source decide whether and how many points follow. Points never imports those apps.
+The writes are `award_automatic` and `revoke_automatic`: an app that records conduct worth points (a
+contact with a linked household, a patrol) names an automatic source it registered with
+`register_automatic`, and the town's rules for that source decide whether and how many points follow;
+`revoke_automatic` takes such an award back by a reversing entry when the conduct turns out not to have
+happened. Points never imports those apps.
 """
 
 import datetime
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.models import Person
 
-from . import actions
+from . import actions, ledger
 from .ledger import LedgerError
 from .models import Account, Entry, Rule
 
@@ -110,3 +112,38 @@ def points_earned(path: str, since: datetime.date, until: datetime.date) -> int:
                                  kind__in=[Entry.Kind.AWARD, Entry.Kind.DEDUCTION, Entry.Kind.REVERSAL],
                                  rule__isnull=False).aggregate(s=Sum("points"))["s"]
     return total or 0
+
+
+def revoke_automatic(key: str, reason: str, *, now=None) -> str:
+    """Take back the automatic award posted under `key` when the conduct that earned it turns out not to
+    have happened (a member un-ticked from a meeting's attendance): the ledger's reversing entry (冲正),
+    as a hand reversal writes it — the award stays as written, a reversal of the opposite sign keyed
+    "reversal:<entry id>" follows it, and the balance moves back.
+
+    Idempotent. Returns "revoked"; "reversed" (reversed before); "none" (nothing automatic was posted
+    under `key`: no rule, capped, never awarded); or "spent" (the balance is now below the points: a
+    balance is never negative, so the award stands). Runs in its own savepoint: a refusal leaves the
+    caller's transaction intact."""
+    entry = Entry.objects.select_related("rule", "account").filter(key=key).first()
+    if entry is None or entry.rule is None or entry.rule.auto not in AUTOMATIC or entry.kind not in (
+            Entry.Kind.AWARD, Entry.Kind.DEDUCTION):
+        return "none"
+    if Entry.objects.filter(reversal_of=entry).exists():
+        return "reversed"
+    try:
+        with transaction.atomic():
+            _reversal, created = ledger.post(entry.account, Entry.Kind.REVERSAL, -entry.points, str(reason),
+                                             f"reversal:{entry.pk}", rule=entry.rule, person=entry.person,
+                                             source=f"entry:{entry.pk}", now=now, reversal_of=entry)
+            if entry.rule.sanction_days:
+                actions._recompute_suspension(entry.account, None)
+    except LedgerError:
+        return "spent"
+    return "revoked" if created else "reversed"
+
+
+def automatic_stands(key: str) -> bool:
+    """Whether an automatic award posted under `key` counts: posted and not reversed. An app that awards
+    the same conduct again after revoking it (a member ticked present again) asks this before choosing a
+    new key, so a standing award is never doubled."""
+    return Entry.objects.filter(key=key, rule__auto__in=list(AUTOMATIC), reversed_by__isnull=True).exists()
