@@ -140,3 +140,26 @@ def test_list_reads_a_fixed_number_of_queries(o311, key, clock, drive, django_as
     with django_assert_max_num_queries(5):
         response, body = o311.get("requests")
     assert len(body) == 6
+
+
+def test_address_string_is_the_place_and_comes_back_as_address(o311, key, clock, report):
+    # Given beside a point that found the grid by itself, and masked like the notes when published.
+    number = submit(o311, key, address_string="村口小卖部旁，电话13800000011")
+    assert Case.objects.get(number=number).place == "村口小卖部旁，电话13800000011"
+    assert o311.get(f"requests/{number}")[1][0]["address"] == "村口小卖部旁，电话138****0011"
+    # Used to find the grid: kept all the same.
+    response, body = o311.post(api_key=key[1], service_code="0101", address_string="碧塘第二网格", description="x")
+    number = body[0]["service_request_id"]
+    assert Case.objects.get(number=number).place == "碧塘第二网格"
+    assert o311.get(f"requests/{number}", "xml")[1][0]["address"] == "碧塘第二网格"
+    # A resident's own words for the place (often home) are not published, like their description.
+    resident = report(place="3组12号门前").number
+    assert o311.get(f"requests/{resident}")[1][0]["address"] == "碧塘村 碧塘第一网格"
+
+
+def test_a_too_long_address_string_is_refused(o311, key, clock, english):
+    response, body = o311.post(api_key=key[1], service_code="0101", lat=POINT_A1[0], long=POINT_A1[1],
+                               address_string="门" * 201, description="x")
+    assert response.status_code == 400
+    assert [e["description"] for e in body] == ["address_string may be at most 200 characters."]
+    assert not Case.objects.exists()

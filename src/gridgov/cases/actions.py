@@ -30,8 +30,8 @@ from gridgov.org.models import Person, Region, User
 
 from . import calendar, conf, rollup, routing
 from .models import (
-    CLOCKED_STATES, LEVEL_ORDER, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest, Holiday,
-    Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
+    CLOCKED_STATES, LEVEL_ORDER, MAX_PLACE, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest,
+    Holiday, Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
 )
 from .workflow import STAFF_ROLES, CaseError, check, level_rank, next_level
 
@@ -168,7 +168,7 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
               reporter_person: Person | None = None, routed: bool = False, source: str = "",
-              reporter_checked: bool = False, client_id: uuid.UUID | str | None = None) -> Case:
+              reporter_checked: bool = False, client_id: uuid.UUID | str | None = None, place: str = "") -> Case:
     """A new case, routed to its small grid (by point, else the grid chosen) at grid level: the grid
     worker assesses first (小事不出格). Possible duplicates: routing.find_duplicates(case).
     `routed`: the caller already has `grid` from routing.grid_for_report(lat, lng, ...), so the point
@@ -178,7 +178,8 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     the staff-only check is skipped. `client_id`: the report's own id, a UUID the client made once per
     report (a form, an offline report); a retry with the same client_id by the same account returns
     the case made the first time, with `case.repeated = True`, and writes nothing (also when the two
-    arrive at once: the unique constraint case_client_id_once decides)."""
+    arrive at once: the unique constraint case_client_id_once decides). `place`: the place in the
+    reporter's words (村口小卖部旁), optional, at most MAX_PLACE characters."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
     if client_id is not None and actor is not None:
@@ -196,6 +197,10 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     if category is None or not category.is_active or category.level != 2:
         raise CaseError(_("Choose an active subcategory."), status=400)
     description = _text(description, _("Describe the problem."))
+    place = (place or "").strip()
+    if len(place) > MAX_PLACE:
+        raise CaseError(_("The place description may be at most %(n)d characters.") % {"n": MAX_PLACE}, status=400,
+                        field="place")
     role = getattr(actor, "role", "")
     if channel is None:
         channel = "proxy" if reporter_person is not None else DEFAULT_CHANNEL.get(role, "api")
@@ -217,8 +222,8 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     if not routed:
         grid = routing.grid_for_report(lat, lng, grid)
     now = calendar.now()
-    case = Case(category=category, description=description, lat=lat, lng=lng, grid=grid, path=grid.path,
-                reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,
+    case = Case(category=category, description=description, lat=lat, lng=lng, place=place, grid=grid,
+                path=grid.path, reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,
                 level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
     case.reporter_phone = phone
     _start_step(case, now)

@@ -29,7 +29,7 @@ from gridgov.org.api import ScopeCode
 from gridgov.org.models import Grid, Person
 
 from . import actions, queries, routing
-from .models import Case, Category, Level, Notification, State, village_path
+from .models import MAX_PLACE, Case, Category, Level, Notification, State, village_path
 from .workflow import ACTIONS, CaseError, allowed_actions
 
 router = Router(tags=["cases"])
@@ -113,6 +113,7 @@ class CaseOut(Schema):
     grid: str = Field(..., alias="grid.code")
     grid_name: str = Field(..., alias="grid.name")
     description: str
+    place: str = Field(..., description="the place in the reporter's words (村口小卖部旁), \"\" when none was given")
     channel: str
     lat: float | None
     lng: float | None
@@ -131,6 +132,13 @@ class CaseOut(Schema):
         if isinstance(obj, Case):
             return queries.text_shown(obj.description, queries.sees_reporter(context["request"].user, obj))
         return obj.description
+
+    @staticmethod
+    def resolve_place(obj, context):
+        # Masked like the description: a phone typed into the place is still the reporter's.
+        if isinstance(obj, Case):
+            return queries.text_shown(obj.place, queries.sees_reporter(context["request"].user, obj))
+        return obj.place
 
 
 class EventOut(Schema):
@@ -210,6 +218,7 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
             "created_at", "deadline", "rework_count", "escalation_count", "late_steps", "rating", "rating_auto",
             "closed_level", "closed_on_time", "accepted_at", "resolved_at", "closed_at")},
         "description": queries.text_shown(case.description, sees),
+        "place": queries.text_shown(case.place, sees),
         "category": case.category, "grid": case.grid, "clock": case.clock(),
         "assignee": case.assignee.username if case.assignee else None,
         "assignee_name": case.assignee.label if case.assignee else None,
@@ -245,6 +254,8 @@ class CaseIn(Schema):
     description: str = Field(..., max_length=2000)
     lat: float | None = Field(None, ge=-90, le=90, description="latitude, WGS 84; with lng, routes the case")
     lng: float | None = Field(None, ge=-180, le=180)
+    place: str | None = Field(None, max_length=MAX_PLACE, description="the place in words, as a handler would look "
+                                                                      "for it: 村口小卖部旁, 3组12号门前 (optional)")
     grid: str | None = Field(None, description="code of the small grid, when no point is given or it lies in none")
     reporter_phone: str | None = Field(None, max_length=20, description="a phone to call back (stored encrypted)")
     channel: Literal["resident", "patrol", "proxy", "hotline"] | None = Field(
@@ -305,10 +316,11 @@ def report(request, body: CaseIn):
     try:
         case = actions.do_report(user, category, body.description, lat=body.lat, lng=body.lng, grid=grid,
                                  reporter_phone=body.reporter_phone or "", channel=channel,
-                                 reporter_person=reporter_person, routed=True, client_id=body.client_id)
+                                 reporter_person=reporter_person, routed=True, client_id=body.client_id,
+                                 place=body.place or "")
     except CaseError as exc:
         if exc.status == 400:
-            return _invalid("reporter_phone" if body.reporter_phone else "description", exc.message)
+            return _invalid(exc.field or ("reporter_phone" if body.reporter_phone else "description"), exc.message)
         return _refused(exc)
     # The saved case already holds what the answer shows (its category and grid are the ones checked
     # above, no assignee, unit or merge yet); a new case has its report event and no photo.

@@ -124,12 +124,14 @@ def level_rank(level: str) -> int:
 
 class CaseError(Exception):
     """A refused action, with a message for people and the HTTP status the API answers with:
-    409 for a wrong state or actor, 404 when the case is out of the actor's scope, 400 for bad input."""
+    409 for a wrong state or actor, 404 when the case is out of the actor's scope, 400 for bad input;
+    `field`, when the input of one field was wrong, names it for the API's 422."""
 
-    def __init__(self, message, status: int = 409):
+    def __init__(self, message, status: int = 409, field: str = ""):
         super().__init__(str(message))
         self.message = str(message)
         self.status = status
+        self.field = field
 
 
 def _active(user) -> bool:

@@ -217,14 +217,16 @@ def _blind(value: str) -> str:
 @transaction.atomic
 def do_submit_request(key: ApiKey, category: Category, description: str, grid, lat=None, lng=None,
                       phone: str = "", email: str = "", name: str = "", device_id: str = "", account_id: str = "",
-                      media_url: str = "", attributes: dict | None = None) -> Open311Request:
+                      media_url: str = "", attributes: dict | None = None, place: str = "") -> Open311Request:
     """A case from an Open311 client, already validated and routed to `grid` by the caller: reported
     by the system on the channel open311 and linked to the key. Contact data is sealed; device and
-    account ids are kept only as keyed hashes."""
+    account ids are kept only as keyed hashes. `place`: the client's address_string, kept as the
+    case's place whether or not it named the grid."""
     if key.revoked_at is not None:
         raise Open311ActionError(_("This API key was revoked."), status=403)
     case = case_actions.do_report(None, category, description, lat=lat, lng=lng, grid=grid, reporter_phone=phone,
-                                  channel=Case.Channel.OPEN311, routed=True, source=f"Open311 · {key.name}")
+                                  channel=Case.Channel.OPEN311, routed=True, source=f"Open311 · {key.name}",
+                                  place=place)
     request = Open311Request(case=case, key=key, token=secrets.token_urlsafe(18), path=case.path,
                              media_url=media_url or "", attributes=attributes or {},
                              device_hash=_blind(device_id), account_hash=_blind(account_id),

@@ -19,7 +19,9 @@ What a service request shows, and what it never shows (anyone may call GET, with
   the notes; a resident's words in the app or on the hotline are not published;
 - lat/long: exact for Open311 cases, rounded to 3 decimals (about 100 m) for the others, which are
   often reported from home;
-- address: the village and small grid; address_id: the small grid's code;
+- address: the address_string the Open311 client sent (the case's place), masked like the notes;
+  otherwise, and always for cases of other channels (a resident's words for where they live are not
+  published), the village and small grid; address_id: the small grid's code;
 - media_url: only the public link the Open311 client gave itself; gridgov's own photos are served
   to signed-in users who may see the case and are never published;
 - never the reporter's name, phone, e-mail, account or device.
@@ -246,7 +248,8 @@ def request_items(cases: list[Case], town: Region) -> list[dict]:
             "requested_datetime": iso(case.created_at),
             "updated_datetime": iso(case.updated_at),
             "expected_datetime": iso(case.deadline),
-            "address": f"{case.grid.region.name} {case.grid.name}",
+            "address": (scrub(case.place) if exact and case.place
+                        else f"{case.grid.region.name} {case.grid.name}"),
             "address_id": case.grid.code,
             "zipcode": None,
             "lat": lat,

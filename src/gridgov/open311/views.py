@@ -37,7 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gridgov.cases import routing
-from gridgov.cases.models import Category
+from gridgov.cases.models import MAX_PLACE, Category
 from gridgov.cases.workflow import CaseError
 from gridgov.core import personal
 from gridgov.core.models import AuditEntry
@@ -341,6 +341,9 @@ def _create(request, fmt):
     elif category is None:
         errors.append(_("service_code %(code)s is not a service of this jurisdiction.") % {"code": code})
     grid, lat, lng = _location(request, town, errors)
+    # Kept as the case's place (the handler reads it, GET gives it back as `address`), also when the
+    # point found the grid and the text was not needed for that.
+    place = _check_text(request, "address_string", MAX_PLACE, errors)
     attributes, lines = _attributes(request, category, errors)
     description = _check_text(request, "description", MAX_DESCRIPTION, errors)
     email = _check_text(request, "email", 254, errors)
@@ -376,7 +379,7 @@ def _create(request, fmt):
         submitted = actions.do_submit_request(
             key, category, text, grid, lat=lat, lng=lng, phone=phone, email=email,
             name=" ".join(n for n in names if n), device_id=device_id, account_id=account_id, media_url=media_url,
-            attributes=attributes)
+            attributes=attributes, place=place)
     except CaseError as exc:
         raise Open311Error(400, [(400, exc.message)]) from None
     except actions.Open311ActionError as exc:
