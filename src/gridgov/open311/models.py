@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.cases.models import Case, Category
 from gridgov.core import clock
@@ -29,7 +30,7 @@ class ApiKey(models.Model):
                              verbose_name=_("town"))
     path = models.CharField(max_length=255, blank=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("issued by"))
+                                   related_name="+", verbose_name=pgettext_lazy("open311 key", "issued by"))
     created_at = models.DateTimeField(_("issued at"), default=clock.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ or for every town when there are several.
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gridgov.core.context import acting_as
 from gridgov.open311 import actions
@@ -51,7 +52,7 @@ class Command(BaseCommand):
 
     def _list(self, opts):
         for key in ApiKey.objects.select_related("town").order_by("pk"):
-            state = _("revoked") if key.revoked_at else _("active")
+            state = pgettext("open311 key", "revoked") if key.revoked_at else pgettext("open311 key", "active")
             self.stdout.write(f"{key.pk}\t{key.prefix}…\t{key.name}\t{key.town.code if key.town else '*'}\t{state}")
 
     def _revoke(self, opts):
