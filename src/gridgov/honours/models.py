@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
@@ -32,7 +33,7 @@ BUILT_IN = {
 
 
 class Subject(models.TextChoices):
-    HOUSEHOLD = "household", _("Household")
+    HOUSEHOLD = "household", pgettext_lazy("honour", "Household")
     PERSON = "person", _("Person")
 
 
@@ -114,13 +115,13 @@ class Entry(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         INSPECTED = "inspected", _("Inspected")
         APPROVED = "approved", _("Approved by the village")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("honour", "Rejected")
         PUBLISHED = "published", _("Under public notice")
         NAMED = "named", _("Named")
         REVOKED = "revoked", _("Revoked")
 
     class Origin(models.TextChoices):
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", pgettext_lazy("honour", "Applied")
         NOMINATED = "nominated", _("Nominated")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="entries",
