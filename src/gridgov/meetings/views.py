@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.core import clock, xlsx
@@ -298,7 +299,8 @@ def report_xlsx(request):
     xlsx.append(ws, [_("Organisational life report %(period)s") % {"period": ctx["period"]}
                      + (f" · {ctx['node'].name}" if ctx["node"] else "")])
     ws["A1"].font = Font(bold=True, size=14)
-    xlsx.append(ws, [_("Village"), _("Party organisation"), _("Required"), _("Held on time"), _("Late"), _("Missing"),
+    xlsx.append(ws, [_("Village"), pgettext("meeting", "Party organisation"), pgettext("meeting compliance", "Required"),
+                     _("Held on time"), pgettext("meeting compliance", "Late"), _("Missing"),
                      _("Not over yet"), _("Meetings"), _("Attendance rate")])
     for g in ctx["groups"]:
         for r in g["rows"]:
