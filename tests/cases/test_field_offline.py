@@ -1,6 +1,7 @@
 """A report made without signal on a 360 px phone (issue 11): kept on the phone, listed as 待发送, sent when
 the connection returns, exactly one case — also when the first send's answer is lost and the page is
-reloaded mid-send — with its photo shrunk on the phone to a long side of 1600 px (JPEG)."""
+reloaded mid-send — with its photo shrunk on the phone to a long side of 1600 px (JPEG) and the place
+typed in words."""
 
 import io
 import random
@@ -58,6 +59,7 @@ def test_a_report_made_offline_is_kept_then_sent_once(live_server, categories, b
     page.select_option("#id_category", "0101")
     page.fill("#id_description", "村口路灯不亮，晚上看不见路")
     page.select_option("#id_grid", personas.town.a1.code)
+    page.fill("#id_place", "村口小卖部旁")
     photo = camera_photo()
     assert len(photo) > 1_000_000
     page.set_input_files("#id_photos", files=[{"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": photo}])
@@ -65,7 +67,7 @@ def test_a_report_made_offline_is_kept_then_sent_once(live_server, categories, b
     page.wait_for_selector("#report-saved:not([hidden])")
     page.wait_for_selector("#outbox:not([hidden]) li.outbox-item.waiting")
     assert "待发送" in page.inner_text("#outbox")
-    assert "村口路灯不亮" in page.inner_text("#outbox")
+    assert "村口路灯不亮" in page.inner_text("#outbox") and "村口小卖部旁" in page.inner_text("#outbox")
     assert Case.objects.count() == 0
 
     # The signal returns, but the first answer is lost on the way back (the server did make the case).
@@ -95,6 +97,7 @@ def test_a_report_made_offline_is_kept_then_sent_once(live_server, categories, b
     assert Case.objects.count() == 1
     case = Case.objects.get()
     assert case.description == "村口路灯不亮，晚上看不见路" and case.reporter == personas.town.zhang
+    assert case.place == "村口小卖部旁"  # carried by the report kept on the phone
     photo_row = CasePhoto.objects.get(case=case)
     assert (photo_row.width, photo_row.height) == (1600, 1067)
     context.close()

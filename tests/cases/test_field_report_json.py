@@ -21,10 +21,12 @@ def jpeg() -> SimpleUploadedFile:
 def test_outbox_send_then_repeat_gives_one_case(personas, cfg, login, clock):
     client = login(personas.resident_a1)
     client_id = str(uuid.uuid4())
-    form = {"category": "0101", "description": "路灯坏了", "grid": personas.town.a1.code, "client_id": client_id}
+    form = {"category": "0101", "description": "路灯坏了", "grid": personas.town.a1.code, "client_id": client_id,
+            "place": " 村委会旁小卖部 "}
     first = client.post("/cases/report/", {**form, "photos": [jpeg()]}, **JSON)
     assert first.status_code == 201, first.content
     case = Case.objects.get()
+    assert case.place == "村委会旁小卖部"
     assert first.json() == {"id": case.pk, "number": case.number, "url": f"/cases/{case.pk}/?new=1", "repeated": False}
     again = client.post("/cases/report/", {**form, "photos": [jpeg()]}, **JSON)
     assert again.status_code == 200 and again.json()["id"] == case.pk and again.json()["repeated"] is True

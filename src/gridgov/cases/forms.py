@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .actions import MAX_TEXT
-from .models import Category, Level, State
+from .models import MAX_PLACE, Category, Level, State
 
 MAX_PHOTOS = 6
 
@@ -19,6 +19,11 @@ class ReportForm(forms.Form):
     # Filled by report.js with a UUID once per form: a resent form finds the case it made (do_report).
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     grid = forms.ChoiceField(label=_("Or choose the grid"), required=False)
+    place = forms.CharField(label=_("Place description"), required=False, max_length=MAX_PLACE,
+                            widget=forms.TextInput(attrs={
+                                "placeholder": _("e.g. next to the shop at the village entrance, outside No. 12, "
+                                                 "group 3"),
+                                "autocomplete": "off", "enterkeyhint": "done"}))
     reporter_phone = forms.CharField(label=_("Resident's phone (reporting on behalf of a resident)"),
                                      required=False, max_length=20)
 

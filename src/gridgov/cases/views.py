@@ -126,7 +126,7 @@ def report(request):
                     case = actions.do_report(user, data["category"], data["description"], lat=data["lat"],
                                              lng=data["lng"], grid=data["grid"] or None, reporter_phone=phone,
                                              channel="proxy" if phone else None,
-                                             client_id=data.get("client_id") or None)
+                                             client_id=data.get("client_id") or None, place=data["place"])
                     if not case.repeated:  # a form sent again (lost answer, double tap) adds no photos twice
                         for photo in photos:
                             actions.do_add_photo(user, case, photo)
@@ -402,6 +402,7 @@ def detail(request, pk, revealed_phone=""):
     context = {
         "case": case, "clock": case.clock(), "events": events, "allowed": allowed,
         "description": queries.text_shown(case.description, sees),
+        "place": queries.text_shown(case.place, sees),
         "handler_name": case.assignee.label if case.assignee else "",
         "duplicates": duplicates, "other_duplicates": other_duplicates,
         "supervisions": list(case.supervisions.filter(answered_at__isnull=True)),

@@ -1,5 +1,5 @@
 // 我要反映: subcategories follow the chosen main category; the place is a pin on a map of the grids the
-// user may see (no tiles), the device's position, or a chosen grid.
+// user may see (no tiles), the device's position, or a chosen grid, and optionally a few words.
 (function () {
   "use strict";
 
@@ -183,6 +183,8 @@
       if (button) { button.disabled = true; }
       var input = document.getElementById("id_photos");
       var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
+      // Every text field is kept as typed (category, description, pin, grid, the place in words, a
+      // resident's phone), so a report sent later is the report made.
       var fields = {};
       new FormData(form).forEach(function (value, name) {
         if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "client_id") { fields[name] = value; }
@@ -195,7 +197,9 @@
         record = {
           client_id: document.getElementById("id_client_id").value, user: field.user, created: Date.now(),
           url: form.getAttribute("action") || window.location.pathname, fields: fields, photos: photos,
-          csrf: token ? token.value : "", state: "waiting", label: chosen && chosen.value ? chosen.text : ""
+          csrf: token ? token.value : "", state: "waiting",
+          // what the 待发送 list shows: the category and, when given, the place (村口小卖部旁)
+          label: [chosen && chosen.value ? chosen.text : "", fields.place || ""].filter(Boolean).join(" · ")
         };
         return Outbox.put(record);
       }).then(function () {
