@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
@@ -21,9 +22,9 @@ from gridgov.org.models import Region
 class State(models.TextChoices):
     ISSUED = "issued", _("Issued")
     SIGNED = "signed", _("Signed for")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("task", "In progress")
     COMPLETED = "completed", _("Completed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("task", "Accepted")
 
 
 OPEN_STATES = (State.ISSUED, State.SIGNED, State.IN_PROGRESS)
@@ -171,7 +172,7 @@ class Assignment(models.Model):
 
 
 EVENT_LABELS = {"sign": _("Signed for"), "progress": _("Progress"), "complete": _("Completed"),
-                "accept": _("Accepted"), "return": _("Returned")}
+                "accept": pgettext_lazy("task", "Accepted"), "return": _("Returned")}
 
 
 class Event(models.Model):
