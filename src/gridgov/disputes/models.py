@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core import clock, personal
 from gridgov.core.scoping import RestrictedQuerySet
@@ -114,7 +115,7 @@ class Dispute(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("registered by"))
     reported_at = models.DateTimeField(_("reported at"), default=clock.now)
-    created_at = models.DateTimeField(_("registered at"), default=clock.now)
+    created_at = models.DateTimeField(pgettext_lazy("dispute", "registered at"), default=clock.now)
     # The 13710 deadlines, fixed when the dispute is registered, and when each step was done.
     ack_due = models.DateTimeField(_("acknowledge by"))
     handle_due = models.DateTimeField(_("begin mediation by"))
