@@ -11,6 +11,7 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -496,7 +497,7 @@ def order_place(request, body: OrderIn):
     if body.account is not None:
         account = restrict(user, VIEW, Account).filter(pk=body.account).first()
         if account is None:
-            return _invalid("account", _("No such account."))
+            return _invalid("account", pgettext("points", "No such account."))
     try:
         order = actions.do_redeem(user, product, body.quantity, account=account)
     except LedgerError as exc:
