@@ -140,7 +140,7 @@ class Activity(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="activities", verbose_name=_("team"))
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("volunteer activity", "description"), blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     place = models.CharField(_("place"), max_length=200, blank=True)
