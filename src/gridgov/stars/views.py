@@ -486,7 +486,7 @@ def bulletin_xlsx(request, period: str):
     title = _("Five-star branches: bulletin of %(period)s") % {"period": period.upper()}
     xlsx.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
-    header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], _("Total"), _("Stars earned"),
+    header = [_("Rank"), _("Village"), *[s.name for s in context["stars"]], pgettext("score", "Total"), _("Stars earned"),
               pgettext("five-star level", "Level"), _("State")]
     xlsx.append(ws, header)
     for cell in ws[2]:
