@@ -15,7 +15,7 @@ from gridgov.cases.models import Case
 from gridgov.core.models import AuditEntry
 from tests.cases.conftest import POINT_B1, local
 
-HEADERS = ["案件编号", "上报时间", "类别", "网格", "村(社区)", "来源渠道", "状态", "处置层级", "处置人/单位", "期限",
+HEADERS = ["案件编号", "上报时间", "类别", "网格", "村(社区)", "地点", "来源渠道", "状态", "处置层级", "处置人/单位", "期限",
            "是否超期", "结案时间", "按期结案", "返工次数", "升级次数", "满意度", "问题描述", "联系电话"]
 
 
@@ -30,7 +30,7 @@ def read(target):
 @pytest.fixture
 def cases(personas, report, drive, clock):
     p = personas
-    closed = drive(report(description="巷口垃圾"), "closed")
+    closed = drive(report(description="巷口垃圾", place="碧塘村3组12号门前"), "closed")
     actions.do_rate(p.resident_a1, closed, "basic")
     clock.move_to(local(2026, 3, 3, 9, 0))
     hotline = report(actor=p.town_admin, reporter_phone="13912345678", channel="hotline", description="来电反映")
@@ -49,6 +49,7 @@ def test_the_secretary_gets_the_village_cases_in_chinese(personas, cases):
     closed = rows[cases["closed"].number]
     assert closed["上报时间"] == datetime.datetime(2026, 3, 2, 10, 0)
     assert (closed["类别"], closed["网格"], closed["村(社区)"]) == ("环境卫生/垃圾清运", "碧塘第一网格", "碧塘村")
+    assert (closed["地点"], rows[cases["hotline"].number]["地点"]) == ("碧塘村3组12号门前", None)  # None: an empty cell
     assert (closed["状态"], closed["处置层级"], closed["处置人/单位"]) == ("已结案", "网格", "王志强")
     assert (closed["期限"], closed["是否超期"], closed["按期结案"], closed["满意度"]) == (None, "否", "是", "基本满意")
     assert closed["结案时间"] == datetime.datetime(2026, 3, 2, 10, 0)

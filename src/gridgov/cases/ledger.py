@@ -35,7 +35,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 # (header, column width)
 COLUMNS = [
-    ("案件编号", 18), ("上报时间", 17), ("类别", 18), ("网格", 18), ("村(社区)", 12), ("来源渠道", 12),
+    ("案件编号", 18), ("上报时间", 17), ("类别", 18), ("网格", 18), ("村(社区)", 12), ("地点", 24), ("来源渠道", 12),
     ("状态", 12), ("处置层级", 10), ("处置人/单位", 18), ("期限", 17), ("是否超期", 9), ("结案时间", 17),
     ("按期结案", 9), ("返工次数", 9), ("升级次数", 9), ("满意度", 12), ("问题描述", 50), ("联系电话", 14),
 ]
@@ -101,7 +101,7 @@ def ledger_row(case: Case, now: datetime.datetime) -> list:
     phone = crypto.decrypt(case.reporter_phone_enc) if case.reporter_phone_enc else ""
     return [
         case.number or str(case.pk), _local(case.created_at), category_name, case.grid.name, case.grid.region.name,
-        CHANNELS.get(case.channel, case.channel), STATES.get(case.state, case.state),
+        case.place, CHANNELS.get(case.channel, case.channel), STATES.get(case.state, case.state),
         LEVELS.get(case.level, case.level), _handler(case),
         _local(case.deadline) if case.state in OPEN_STATES else None, _is_overdue(case, now),
         _local(case.closed_at), "" if case.closed_on_time is None else (YES if case.closed_on_time else NO),
