@@ -227,14 +227,76 @@ def _ids(values, field: str) -> list[int]:
     return out
 
 
+def _present(attendees) -> list[int]:
+    return _ids(attendees, "attendees")
+
+
+def _away(absent) -> dict[int, tuple[str, str]]:
+    """{person id: (reason, note)} of the members absent."""
+    away: dict[int, tuple[str, str]] = {}
+    for row in absent or []:
+        if not isinstance(row, dict):
+            raise MeetingError(_("Give each absent member as {person, reason}."), field="absent")
+        pid = _ids([row.get("person")], "absent")[0]
+        away[pid] = (_reason(row.get("reason")), _text(row.get("note"), "absent", limit=200))
+    return away
+
+
+def _check_attendance(org: PartyOrg, present: list[int], away: dict, counted=()) -> None:
+    """Each one present or absent once, someone present, all of them the organisation's members (or, on a
+    correction, `counted` at the meeting already: a member who has moved away since stays on its record)."""
+    if len(set(present)) != len(present) or set(present) & set(away):
+        raise MeetingError(_("Each member is either present or absent, once."), field="attendees")
+    if not present:
+        raise MeetingError(_("Tick the members who attended."), field="attendees")
+    allowed = set(members(org).filter(pk__in=[*present, *away]).values_list("pk", flat=True)) | set(counted)
+    strangers = [pid for pid in [*present, *away] if pid not in allowed]
+    if strangers:
+        raise MeetingError(_("Not members of %(org)s: %(ids)s.") % {"org": org.name,
+                                                                     "ids": ", ".join(map(str, strangers))},
+                           field="attendees" if strangers[0] in present else "absent")
+
+
+def _host(org: PartyOrg, host, keep: Person | None = None) -> Person | None:
+    if host in (None, ""):
+        return None
+    hid = _ids([host], "host")[0]
+    if keep is not None and keep.pk == hid:
+        return keep
+    host_person = members(org).filter(pk=hid).first()
+    if host_person is None:
+        raise MeetingError(_("The host is one of the organisation's members."), field="host")
+    return host_person
+
+
+def _counts(present: list[int], away: dict) -> dict:
+    """The meeting's counts, kept on it so the compliance board reads meetings only."""
+    return {"present_count": len(present), "absent_count": len(away),
+            "migrant_count": sum(1 for reason, _note in away.values() if reason == Attendance.Reason.MIGRANT)}
+
+
+def _write_attendance(meeting: Meeting, present: list[int], away: dict) -> None:
+    org = meeting.org
+    rows = [Attendance(meeting=meeting, person_id=pid, present=True, org=org, date=meeting.date, path=org.path)
+            for pid in present]
+    rows += [Attendance(meeting=meeting, person_id=pid, present=False, reason=reason, note=note, org=org,
+                        date=meeting.date, path=org.path) for pid, (reason, note) in away.items()]
+    Attendance.objects.bulk_create(rows)
+
+
 def lock_date(meeting_date: datetime.date, lock_days: int) -> datetime.date:
     """The last day a meeting of `meeting_date` is entered on time."""
     return meeting_date + datetime.timedelta(days=lock_days)
 
 
+def editable_until(meeting: Meeting) -> datetime.date:
+    """The last day the meeting's record may be corrected (or photos added): its lock date."""
+    return lock_date(meeting.date, settings_for(town_of(meeting.path))[0])
+
+
 def is_locked(meeting: Meeting, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate(clock.now())
-    return today > lock_date(meeting.date, settings_for(town_of(meeting.path))[0])
+    return today > editable_until(meeting)
 
 
 @transaction.atomic
@@ -265,29 +327,9 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
                              "late.") % {"n": lock_days}, field="late_reason")
     if not late:
         late_reason = ""
-    present = _ids(attendees, "attendees")
-    away: dict[int, tuple[str, str]] = {}
-    for row in absent or []:
-        if not isinstance(row, dict):
-            raise MeetingError(_("Give each absent member as {person, reason}."), field="absent")
-        pid = _ids([row.get("person")], "absent")[0]
-        away[pid] = (_reason(row.get("reason")), _text(row.get("note"), "absent", limit=200))
-    if len(set(present)) != len(present) or set(present) & set(away):
-        raise MeetingError(_("Each member is either present or absent, once."), field="attendees")
-    if not present:
-        raise MeetingError(_("Tick the members who attended."), field="attendees")
-    allowed = dict(members(org).filter(pk__in=[*present, *away]).values_list("pk", "path"))
-    strangers = [pid for pid in [*present, *away] if pid not in allowed]
-    if strangers:
-        raise MeetingError(_("Not members of %(org)s: %(ids)s.") % {"org": org.name,
-                                                                     "ids": ", ".join(map(str, strangers))},
-                           field="attendees" if strangers[0] in present else "absent")
-    host_person = None
-    if host not in (None, ""):
-        hid = _ids([host], "host")[0]
-        host_person = members(org).filter(pk=hid).first()
-        if host_person is None:
-            raise MeetingError(_("The host is one of the organisation's members."), field="host")
+    present, away = _present(attendees), _away(absent)
+    _check_attendance(org, present, away)
+    host_person = _host(org, host)
     photos = list(photos or [])
     if len(photos) > MAX_PHOTOS:
         raise MeetingError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, field="photos")
@@ -295,13 +337,9 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
     meeting = Meeting.objects.create(
         org=org, kind=kind, date=date, place=place, topic=topic, host=host_person, minutes=minutes,
         resolutions=resolutions, late=late, late_reason=late_reason, entered_at=now,
-        entered_by=actor if actor.pk else None, path=org.path, present_count=len(present), absent_count=len(away),
-        migrant_count=sum(1 for reason, _note in away.values() if reason == Attendance.Reason.MIGRANT))
-    rows = [Attendance(meeting=meeting, person_id=pid, present=True, org=org, date=date, path=org.path)
-            for pid in present]
-    rows += [Attendance(meeting=meeting, person_id=pid, present=False, reason=reason, note=note, org=org, date=date,
-                        path=org.path) for pid, (reason, note) in away.items()]
-    Attendance.objects.bulk_create(rows)
+        entered_by=actor if actor.pk else None, path=org.path,
+        **_counts(present, away))
+    _write_attendance(meeting, present, away)
     for data, content_type, name in cleaned:
         _save_photo(meeting, data, content_type, name)
     # Who came and who did not (person ids); the reasons are on the attendance rows.
@@ -311,16 +349,168 @@ def do_record(actor, org, kind, date: datetime.date, topic: str, attendees=(), a
     return meeting
 
 
+EDITABLE = {"date", "topic", "place", "host", "minutes", "resolutions", "attendees", "absent", "late_reason",
+            "photos"}
+
+
+def _attendance_audit(present, away: dict) -> dict:
+    return {"present": sorted(present), "absent": sorted(away),
+            "absent_reasons": {str(pid): reason for pid, (reason, _note) in sorted(away.items())}}
+
+
+@transaction.atomic
+def do_edit(actor, meeting, **changes) -> Meeting:
+    """Correct a recorded meeting before its record locks: date, topic, place, host, minutes, resolutions,
+    attendance (the members present and the absent with their reasons; given one list only, the other
+    keeps its members not named in it), photos to add, and the late entry's reason. The same people as
+    record it, under the same rules: attendance, counts and points follow as if it had been recorded so.
+
+    The organisation and the kind stay (given, they must be the meeting's own): they decide whose
+    members attend, whose secretary keeps the record and which of the town's required meetings it
+    counts for, so a meeting of another kind or organisation is another meeting to record.
+
+    The date: not in the future, nor later than the day the record was entered (a meeting is recorded
+    once it has been held), so moving it forward cannot keep a record open past its entry day's lock
+    days; moved to a day whose lock has passed, the record becomes a late entry (with a reason) and
+    locks, as recording it with that date today would. A correction never makes a late entry on time.
+    """
+    unknown = set(changes) - EDITABLE - {"org", "kind"}
+    if unknown:
+        raise TypeError(f"do_edit() got unexpected fields {sorted(unknown)}")
+    pk = meeting.pk if isinstance(meeting, Meeting) else meeting
+    found = Meeting.objects.select_for_update().filter(pk=pk).select_related("org", "kind", "host").first()
+    if found is None or not may_record(actor) or not recordable_orgs(actor).filter(pk=found.org_id).exists():
+        raise MeetingError(_("No such meeting."), status=404)
+    org = found.org
+    town = town_of(found.path)
+    lock_days = settings_for(town)[0]
+    now = clock.now()
+    today = timezone.localdate(now)
+    if today > lock_date(found.date, lock_days):
+        raise MeetingError(_("This record locked on %(date)s and can no longer be changed.") % {
+            "date": (lock_date(found.date, lock_days) + datetime.timedelta(days=1)).isoformat()}, status=409)
+    given_org, given_kind = (v.strip() if isinstance(v, str) else v for v in (changes.get("org"), changes.get("kind")))
+    if given_org not in (None, "") and given_org not in (org, org.pk, org.code):
+        raise MeetingError(_("The organisation of a recorded meeting stays."), field="org")
+    if given_kind not in (None, "") and given_kind not in (found.kind, found.kind.code):
+        raise MeetingError(_("The kind of a recorded meeting stays."), field="kind")
+
+    date = changes.get("date", found.date)
+    if not isinstance(date, datetime.date):
+        raise MeetingError(_("Give the date of the meeting."), field="date")
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    entered = timezone.localdate(found.entered_at)
+    if date > today:
+        raise MeetingError(_("A meeting is recorded once it has been held."), field="date")
+    if date > entered:
+        raise MeetingError(_("A meeting is recorded once it has been held: this one was entered on %(date)s.")
+                           % {"date": entered.isoformat()}, field="date")
+    if date < today - datetime.timedelta(days=366):
+        raise MeetingError(_("A meeting can be recorded up to a year later."), field="date")
+    late = found.late or (date != found.date and today > lock_date(date, lock_days))
+    late_reason = _text(changes["late_reason"], "late_reason", limit=500) if "late_reason" in changes \
+        else found.late_reason
+    if late and not late_reason:
+        raise MeetingError(_("The record locked %(n)d days after the meeting: give the reason for entering it "
+                             "late.") % {"n": lock_days}, field="late_reason")
+    if not late:
+        late_reason = ""
+    texts = {}
+    if "topic" in changes:
+        texts["topic"] = _text(changes["topic"], "topic", required=True, limit=200)
+    if "place" in changes:
+        texts["place"] = _text(changes["place"], "place", limit=200)
+    for field in ("minutes", "resolutions"):
+        if field in changes:
+            texts[field] = _text(changes[field], field)
+
+    rows = list(found.attendance.all())
+    old_present = [a.person_id for a in rows if a.present]
+    old_away = {a.person_id: (a.reason, a.note) for a in rows if not a.present}
+    present, away = list(old_present), dict(old_away)
+    if "attendees" in changes or "absent" in changes:
+        given_present = _present(changes["attendees"]) if "attendees" in changes else None
+        given_away = _away(changes["absent"]) if "absent" in changes else None
+        present = given_present if given_present is not None else [p for p in old_present if p not in given_away]
+        away = given_away if given_away is not None else {
+            pid: v for pid, v in old_away.items() if pid not in given_present}
+        _check_attendance(org, present, away, counted=[a.person_id for a in rows])
+    host = _host(org, changes["host"], keep=found.host) if "host" in changes else found.host
+    photos = list(changes.get("photos") or [])
+    if photos and found.photos.count() + len(photos) > MAX_PHOTOS:
+        raise MeetingError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS}, field="photos")
+    cleaned = [_clean_photo(p) for p in photos]
+
+    before = {**audit.snapshot(found), **_attendance_audit(old_present, old_away)}
+    old_date = found.date
+    found.date, found.late, found.late_reason, found.host = date, late, late_reason, host
+    for field, value in texts.items():
+        setattr(found, field, value)
+    for field, value in _counts(present, away).items():
+        setattr(found, field, value)
+    found.save()
+    # The rows are written afresh as do_record writes them (they carry the meeting's date too).
+    if set(present) != set(old_present) or away != old_away or date != old_date:
+        found.attendance.all().delete()
+        _write_attendance(found, present, away)
+    photo_ids = [_save_photo(found, data, content_type, name).pk for data, content_type, name in cleaned]
+    after = {**audit.snapshot(found), **_attendance_audit(present, away)}
+    before, after = audit.diff(before, after)
+    if photo_ids:
+        before["photos"], after["photos"] = None, photo_ids
+    un_ticked = [pid for pid in old_present if pid not in present]
+    newly = [pid for pid in present if pid not in old_present]
+    kept = revoke(found, un_ticked, now).get("spent", 0)
+    if kept:
+        after["points_kept"] = kept  # spent already: the balance never goes negative
+    if after:
+        audit.record("meeting.edit", found, before, after, actor=actor)
+    award(found, newly, now)
+    return found
+
+
+# A member un-ticked and ticked again is awarded again under the next key: the first key is spent by its
+# reversal (points keys are never reused), so keys run "meeting:<id>:<person>", then ":2", ":3"...
+MAX_AWARD_ROUNDS = 50
+
+
+def _award_key(meeting: Meeting, pid: int, n: int) -> str:
+    return f"meeting:{meeting.pk}:{pid}" + (f":{n + 1}" if n else "")
+
+
 def award(meeting: Meeting, present: list[int], now) -> dict:
-    """The "meeting_attended" points for each member present, keyed by meeting and person (once)."""
-    from gridgov.points.public import award_automatic
+    """The "meeting_attended" points for each member present, keyed by meeting and person (once: a member
+    whose award stands is not awarded again)."""
+    from gridgov.points.public import automatic_stands, award_automatic
 
     out: dict[str, int] = {}
     reason = _("Attended %(kind)s on %(date)s") % {"kind": meeting.kind.label, "date": meeting.date.isoformat()}
     for person in Person.objects.filter(pk__in=present):
-        outcome = award_automatic("meeting_attended", person=person, path=meeting.path,
-                                  key=f"meeting:{meeting.pk}:{person.pk}", reason=reason, now=now)
+        for n in range(MAX_AWARD_ROUNDS):
+            key = _award_key(meeting, person.pk, n)
+            outcome = award_automatic("meeting_attended", person=person, path=meeting.path, key=key, reason=reason,
+                                      now=now)
+            if outcome != "exists" or automatic_stands(key):
+                break
         out[outcome] = out.get(outcome, 0) + 1
+    return out
+
+
+def revoke(meeting: Meeting, absent: list[int], now) -> dict:
+    """Take back the "meeting_attended" points of members no longer counted present (every round of
+    theirs that stands; a balance already spent keeps its award: points never go negative)."""
+    from gridgov.points.public import revoke_automatic
+
+    out: dict[str, int] = {}
+    reason = _("Attendance at %(kind)s on %(date)s corrected: not present") % {
+        "kind": meeting.kind.label, "date": meeting.date.isoformat()}
+    for pid in absent:
+        for n in range(MAX_AWARD_ROUNDS):
+            outcome = revoke_automatic(_award_key(meeting, pid, n), reason, now=now)
+            if outcome == "none":
+                break
+            out[outcome] = out.get(outcome, 0) + 1
     return out
 
 

@@ -136,15 +136,53 @@ def meeting_list(request, filters: Query[MeetingFilter]):
     return Rendered(rows, _meeting_out)
 
 
-@router.get("/party/meetings/{meeting_id}", response={200: MeetingDetailOut, 404: ErrorOut})
-def meeting_detail(request, meeting_id: int):
-    m = (restrict(request.user, VIEW, Meeting).select_related("org", "kind").prefetch_related("attendance", "photos")
+def _detail(user, meeting_id: int) -> dict | None:
+    m = (restrict(user, VIEW, Meeting).select_related("org", "kind").prefetch_related("attendance", "photos")
          .filter(pk=meeting_id).first())
     if m is None:
-        raise Http404
+        return None
     return {**_meeting_out(m), "host": m.host_id, "minutes": m.minutes, "resolutions": m.resolutions,
             "attendance": [{"person": a.person_id, "present": a.present, "reason": a.reason} for a in m.attendance.all()],
             "photos": [p.pk for p in m.photos.all()]}
+
+
+@router.get("/party/meetings/{meeting_id}", response={200: MeetingDetailOut, 404: ErrorOut})
+def meeting_detail(request, meeting_id: int):
+    out = _detail(request.user, meeting_id)
+    if out is None:
+        raise Http404
+    return out
+
+
+class MeetingPatch(Schema):
+    org: str | None = Field(None, description="stays the meeting's own (422 if another)")
+    kind: str | None = Field(None, description="stays the meeting's own (422 if another)")
+    date: datetime.date | None = Field(None, description="not after the day the record was entered; a day whose "
+                                                         "lock has passed makes it a late entry (`late_reason`)")
+    topic: str | None = None
+    attendees: list[int] | None = Field(None, description="ids of the members present; without `absent`, the "
+                                                          "absent not listed here stay absent")
+    absent: list[AbsentIn] | None = Field(None, description="without `attendees`, the present not listed here stay "
+                                                            "present")
+    minutes: str | None = None
+    place: str | None = None
+    host: int | None = Field(None, description="id of the member who chaired; null clears it")
+    resolutions: str | None = None
+    late_reason: str | None = None
+
+
+@router.patch("/party/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
+def meeting_edit(request, meeting_id: int, body: MeetingPatch):
+    """Correct a meeting before its record locks (its secretary; 409 once locked): the fields given change,
+    attendance, counts and the attendance points follow. Organisation and kind stay."""
+    changes = body.dict(exclude_unset=True)
+    if "absent" in changes and changes["absent"] is not None:
+        changes["absent"] = [a.dict() for a in body.absent]
+    try:
+        actions.do_edit(request.user, meeting_id, **changes)
+    except MeetingError as exc:
+        return _refused(exc)
+    return _detail(request.user, meeting_id)
 
 
 @router.post("/party/meetings/{meeting_id}/photos", response={201: dict, **ERRORS})

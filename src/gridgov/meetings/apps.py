@@ -36,6 +36,7 @@ class MeetingsConfig(AppConfig):
         star_metrics.register("meetings.attendance", _("Attendance at organisational life"), metrics.attendance)
         audit.ACTION_LABELS.update({
             "meeting.record": pgettext_lazy("audit action", "Record a party meeting"),
+            "meeting.edit": pgettext_lazy("audit action", "Correct a party meeting's record"),
             "meeting.photo": pgettext_lazy("audit action", "Add a photo to a party meeting"),
             "meeting.rule": pgettext_lazy("audit action", "Set a rule of organisational life"),
             "meeting.settings": pgettext_lazy("audit action", "Set the town's organisational-life settings"),
