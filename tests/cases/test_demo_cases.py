@@ -32,7 +32,7 @@ def test_configuration_loads_once(personas, configured):
 def fingerprint(town):
     return list(Case.objects.filter(path__startswith=town.path).order_by("created_at", "pk").values_list(
         "category__code", "grid__code", "state", "level", "description", "created_at", "rework_count",
-        "escalation_count", "rating"))
+        "escalation_count", "rating", "place"))
 
 
 def wipe_cases():
@@ -61,6 +61,8 @@ def test_cases_are_coherent_and_reproducible(personas, configured):
             assert case.closed_level and case.closed_on_time is not None and "verify" in actions
         if case.escalation_count:
             assert actions.count("escalate") == case.escalation_count
+    # Most reporters said where in words too (a new user sees the place on the case pages).
+    assert Case.objects.exclude(place="").count() > 60 * 0.7
     first = fingerprint(town)
     wipe_cases()
     demo.build_cases(now=NOW, count=60, town=town)

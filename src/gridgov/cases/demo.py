@@ -121,6 +121,10 @@ DESCRIPTIONS = {
     "0702": ["独居老人需要上门照料", "希望村里开设长者饭堂"],
     "0703": ["返乡青年想找工作", "脱贫户希望参加技能培训"],
 }
+# The place in the reporter's words (Case.place): what a handler looks for on arrival.
+PLACES = ["{village}{group}组{house}号门前", "{village}村委会旁小卖部", "{village}村口大榕树下", "{village}祠堂前空地",
+          "{village}小学门口", "{village}文化室旁篮球场", "{group}组鱼塘边", "卫生站对面", "进村路第二个弯道旁",
+          "{group}组{house}号屋后", "菜市场东侧路口", "{group}组晒谷场"]
 RATINGS = [("satisfied", 80), ("basic", 15), ("dissatisfied", 5)]
 # Most problems are small ones that end in the grid (小事不出格); few need the town or a department.
 LEVEL_WEIGHTS = {"grid": 8, "village": 3, "town": 1, "department": 1}
@@ -291,6 +295,22 @@ def _handler_unit(town: Region, case: Case) -> Unit:
     return Unit.objects.get(code=_unit_code(town, "DZB" if case.level == Level.TOWN else "ZZZX"))
 
 
+class _Places:
+    """A place in words for most demo cases (some reporters leave it out), from a generator of its own
+    seeded like the cases: drawing from the cases' generator would change every case a seed gives. The
+    village names come with the grids, so a place costs no query."""
+
+    def __init__(self, seed: int, grids: list[Grid]):
+        self.rng = random.Random(f"{seed}:place")
+        self.village = {g.pk: g.region.name for g in grids}
+
+    def __call__(self, grid: Grid) -> str:
+        if self.rng.random() < 0.15:
+            return ""
+        return self.rng.choice(PLACES).format(village=self.village.get(grid.pk, ""), group=self.rng.randint(1, 12),
+                                              house=self.rng.randint(1, 60))
+
+
 class _Player:
     """Plays one case's life forward in working time, stopping at `now`."""
 
@@ -326,12 +346,13 @@ def build_cases(now: datetime.datetime | None = None, seed: int = DEFAULT_SEED, 
         raise CaseError(_("Load the org demo and the case configuration first."), status=400)
     cast = _Cast(town)
     player = _Player(rng, now)
+    places = _Places(seed, grids)
     start = now - datetime.timedelta(days=days)
     moments = sorted(start + datetime.timedelta(seconds=rng.uniform(0, days * 86400)) for _i in range(count))
     with acting_as(None):
         for moment in moments:
             with transaction.atomic():
-                _play(rng, player, cast, town, grids, subcategories, moment)
+                _play(rng, player, cast, town, grids, subcategories, moment, places)
         actions.mark_clocks(now)
         actions.auto_close_unrated(now)
     states = {s: 0 for s in State.values}
@@ -356,7 +377,7 @@ def _near_in_grid(case: Case) -> tuple[float, float]:
     return case.lat, case.lng
 
 
-def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment) -> None:
+def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment, places: _Places) -> None:
     grid = rng.choice(grids)
     category = rng.choices(subcategories, weights=[LEVEL_WEIGHTS[c.handling_level] for c in subcategories])[0]
     lat, lng = _point_in(rng, grid)
@@ -375,7 +396,8 @@ def _play(rng, player: _Player, cast: _Cast, town, grids, subcategories, moment)
     actor = cast.town_admin() if channel == "hotline" else worker
     phone = f"13{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}" if channel == "hotline" else ""
     case = player.act(moment, actions.do_report, actor, category, rng.choice(DESCRIPTIONS.get(category.code, ["问题"])),
-                      lat=lat, lng=lng, grid=grid, channel=channel, reporter_person=reporter, reporter_phone=phone)
+                      lat=lat, lng=lng, grid=grid, channel=channel, reporter_person=reporter, reporter_phone=phone,
+                      place=places(grid))
     late = rng.random() < 0.12  # this case runs late at some step
     t = moment
 
