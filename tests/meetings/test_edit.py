@@ -170,3 +170,37 @@ def test_a_moved_date_keeps_the_lock(party, at):
     with pytest.raises(MeetingError) as exc:
         actions.do_edit(sec, m, date=D(2027, 1, 1))
     assert exc.value.status == 409
+
+
+def test_the_secretary_corrects_on_the_page(party, recorded, at, login):
+    p, m = party, recorded
+    secretary = login(p.personas.secretary_a)
+    page = secretary.get(f"/meetings/{m.pk}/").content.decode()
+    assert f'href="/meetings/{m.pk}/edit/"' in page and 'id="locked-note"' not in page
+    for user in (p.personas.town_admin, p.personas.party_a1):
+        assert 'id="edit-meeting"' not in login(user).get(f"/meetings/{m.pk}/").content.decode()
+    for user in (p.personas.outsider, p.personas.town_admin, p.personas.party_a1, p.personas.resident_a1):
+        assert login(user).get(f"/meetings/{m.pk}/edit/").status_code == 404, user
+    form = secretary.get(f"/meetings/{m.pk}/edit/").content.decode()
+    # Filled with the record: its date, topic, minutes, 王 and 赵 ticked, 孙 away for work; the kind stays.
+    assert 'value="2026-03-03"' in form and 'value="学习"' in form and "记录</textarea>" in form
+    assert f'value="{p.zhao.pk}" id="present-{p.zhao.pk}" checked' in form
+    assert f'value="{p.sun.pk}" id="present-{p.sun.pk}">' in form and 'value="migrant" selected' in form
+    assert 'name="kind"' not in form and 'id="choose-org"' not in form
+    r = secretary.post(f"/meetings/{m.pk}/edit/", {
+        "org": p.group_a1.code, "date": "2026-03-03", "topic": "学习党章", "present": [p.wang.pk, p.sun.pk],
+        f"reason_{p.zhao.pk}": "personal", "minutes": "记录"})
+    assert r.status_code == 302 and r["Location"] == f"/meetings/{m.pk}/"
+    m.refresh_from_db()
+    assert (m.topic, m.present_count, m.absent_count, m.migrant_count) == ("学习党章", 2, 1, 0)
+    assert person_balance(p.zhao) == 0 and person_balance(p.sun) == 2
+    bad = secretary.post(f"/meetings/{m.pk}/edit/", {"date": "2026-03-03", "topic": " ", "present": [p.wang.pk]})
+    assert bad.status_code == 200 and Meeting.objects.get(pk=m.pk).topic == "学习党章"
+    at(2026, 3, 11)
+    secretary = login(p.personas.secretary_a)  # a fresh session: the idle rule ended the first
+    page = secretary.get(f"/meetings/{m.pk}/").content.decode()
+    assert 'id="edit-meeting"' not in page and 'id="locked-note"' in page and "2026-03-10" in page
+    assert secretary.get(f"/meetings/{m.pk}/edit/")["Location"] == f"/meetings/{m.pk}/"
+    assert secretary.post(f"/meetings/{m.pk}/edit/", {"date": "2026-03-03", "topic": "锁后",
+                                                      "present": [p.wang.pk]}).status_code == 302
+    assert Meeting.objects.get(pk=m.pk).topic == "学习党章"

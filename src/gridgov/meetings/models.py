@@ -145,7 +145,7 @@ class Meeting(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("entered by"))
     path = models.CharField(max_length=255, db_index=True)
-    # Counted from its attendance when recorded (attendance is not edited afterwards), so the compliance
+    # Counted from its attendance when recorded and again when corrected (actions._counts), so the compliance
     # board reads meetings only: members present, absent, and of those absent the ones away for work.
     present_count = models.PositiveIntegerField(default=0)
     absent_count = models.PositiveIntegerField(default=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("org/<str:code>/", views.org_page, name="org"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/photo/", views.add_photo, name="add_photo"),
     path("photo/<int:pk>/", views.photo, name="photo"),
 ]

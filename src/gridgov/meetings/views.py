@@ -55,10 +55,21 @@ def index(request):
         "may_board": resolve_scope(user, None) is not None, "org": org})
 
 
-def _members_form(org, post=None) -> list[dict]:
+def _members_form(org, post=None, meeting=None) -> list[dict]:
+    """A row per member to tick: all present on a new record; on a correction as the meeting counted
+    them (and those counted who have left the organisation since, who stay on its record)."""
+    people = list(actions.members(org))
+    counted = {}
+    if meeting is not None:
+        counted = {a.person_id: a for a in meeting.attendance.select_related("person")}
+        known = {person.pk for person in people}
+        people += [a.person for pid, a in counted.items() if pid not in known]
     out = []
-    for person in actions.members(org):
-        row = {"person": person, "present": True, "reason": ""}
+    for person in people:
+        row = {"person": person, "present": True, "reason": "", "note": ""}
+        if meeting is not None:
+            a = counted.get(person.pk)
+            row.update(present=bool(a and a.present), reason=a.reason if a else "", note=a.note if a else "")
         if post is not None:
             row["present"] = str(person.pk) in post.getlist("present")
             row["reason"] = post.get(f"reason_{person.pk}", "")
@@ -76,36 +87,68 @@ def record(request):
     orgs = list(actions.recordable_orgs(user))
     code = (request.POST.get("org") or request.GET.get("org") or "").strip()
     org = next((o for o in orgs if o.code == code), orgs[0] if len(orgs) == 1 else None)
+    return _record_form(request, org, orgs)
+
+
+@login_required
+def edit(request, pk: int):
+    """Correct a meeting before its record locks: the record form, filled with what was recorded."""
+    meeting = (Meeting.objects.select_related("org", "kind").filter(pk=pk, org__in=actions.recordable_orgs(request.user))
+               .first())
+    if meeting is None:
+        raise Http404
+    if actions.is_locked(meeting):
+        messages.error(request, _("This record is locked."))
+        return redirect("meetings:detail", meeting.pk)
+    return _record_form(request, meeting.org, [meeting.org], meeting)
+
+
+def _record_form(request, org, orgs, meeting=None):
+    """The record form, new (meeting None) or correcting `meeting` (its organisation and kind stay)."""
+    user, editing = request.user, meeting is not None
     town = actions.town_of(org.path) if org else None
     today = _today()
     values = {"date": today.isoformat(), "kind": "", "place": "", "topic": "", "host": "", "minutes": "",
               "resolutions": "", "late_reason": ""}
-    rows = _members_form(org) if org else []
+    if meeting is not None:
+        values = {"date": meeting.date.isoformat(), "kind": meeting.kind.code, "place": meeting.place,
+                  "topic": meeting.topic, "host": str(meeting.host_id or ""), "minutes": meeting.minutes,
+                  "resolutions": meeting.resolutions, "late_reason": meeting.late_reason}
+    rows = _members_form(org, meeting=meeting) if org else []
     if request.method == "POST" and org is not None:
         values = {k: request.POST.get(k, "") for k in values}
-        rows = _members_form(org, request.POST)
+        rows = _members_form(org, request.POST, meeting)
         present = [r["person"].pk for r in rows if r["present"]]
-        absent = [{"person": r["person"].pk, "reason": r["reason"]} for r in rows if not r["present"] and r["reason"]]
+        # The form has no field for an absence's note: a correction keeps the one recorded.
+        absent = [{"person": r["person"].pk, "reason": r["reason"], "note": r["note"]}
+                  for r in rows if not r["present"] and r["reason"]]
         try:
             date = datetime.date.fromisoformat(values["date"])
         except ValueError:
             date = None
+        fields = {"attendees": present, "absent": absent, "place": values["place"], "host": values["host"] or None,
+                  "minutes": values["minutes"], "resolutions": values["resolutions"],
+                  "late_reason": values["late_reason"], "photos": request.FILES.getlist("photos")}
         try:
-            meeting = actions.do_record(
-                user, org, values["kind"], date, values["topic"], attendees=present, absent=absent,
-                place=values["place"], host=values["host"] or None, minutes=values["minutes"],
-                resolutions=values["resolutions"], late_reason=values["late_reason"],
-                photos=request.FILES.getlist("photos"))
+            if not editing:
+                meeting = actions.do_record(user, org, values["kind"], date, values["topic"], **fields)
+            else:
+                actions.do_edit(user, meeting, date=date, topic=values["topic"], **fields)
         except MeetingError as exc:
+            if exc.status == 404:
+                raise Http404 from None
             messages.error(request, exc.message)
+            if editing and exc.status == 409:
+                return redirect("meetings:detail", meeting.pk)
         else:
-            messages.success(request, _("The meeting is recorded."))
+            messages.success(request, _("The record is corrected.") if editing else _("The meeting is recorded."))
             return redirect("meetings:detail", meeting.pk)
     lock_days = actions.settings_for(town)[0]
     return render(request, "meetings/record.html", {
         "orgs": orgs, "org": org, "kinds": actions.kinds_for(town) if org else [], "rows": rows, "values": values,
-        "reasons": Attendance.Reason.choices, "lock_days": lock_days,
-        "lock_before": today - datetime.timedelta(days=lock_days), "today": today})
+        "reasons": Attendance.Reason.choices, "lock_days": lock_days, "meeting": meeting,
+        "lock_before": today - datetime.timedelta(days=lock_days), "today": today,
+        "max_date": min(today, timezone.localdate(meeting.entered_at)) if meeting else today})
 
 
 @login_required
@@ -115,11 +158,15 @@ def detail(request, pk: int):
     if meeting is None:
         raise Http404
     rows = list(meeting.attendance.select_related("person").order_by("-present", "person__name"))
+    until = actions.editable_until(meeting)
+    locked = _today() > until
+    may_record = actions.may_record(request.user) and actions.recordable_orgs(request.user).filter(
+        pk=meeting.org_id).exists()
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "present": [a for a in rows if a.present], "absent": [a for a in rows if not a.present],
-        "photos": meeting.photos.all(), "locked": actions.is_locked(meeting),
-        "may_add_photo": actions.may_record(request.user)
-        and actions.recordable_orgs(request.user).filter(pk=meeting.org_id).exists()})
+        "photos": meeting.photos.all(), "locked": locked, "editable_until": until,
+        "locked_on": until + datetime.timedelta(days=1), "may_add_photo": may_record,
+        "may_edit": may_record and not locked})
 
 
 @login_required
