@@ -29,7 +29,9 @@ def test_a_secretary_records_a_theme_day_with_attendance(live_server, members, b
     party = members
     context, page = phone(browser, live_server.url, "secretary_a")
     page.goto(f"{live_server.url}/meetings/")
-    page.click("#record-meeting")
+    # Until the form's script has loaded, choosing the organisation reloads nothing (seen on a busy CI box).
+    with page.expect_navigation(wait_until="load"):
+        page.click("#record-meeting")
     page.select_option("#meeting-org", party.group_a1.code)
     page.wait_for_selector(f"#present-{party.sun.pk}")
     page.select_option("#meeting-kind", "theme_day")
