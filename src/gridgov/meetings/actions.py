@@ -378,7 +378,7 @@ def do_edit(actor, meeting, **changes) -> Meeting:
     if unknown:
         raise TypeError(f"do_edit() got unexpected fields {sorted(unknown)}")
     pk = meeting.pk if isinstance(meeting, Meeting) else meeting
-    found = Meeting.objects.select_for_update().filter(pk=pk).select_related("org", "kind", "host").first()
+    found = Meeting.objects.select_for_update(of=("self",)).filter(pk=pk).select_related("org", "kind", "host").first()
     if found is None or not may_record(actor) or not recordable_orgs(actor).filter(pk=found.org_id).exists():
         raise MeetingError(_("No such meeting."), status=404)
     org = found.org
