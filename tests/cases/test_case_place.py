@@ -5,7 +5,6 @@ open the case, masked like the description for those who may not know who report
 import pytest
 from django.utils import translation
 
-from gridgov.cases import actions
 from gridgov.cases.models import Case
 from gridgov.cases.workflow import CaseError
 
@@ -48,7 +47,7 @@ def test_do_report_checks_the_length_in_both_languages(report, language, message
     assert not Case.objects.exists()
 
 
-def test_the_case_page_shows_the_place_to_those_who_may_open_it(report, drive, login, personas):
+def test_the_case_page_shows_the_place_to_those_who_may_open_it(report, login, personas):
     case = report(place=PLACE)
     assert login(personas.worker_a1).get(f"/cases/{case.pk}/").content.decode().count(PLACE) == 1
     assert login(personas.outsider).get(f"/cases/{case.pk}/").status_code == 404
