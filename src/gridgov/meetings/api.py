@@ -173,8 +173,9 @@ class MeetingPatch(Schema):
 
 @router.patch("/party/meetings/{meeting_id}", response={200: MeetingDetailOut, **ERRORS})
 def meeting_edit(request, meeting_id: int, body: MeetingPatch):
-    """Correct a meeting before its record locks (its secretary; 409 once locked): the fields given change,
-    attendance, counts and the attendance points follow. Organisation and kind stay."""
+    """Correct a meeting before its record locks (the secretary who may record it; 404 to anyone else, as
+    for recording; 409 once locked): the fields given change, attendance, counts and the attendance points
+    follow. Organisation and kind stay (422 if another is given)."""
     changes = body.dict(exclude_unset=True)
     if "absent" in changes and changes["absent"] is not None:
         changes["absent"] = [a.dict() for a in body.absent]
