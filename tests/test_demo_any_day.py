@@ -88,6 +88,9 @@ def _play_and_check(day: datetime.date, cases: int, seed: int = org_demo.DEFAULT
             assert ledger.check() == []
             # cases, points, links, patrols, the practice apps that plugged in, stars, Open311
             assert len(lines) == 6 + (len(modules.demos()) if practices else 0), lines
+            # What `make run` prints is in the user's language: a line without a Chinese character is one
+            # whose translation is missing (the volunteers' line was, until 2026-12-05).
+            assert not [line for line in lines if not re.search(r"[\u4e00-\u9fff]", line)]
             raise _Rollback
     except _Rollback:
         pass
