@@ -197,11 +197,37 @@ def member_link(actor, household_id) -> Link:
     return link
 
 
+def parse_client_id(value) -> uuid.UUID | None:
+    """A record's own id as the phone sent it (None when it sent none); anything but a UUID is refused."""
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise LinkError(_("client_id must be a UUID."), field="client_id") from None
+
+
+def _contacted_before(actor, client_id: uuid.UUID) -> Contact | None:
+    earlier = Contact.objects.filter(member_id=actor.person_id, client_id=client_id).first()
+    if earlier is not None:
+        earlier.repeated = True
+    return earlier
+
+
 @transaction.atomic
 def do_contact(actor, household_id: int, way: str, date: datetime.date, topics=(), note: str = "",
-               lat: float | None = None, lng: float | None = None, photo=None) -> Contact:
+               lat: float | None = None, lng: float | None = None, photo=None, client_id=None) -> Contact:
     """A member logs a contact with one of their linked households, with an optional photo (re-encoded like
-    a case photo: no EXIF); points follow by the town's rule."""
+    a case photo: no EXIF); points follow by the town's rule. `client_id`: the contact's own id, a UUID the
+    phone made once per contact; the same client_id again from the same member returns the contact made the
+    first time, with `contact.repeated = True`, and writes nothing (also when both arrive at once: the unique
+    constraint contact_client_id_once decides) — checked first, so a repeat is answered even if the link has
+    ended since."""
+    client_id = parse_client_id(client_id)
+    if client_id is not None and getattr(actor, "person_id", None) and getattr(actor, "is_active", False):
+        earlier = _contacted_before(actor, client_id)
+        if earlier is not None:
+            return earlier
     link = member_link(actor, household_id)
     if way not in Contact.Way.values:
         raise LinkError(_("Choose visit, phone or WeChat."), field="way")
@@ -217,10 +243,23 @@ def do_contact(actor, household_id: int, way: str, date: datetime.date, topics=(
         raise LinkError(_("Give both latitude and longitude, or neither."), field="lat")
     contact = Contact(link=link, member_id=link.member_id, household_id=link.household_id, way=way,
                       date=date, topics=topics, note=(note or "").strip()[:MAX_NOTE], lat=lat, lng=lng,
-                      path=link.path)
+                      path=link.path, client_id=client_id)
     if photo is not None:
         _attach_photo(contact, photo)
-    contact.save()
+    if client_id is None:
+        contact.save()
+    else:
+        # A savepoint only where a twin can collide: the same contact, sent twice at once. The loser's photo
+        # file stays in storage unreferenced (rare; the same as a failed upload).
+        try:
+            with transaction.atomic():
+                contact.save()
+        except IntegrityError:
+            earlier = _contacted_before(actor, client_id)
+            if earlier is None:
+                raise
+            return earlier
+    contact.repeated = False
     audit.record("link.contact", contact, None, audit.snapshot(contact), actor=actor)
     award(contact, actor.person)
     return contact

@@ -5,6 +5,7 @@ Thin: parse, call an action (actions.py), render. Refusals answer {"detail"} wit
 """
 
 import datetime
+import uuid
 from typing import Literal
 
 from django.http import FileResponse, Http404
@@ -202,18 +203,21 @@ class ContactIn(Schema):
     note: str = Field("", max_length=2000)
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    client_id: uuid.UUID | None = Field(
+        None, description="the contact's own id, a UUID the client makes once per contact: a repeat with the same "
+                          "client_id by the same member answers 200 with the contact made the first time")
 
 
-@router.post("/contacts", response={201: ContactOut, **ERRORS})
+@router.post("/contacts", response={200: ContactOut, 201: ContactOut, **ERRORS})
 def contact_create(request, body: ContactIn):
     """A member logs a contact with one of their own linked households (any other: 404). A date in the future
-    or before the link began: 422."""
+    or before the link began: 422. The same `client_id` again: 200 with the first contact, nothing written."""
     try:
         contact = actions.do_contact(request.user, body.household, body.way, body.date or queries.today(),
-                                     body.topics, body.note, body.lat, body.lng)
+                                     body.topics, body.note, body.lat, body.lng, client_id=body.client_id)
     except LinkError as exc:
         return _refused(exc)
-    return Status(201, _contact_out(contact))
+    return Status(200 if contact.repeated else 201, _contact_out(contact))
 
 
 @router.post("/contacts/{contact_id}/photo", response={200: ContactOut, **ERRORS})

@@ -127,6 +127,9 @@ class Contact(models.Model):
     # in a month" is then one index range, (month, path prefix), on the county's largest table.
     month = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=clock.now)
+    # The record's own id, a UUID the phone makes once per contact (issue 11): a contact kept on the phone
+    # without signal and sent again (a lost answer, Background Sync and the page both) is made once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
     scope_kind = "link_contact"
@@ -141,6 +144,12 @@ class Contact(models.Model):
             # column (other databases ignore operator classes).
             models.Index(fields=["month", "path", "household"], name="contact_month_path",
                          opclasses=["int4_ops", "varchar_pattern_ops", "int8_ops"]),
+        ]
+        # Per recording account, like a case's client_id: a contact is only ever recorded by the member's own
+        # account (actions.member_link), so the member is that account's person.
+        constraints = [
+            models.UniqueConstraint(fields=["member", "client_id"], name="contact_client_id_once",
+                                    condition=Q(client_id__isnull=False)),
         ]
         verbose_name = _("household contact")
         verbose_name_plural = _("household contacts")

@@ -5,11 +5,14 @@ links of a village (add, end, import, accept the proposal).
 Rows come from restrict(); every change goes through a do_* action, whose LinkError becomes a message.
 """
 
+import datetime
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,38 +75,75 @@ def mine(request):
                                                "missing": sum(1 for link in links if not link.contacted_this_month)})
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(Contact._meta.get_field(field).verbose_name)
+    except Exception:  # not a model field (client_id): its own name
+        return field
+
+
 @login_required
 def contact_new(request, household_id: int):
+    """The contact form. Asked with Accept: application/json (the phone's outbox, web/static/web/outbox.js) it
+    answers JSON: 201 with the new contact's url, 200 with the first one for a repeated client_id, 400 with
+    `detail` (the field named) and `field` for bad input, 404 for a household not linked to the member."""
     user = request.user
-    try:
-        link = actions.member_link(user, household_id)
-    except LinkError:
-        raise Http404 from None
+    wants_json = _wants_json(request)
     today = queries.today()
     error = None
     if request.method == "POST":
         try:
-            import datetime
-
             day = datetime.date.fromisoformat(request.POST.get("date") or today.isoformat())
         except ValueError:
             day = None
-        lat, lng = request.POST.get("lat") or None, request.POST.get("lng") or None
         try:
             if day is None:
                 raise LinkError(_("Enter a date as YYYY-MM-DD."), field="date")
+            lat, lng = _coordinate(request.POST.get("lat"), "lat"), _coordinate(request.POST.get("lng"), "lng")
             contact = actions.do_contact(user, household_id, request.POST.get("way", ""), day,
-                                         request.POST.getlist("topics"), request.POST.get("note", ""),
-                                         float(lat) if lat else None, float(lng) if lng else None,
-                                         photo=request.FILES.get("photo"))
-        except (LinkError, ValueError) as exc:
-            error = getattr(exc, "message", str(exc))
+                                         request.POST.getlist("topics"), request.POST.get("note", ""), lat, lng,
+                                         photo=request.FILES.get("photo"), client_id=request.POST.get("client_id"))
+        except LinkError as exc:
+            if exc.status == 404:
+                if wants_json:
+                    return JsonResponse({"detail": exc.message}, status=404)
+                raise Http404 from None
+            if wants_json:
+                return JsonResponse({"detail": f"{_field_label(exc.field)}: {exc.message}", "field": exc.field},
+                                    status=400)
+            error = exc.message
         else:
-            messages.success(request, _("Contact saved."))
-            return redirect("links:contact", contact.pk)
+            repeated = bool(getattr(contact, "repeated", False))
+            if not repeated:
+                messages.success(request, _("Contact saved."))
+            url = reverse("links:contact", args=[contact.pk])
+            if wants_json:  # the contact, made now or the first time
+                return JsonResponse({"id": contact.pk, "url": url, "repeated": repeated},
+                                    status=200 if repeated else 201)
+            return redirect(url)
+    try:
+        link = actions.member_link(user, household_id)
+    except LinkError:
+        raise Http404 from None
     return render(request, "links/contact_form.html", {
         "link": link, "household": link.household, "today": today, "error": error,
         "ways": Contact.Way.choices, "topics": Contact.Topic.choices, "data": request.POST})
+
+
+def _coordinate(value, field: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise LinkError(_("The location is not a valid latitude and longitude."), field=field) from None
+    if not math.isfinite(number) or abs(number) > (90 if field == "lat" else 180):
+        raise LinkError(_("The location is not a valid latitude and longitude."), field=field)
+    return number
 
 
 @login_required

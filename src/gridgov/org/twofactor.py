@@ -215,7 +215,9 @@ def is_verified(request) -> bool:
     return bool(request.session.get(SESSION_KEY))
 
 
-_OPEN_PATHS = ("/login/", "/logout/", "/static/")
+# The app's own files (the service worker, the manifest, the icon) open without the second factor: the browser
+# fetches them by itself on every page, the code step included, and a redirect would break the worker's update.
+_OPEN_PATHS = ("/login/", "/logout/", "/static/", "/sw.js", "/manifest.webmanifest", "/favicon.ico")
 
 
 class TwoFactorMiddleware:

@@ -8,7 +8,7 @@ import datetime
 import uuid
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,18 +149,80 @@ def _visit(patrol: Patrol, grid: Grid) -> None:
     Visit.objects.get_or_create(patrol=patrol, grid=grid, defaults={"path": grid.path, "day": patrol.day})
 
 
+def parse_client_id(value) -> uuid.UUID | None:
+    """A record's own id as the phone sent it (None when it sent none); anything but a UUID is refused."""
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise PatrolError(_("client_id must be a UUID."), field="client_id") from None
+
+
+def made_when(patrol: Patrol, made_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    """When a check-in or note happened: the phone's time when it sent one, so a patrol walked without signal
+    (its records kept on the phone and sent later, issue 11) shows the times they were made, not when the
+    signal came back. A phone's clock is not trusted beyond what the server can check: a time after now
+    cannot be when it was made (the clock runs ahead), and one before the patrol started would put the record
+    outside its own patrol (the clock runs behind, or was reset); then the server's time, the moment it
+    arrived, is used — the latest the record can have been made."""
+    if made_at is None:
+        return now
+    if timezone.is_naive(made_at):
+        made_at = timezone.make_aware(made_at)
+    if made_at > now or made_at < patrol.started_at:
+        return now
+    return made_at
+
+
+def _earlier(model, patrol: Patrol, client_id: uuid.UUID | None):
+    if client_id is None:
+        return None
+    earlier = model.objects.filter(patrol=patrol, client_id=client_id).first()
+    if earlier is not None:
+        earlier.patrol, earlier.repeated = patrol, True
+    return earlier
+
+
+def _save_once(row, model, patrol: Patrol, client_id: uuid.UUID | None):
+    """Save a new check-in or note; with a client_id, the same record sent twice at once is saved once (the
+    unique constraint decides) and the other send gets the first. Returns (row, repeated)."""
+    if client_id is None:
+        row.save()
+        return row, False
+    try:
+        with transaction.atomic():  # a savepoint only where a twin can collide
+            row.save()
+    except IntegrityError:
+        earlier = _earlier(model, patrol, client_id)
+        if earlier is None:
+            raise
+        return earlier, True
+    return row, False
+
+
 @transaction.atomic
-def do_check_in(actor, patrol, lat: float, lng: float, accuracy: float | None = None) -> CheckIn:
+def do_check_in(actor, patrol, lat: float, lng: float, accuracy: float | None = None, client_id=None,
+                made_at: datetime.datetime | None = None) -> CheckIn:
     """Record where the phone is: located to its small grid; counted when that grid is the worker's,
-    else kept and flagged."""
+    else kept and flagged. `client_id`: the check-in's own id, made once on the phone: the same again on
+    the same patrol returns the check-in made the first time (`checkin.repeated`), writes nothing, and is
+    answered even when the patrol has been finished since. `made_at`: the phone's time (see made_when)."""
+    client_id = parse_client_id(client_id)
+    earlier = _earlier(CheckIn, own_patrol(actor, patrol, lock=False), client_id)
+    if earlier is not None:
+        return earlier
     _check_point(lat, lng, accuracy)
     patrol = _open(actor, patrol)
     code = geo.locate(lat, lng)
     grid = Grid.objects.filter(code=code).first() if code else None
     counted = grid is not None and _in_paths(grid.path, patrol.grid_paths)
-    checkin = CheckIn.objects.create(patrol=patrol, time=clock.now(), lat=lat, lng=lng, accuracy=accuracy,
-                                     grid=grid, counted=counted)
-    checkin.patrol = patrol
+    checkin = CheckIn(patrol=patrol, time=made_when(patrol, made_at, clock.now()), lat=lat, lng=lng,
+                      accuracy=accuracy, grid=grid, counted=counted, client_id=client_id)
+    checkin, repeated = _save_once(checkin, CheckIn, patrol, client_id)
+    checkin.patrol, checkin.repeated = patrol, repeated
+    if repeated:
+        return checkin
     if counted:
         _visit(patrol, grid)
     audit.record("patrol.checkin", checkin, None, audit.snapshot(checkin), actor=actor)
@@ -179,21 +241,28 @@ def _clean_photo(fileobj) -> tuple[bytes, str]:
 
 
 @transaction.atomic
-def do_add_note(actor, patrol, text: str = "", photo=None) -> Note:
-    """A note, a photo (re-encoded like a case photo, without EXIF) or both."""
+def do_add_note(actor, patrol, text: str = "", photo=None, client_id=None,
+                made_at: datetime.datetime | None = None) -> Note:
+    """A note, a photo (re-encoded like a case photo, without EXIF) or both. `client_id` and `made_at` as
+    for do_check_in."""
+    client_id = parse_client_id(client_id)
+    earlier = _earlier(Note, own_patrol(actor, patrol, lock=False), client_id)
+    if earlier is not None:
+        return earlier
     patrol = _open(actor, patrol)
     text = _text(text, "text")
     if not text and photo is None:
         raise PatrolError(_("Write a note or add a photo."), field="text")
-    note = Note(patrol=patrol, time=clock.now(), text=text)
+    note = Note(patrol=patrol, time=made_when(patrol, made_at, clock.now()), text=text, client_id=client_id)
     if photo is not None:
         data, content_type = _clean_photo(photo)
         note.content_type = content_type
         note.photo.save(f"{uuid.uuid4().hex}.{'png' if content_type == 'image/png' else 'jpg'}", ContentFile(data),
                         save=False)
-    note.save()
-    note.patrol = patrol
-    audit.record("patrol.note", note, None, audit.snapshot(note), actor=actor)
+    note, repeated = _save_once(note, Note, patrol, client_id)
+    note.patrol, note.repeated = patrol, repeated
+    if not repeated:
+        audit.record("patrol.note", note, None, audit.snapshot(note), actor=actor)
     return note
 
 

@@ -6,6 +6,7 @@ patrol that is not the caller's, 403 a role that does not patrol, 409 a finished
 """
 
 import datetime
+import uuid
 
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -45,10 +46,18 @@ class StartIn(Schema):
     note: str = ""
 
 
+CLIENT_ID = ("the record's own id, a UUID the client makes once: a repeat with the same client_id on the same "
+             "patrol answers 200 with the record made the first time, and writes nothing")
+PHONE_TIME = ("when it was made on the phone (a record kept without signal and sent later); used if it is not in "
+              "the future and not before the patrol started, else the time it arrives")
+
+
 class CheckInIn(Schema):
     lat: float
     lng: float
     accuracy: float | None = Field(None, description="metres, as the phone reports it")
+    client_id: uuid.UUID | None = Field(None, description=CLIENT_ID)
+    time: datetime.datetime | None = Field(None, description=PHONE_TIME)
 
 
 class CheckInOut(Schema):
@@ -87,6 +96,8 @@ class FinishIn(Schema):
 
 class NoteIn(Schema):
     text: str
+    client_id: uuid.UUID | None = Field(None, description=CLIENT_ID)
+    time: datetime.datetime | None = Field(None, description=PHONE_TIME)
 
 
 class CaseIn(Schema):
@@ -148,23 +159,26 @@ def patrol_by_hand(request, body: ByHandIn):
     return Status(201, {"id": patrol.pk})
 
 
-@router.post("/patrols/{patrol_id}/checkins", response={201: CheckInOut, **ERRORS})
+@router.post("/patrols/{patrol_id}/checkins", response={200: CheckInOut, 201: CheckInOut, **ERRORS})
 def patrol_checkin(request, patrol_id: int, body: CheckInIn):
-    """A check-in at the phone's position, located to its small grid (`grid`)."""
+    """A check-in at the phone's position, located to its small grid (`grid`). The same `client_id` again:
+    200 with the first check-in."""
     try:
-        checkin = actions.do_check_in(request.user, patrol_id, body.lat, body.lng, body.accuracy)
+        checkin = actions.do_check_in(request.user, patrol_id, body.lat, body.lng, body.accuracy,
+                                      client_id=body.client_id, made_at=body.time)
     except PatrolError as exc:
         return _refused(exc)
-    return Status(201, _checkin_out(checkin))
+    return Status(200 if checkin.repeated else 201, _checkin_out(checkin))
 
 
-@router.post("/patrols/{patrol_id}/notes", response={201: IdOut, **ERRORS})
+@router.post("/patrols/{patrol_id}/notes", response={200: IdOut, 201: IdOut, **ERRORS})
 def patrol_note(request, patrol_id: int, body: NoteIn):
     try:
-        note = actions.do_add_note(request.user, patrol_id, text=body.text)
+        note = actions.do_add_note(request.user, patrol_id, text=body.text, client_id=body.client_id,
+                                   made_at=body.time)
     except PatrolError as exc:
         return _refused(exc)
-    return Status(201, {"id": note.pk})
+    return Status(200 if note.repeated else 201, {"id": note.pk})
 
 
 @router.post("/patrols/{patrol_id}/photos", response={201: IdOut, **ERRORS})

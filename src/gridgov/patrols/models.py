@@ -105,11 +105,16 @@ class CheckIn(models.Model):
                              verbose_name=_("grid"))
     counted = models.BooleanField(_("counted"), default=False)
     by_hand = models.BooleanField(_("entered by hand"), default=False)
+    # The check-in's own id, made once on the phone (issue 11): one kept without signal and sent again is made once.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     audit_fields = ["patrol_id", "time", "lat", "lng", "accuracy", "grid_id", "counted", "by_hand"]
 
     class Meta:
         ordering = ["time", "id"]
+        # Per recording account: a patrol is one account's (actions.own_patrol), so (patrol, client_id) is.
+        constraints = [models.UniqueConstraint(fields=["patrol", "client_id"], name="checkin_client_id_once",
+                                               condition=Q(client_id__isnull=False))]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
 
@@ -148,11 +153,14 @@ class Note(models.Model):
     text = models.TextField(_("note"), blank=True)
     photo = models.FileField(_("photo"), upload_to=_photo_path, max_length=200, blank=True)
     content_type = models.CharField(_("photo type"), max_length=32, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, editable=False)  # as CheckIn.client_id
 
     audit_fields = ["patrol_id", "time", "text", "content_type"]
 
     class Meta:
         ordering = ["time", "id"]
+        constraints = [models.UniqueConstraint(fields=["patrol", "client_id"], name="patrol_note_client_id_once",
+                                               condition=Q(client_id__isnull=False))]
         verbose_name = _("patrol note")
         verbose_name_plural = _("patrol notes")
 

@@ -5,10 +5,12 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
@@ -101,27 +103,82 @@ def _step(request, pk: int, do):
     return redirect("patrols:detail", pk)
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+FIELD_LABELS = {"lat": pgettext_lazy("patrol field", "Latitude"), "lng": pgettext_lazy("patrol field", "Longitude"),
+                "accuracy": pgettext_lazy("patrol field", "Accuracy"), "time": pgettext_lazy("patrol field", "Time"),
+                "text": pgettext_lazy("patrol field", "Note"), "photo": pgettext_lazy("patrol field", "Photo")}
+
+
+def _json_refusal(exc: PatrolError) -> JsonResponse:
+    """For the phone's outbox (web/static/web/outbox.js): 400 names the field, 404 and 409 say why; none
+    of them passes by sending again."""
+    if exc.status == 400:
+        label = FIELD_LABELS.get(exc.field, exc.field)
+        return JsonResponse({"detail": f"{label}: {exc.message}", "field": exc.field}, status=400)
+    return JsonResponse({"detail": exc.message}, status=exc.status)
+
+
+def _phone_time(value):
+    """The phone's time of a record (ISO 8601, as JavaScript's toISOString writes it), or None."""
+    if not value:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise PatrolError(_("Give the time as an ISO 8601 date and time."), field="time") from None
+
+
+def _record(request, pk: int, make, say):
+    """One check-in or note from the page: JSON for the phone's outbox (201 made, 200 the first one for a
+    repeated client_id), else a message and the patrol page."""
+    try:
+        row = make()
+    except PatrolError as exc:
+        if _wants_json(request):
+            return _json_refusal(exc)
+        _fail(request, exc)
+        return redirect("patrols:detail", pk)
+    if _wants_json(request):
+        return JsonResponse({"id": row.pk, "url": reverse("patrols:detail", args=[pk]),
+                             "time": row.time.isoformat(), "repeated": row.repeated},
+                            status=200 if row.repeated else 201)
+    if not row.repeated:
+        say(row)
+    return redirect("patrols:detail", pk)
+
+
 @login_required
 @require_POST
 def checkin(request, pk: int):
-    lat, lng = _float(request.POST.get("lat")), _float(request.POST.get("lng"))
-    accuracy = _float(request.POST.get("accuracy"))
+    post = request.POST
 
-    def do():
-        c = actions.do_check_in(request.user, pk, lat, lng, accuracy)
+    def make():
+        return actions.do_check_in(request.user, pk, _float(post.get("lat")), _float(post.get("lng")),
+                                   _float(post.get("accuracy")), client_id=post.get("client_id"),
+                                   made_at=_phone_time(post.get("time")))
+
+    def say(c):
         if c.counted:
             messages.success(request, _("Checked in at %(grid)s.") % {"grid": c.grid.name})
         else:
             messages.warning(request, _("Checked in outside your grids: kept, but it does not count."))
 
-    return _step(request, pk, do)
+    return _record(request, pk, make, say)
 
 
 @login_required
 @require_POST
 def note(request, pk: int):
-    photo = request.FILES.get("photo")
-    return _step(request, pk, lambda: actions.do_add_note(request.user, pk, request.POST.get("text", ""), photo))
+    post = request.POST
+
+    def make():
+        return actions.do_add_note(request.user, pk, post.get("text", ""), request.FILES.get("photo"),
+                                   client_id=post.get("client_id"), made_at=_phone_time(post.get("time")))
+
+    return _record(request, pk, make, lambda n: None)
 
 
 @login_required
