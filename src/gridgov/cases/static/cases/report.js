@@ -96,13 +96,8 @@
   // a lost answer sends the same id, and the server returns the case it already made.
   function fillClientId() {
     var field = document.getElementById("id_client_id");
-    if (!field || field.value) { return; }
-    if (window.crypto && crypto.randomUUID) { field.value = crypto.randomUUID(); return; }
-    var b = crypto.getRandomValues(new Uint8Array(16)), hex = "";
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    for (var i = 0; i < 16; i += 1) { hex += (b[i] + 0x100).toString(16).slice(1); }
-    field.value = hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+    if (!field || field.value || !window.GridgovOutbox) { return; }
+    field.value = window.GridgovOutbox.newId();
   }
 
   // The pin is kept in WGS-84 (what phones give and gridgov stores); on GCJ-02 tiles it is shown shifted.
@@ -140,35 +135,6 @@
     element.dataset.ready = "1";
   }
 
-  // A photo shrunk on the phone before it is kept or sent: long side at most 1600 px, JPEG (a 4 MB camera
-  // photo becomes a few hundred KB). A photo already that small and JPEG goes as it is.
-  var LONG_SIDE = 1600;
-  function shrink(file) {
-    var keep = {blob: file, name: file.name};
-    if (!/^image\//.test(file.type) || !window.createImageBitmap) { return Promise.resolve(keep); }
-    return createImageBitmap(file).then(function (bitmap) {
-      var scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-      if (scale === 1 && file.type === "image/jpeg") { bitmap.close(); return keep; }
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      bitmap.close();
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (blob) {
-          resolve(blob ? {blob: blob, name: file.name.replace(/\.[^.]*$/, "") + ".jpg"} : keep);
-        }, "image/jpeg", 0.82);
-      });
-    }).catch(function () { return keep; });
-  }
-
-  function registerSync() {
-    if (!navigator.serviceWorker) { return; }
-    navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.sync) { return registration.sync.register(window.GridgovOutbox.SYNC_TAG); }
-    }).catch(function () {});
-  }
-
   // The report goes through the phone's outbox: kept first (with its client_id and shrunk photos), then
   // sent. Answered: the case page. No signal (or no answer): it stays, listed as 待发送, and is sent when
   // the phone is online again. Refused (a field is wrong): the form is sent the plain way to show why.
@@ -182,29 +148,23 @@
       var button = form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; }
       var input = document.getElementById("id_photos");
-      var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
       // Every text field is kept as typed (category, description, pin, grid, the place in words, a
       // resident's phone), so a report sent later is the report made.
-      var fields = {};
-      new FormData(form).forEach(function (value, name) {
-        if (typeof value === "string" && name !== "csrfmiddlewaretoken" && name !== "client_id") { fields[name] = value; }
-      });
+      var fields = Outbox.formFields(form);
       var category = document.getElementById("id_category");
       var chosen = category && category.options ? category.options[category.selectedIndex] : null;
       var record;
-      Promise.all(files.map(shrink)).then(function (photos) {
+      Outbox.formPhotos(form).then(function (photos) {
         var token = form.querySelector("input[name=csrfmiddlewaretoken]");
         record = {
-          client_id: document.getElementById("id_client_id").value, user: field.user, created: Date.now(),
-          url: form.getAttribute("action") || window.location.pathname, fields: fields, photos: photos,
-          csrf: token ? token.value : "", state: "waiting",
+          kind: "case", client_id: document.getElementById("id_client_id").value, user: field.user,
+          created: Date.now(), url: form.getAttribute("action") || window.location.pathname, fields: fields,
+          photos: photos, csrf: token ? token.value : "", state: "waiting",
           // what the 待发送 list shows: the category and, when given, the place (村口小卖部旁)
-          label: [chosen && chosen.value ? chosen.text : "", fields.place || ""].filter(Boolean).join(" · ")
+          label: [chosen && chosen.value ? chosen.text : "", fields.place || ""].filter(Boolean).join(" · "),
+          text: fields.description || ""
         };
-        return Outbox.put(record);
-      }).then(function () {
-        if (!navigator.onLine) { return {state: "waiting"}; }
-        return Outbox.send(record, field.cookie("csrftoken"));
+        return Outbox.deliver(record, field.cookie("csrftoken"));
       }).then(function (result) {
         if (result.state === "sent") { window.location.assign(result.url); return; }
         if (result.state === "refused") {
@@ -217,7 +177,6 @@
             HTMLFormElement.prototype.submit.call(form);
           });
         }
-        registerSync();
         document.getElementById("report-saved").hidden = false;
         form.reset();
         document.getElementById("id_client_id").value = "";

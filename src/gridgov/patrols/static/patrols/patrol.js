@@ -1,9 +1,13 @@
 /* The patrol page: read the phone's position and accuracy, show them, fill the check-in form (and the
-problem report's point), and only then allow checking in. */
+problem report's point), and only then allow checking in. A check-in or a note goes through the phone's
+outbox (web/static/web/outbox.js) with its own id and the phone's time: without signal it is kept, listed as
+待发送, and sent once when the phone is online again, keeping the time it was made. */
 (function () {
   "use strict";
 
-  function init() {
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function readPosition() {
     var button = document.getElementById("read-position");
     var shown = document.getElementById("position");
     if (!button || !shown) { return; }
@@ -20,6 +24,72 @@ problem report's point), and only then allow checking in. */
         document.getElementById("checkin-submit").disabled = false;
       }, function () { shown.textContent = shown.dataset.failed; }, {enableHighAccuracy: true, timeout: 15000});
     });
+  }
+
+  function show(id) {
+    ["patrol-error", "patrol-saved"].forEach(function (other) {
+      var box = document.getElementById(other);
+      if (box) { box.hidden = other !== id; }
+    });
+    window.scrollTo(0, 0);
+  }
+
+  // The phone's time and a new id, set when the form is sent (also when it goes the plain way, online).
+  function stamp(form) {
+    var time = form.querySelector(".phone-time"), id = form.querySelector(".client-id");
+    if (time) { time.value = new Date().toISOString(); }
+    if (id && !id.value && window.GridgovOutbox) { id.value = window.GridgovOutbox.newId(); }
+  }
+
+  function throughOutbox(form, kind, describe) {
+    form.addEventListener("submit", function (event) {
+      var Outbox = window.GridgovOutbox, field = window.GridgovField;
+      stamp(form);
+      if (!Outbox || !field || !window.indexedDB || !window.Promise) { return; }
+      event.preventDefault();
+      if (form.dataset.busy) { return; }
+      form.dataset.busy = "1";
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      var fields = Outbox.formFields(form), made = new Date();
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      var clientId = form.querySelector(".client-id").value;
+      Outbox.formPhotos(form).then(function (photos) {
+        return Outbox.deliver({
+          kind: kind, client_id: clientId, user: field.user, created: made.getTime(), url: form.getAttribute("action"),
+          fields: fields, photos: photos, csrf: token ? token.value : "", state: "waiting",
+          label: (form.dataset.label || "") + " " + pad(made.getHours()) + ":" + pad(made.getMinutes()),
+          text: describe(fields)
+        }, field.cookie("csrftoken"));
+      }).then(function (result) {
+        if (result.state === "sent") { window.location.assign(result.url); return; }
+        if (result.state === "refused") {
+          var error = document.getElementById("patrol-error");
+          error.textContent = result.error;
+          show("patrol-error");
+          return Outbox.remove(clientId);
+        }
+        show("patrol-saved");
+        form.reset();
+        form.querySelector(".client-id").value = "";
+        if (kind === "checkin") { document.getElementById("checkin-submit").disabled = true; }  // read again
+        return field.refresh();
+      }).catch(function () {}).then(function () {
+        delete form.dataset.busy;
+        if (kind !== "checkin") { button.disabled = false; }
+      });
+    });
+  }
+
+  function init() {
+    readPosition();
+    var checkin = document.getElementById("checkin-form"), note = document.getElementById("note-form");
+    if (checkin) {
+      throughOutbox(checkin, "checkin", function (f) {
+        return Number(f.lat).toFixed(5) + ", " + Number(f.lng).toFixed(5) + (f.accuracy ? " ±" + f.accuracy + " " + (document.getElementById("position").dataset.metres || "m") : "");
+      });
+    }
+    if (note) { throughOutbox(note, "note", function (f) { return f.text || ""; }); }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }

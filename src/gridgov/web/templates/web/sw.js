@@ -1,9 +1,11 @@
 {% autoescape off %}// gridgov's service worker, version __VERSION__ (served by gridgov.web.pwa at /sw.js, scope "/").
 // 1. The shell (CSS, JS, icons under hashed names) is kept at install and answered from the phone.
-// 2. The field pages (home, report, my reports, notifications) are fetched from the network when there is
-//    one and kept; without signal the kept copy answers.
+// 2. The field pages (home, report, my reports, notifications; a party member's households and contact
+//    forms; a grid worker's patrols and the patrol page) are fetched from the network when there is one and
+//    kept; without signal the kept copy answers.
 // 3. Everything else (other pages, the API, POSTs) goes to the network untouched.
-// 4. Reports made without signal wait in IndexedDB (outbox.js); Background Sync sends them.
+// 4. Records made without signal (reports, contacts, check-ins, patrol notes) wait in IndexedDB (outbox.js);
+//    Background Sync sends them.
 "use strict";
 importScripts({{ outbox }});
 
@@ -13,6 +15,23 @@ var SHELL_FILES = {{ shell }};
 var FIELD_PAGES = {{ pages }};
 var OFFLINE_TEXT = {{ offline }};
 var HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
+// Field pages with an id in their address: one contact form per linked household, one page per patrol.
+var LINKS = "{% url 'links:index' %}", PATROLS = "{% url 'patrols:index' %}";
+
+function isFieldPage(path) {
+  if (FIELD_PAGES.indexOf(path) !== -1 || path === LINKS || path === PATROLS) { return true; }
+  if (path.indexOf(LINKS) === 0) { return /^households\/\d+\/contact\/$/.test(path.slice(LINKS.length)); }
+  if (path.indexOf(PATROLS) === 0) { return /^\d+\/$/.test(path.slice(PATROLS.length)); }
+  return false;
+}
+
+function keepFrom(path) {  // fetch a field page now and keep it, unless it is not the user's (a redirect, an error)
+  return caches.open(PAGES).then(function (cache) {
+    return fetch(path, {credentials: "same-origin"}).then(function (response) {
+      if (response.ok && !response.redirected) { return cache.put(path, response); }
+    });
+  }).catch(function () {});
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_FILES); })
@@ -53,12 +72,15 @@ self.addEventListener("fetch", function (event) {
           return response;
         });
       }));
-    } else {  // a plain name may change (no collectstatic yet): the network first
-      event.respondWith(fetch(request).catch(function () { return caches.match(request); }));
+    } else {  // a plain name may change (no collectstatic yet): the network first, the last copy offline
+      event.respondWith(fetch(request).then(function (response) {
+        if (response.ok) { var copy = response.clone(); caches.open(SHELL).then(function (c) { c.put(request, copy); }); }
+        return response;
+      }).catch(function () { return caches.match(request); }));
     }
     return;
   }
-  if (request.mode === "navigate" && FIELD_PAGES.indexOf(url.pathname) !== -1) {
+  if (request.mode === "navigate" && isFieldPage(url.pathname)) {
     event.respondWith(fetch(request).then(function (response) { return keepPage(request, response); })
       .catch(function () {
         return caches.open(PAGES).then(function (cache) { return cache.match(url.pathname); })
@@ -81,13 +103,9 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "warm") {  // a signed-in page asks for the field pages to be kept now
-    event.waitUntil(caches.open(PAGES).then(function (cache) {
-      return Promise.all(FIELD_PAGES.map(function (path) {
-        return fetch(path, {credentials: "same-origin"}).then(function (response) {
-          if (response.ok && !response.redirected) { return cache.put(path, response); }
-        }).catch(function () {});
-      }));
-    }));
+    event.waitUntil(Promise.all(FIELD_PAGES.map(keepFrom)));
+  } else if (data.type === "keep") {  // field pages a page links (its contact forms, the patrol under way)
+    event.waitUntil(Promise.all((data.pages || []).filter(isFieldPage).slice(0, 50).map(keepFrom)));
   } else if (data.type === "forget") {  // signed out: the kept pages hold the user's data
     event.waitUntil(caches.delete(PAGES));
   }
