@@ -30,6 +30,8 @@ SHELL_FILES = [
     "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images/marker-icon.png",
     "vendor/leaflet/images/marker-icon-2x.png", "vendor/leaflet/images/marker-shadow.png",
     "web/icons/icon-192.png",
+    # A party member's contact form and a grid worker's patrol page work without signal too (issue 11).
+    "links/contact.js", "patrols/patrol.js", "patrols/patrols.css",
 ]
 
 
