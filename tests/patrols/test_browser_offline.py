@@ -1,6 +1,6 @@
 """A patrol walked where there is no signal (issue 11): the patrol page opens from the phone, a check-in is
 kept and listed as 待发送, and when the signal returns it is sent once, with the time it was made on the
-phone rather than the time it arrived."""
+phone rather than the time it arrived; the patrol ended there is finished at the time of the tap, after it."""
 
 import datetime
 
@@ -8,7 +8,7 @@ import pytest
 
 from gridgov.core import clock
 from gridgov.patrols import actions
-from gridgov.patrols.models import CheckIn
+from gridgov.patrols.models import CheckIn, Patrol
 from tests.cases.test_browser_case_loop import closing_connections, phone
 from tests.cases.test_field_offline import wait_until
 from tests.links.test_browser_offline import KEPT
@@ -47,11 +47,17 @@ def test_a_check_in_made_offline_keeps_its_time_and_is_sent_once(live_server, on
     page.wait_for_selector("#outbox:not([hidden]) li.outbox-item.waiting")
     assert "待发送" in page.inner_text("#outbox") and "巡查签到" in page.inner_text("#outbox")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
-    page.wait_for_timeout(2000)  # walked on a while without signal
+    page.wait_for_timeout(1000)  # walked on a while without signal, then ended the patrol there
+    page.click("#finish-patrol")
+    ended = clock.now()
+    page.wait_for_selector("#outbox li.outbox-item.waiting >> nth=1")
+    assert page.locator("#finish-form").is_hidden() and "结束巡查" in page.inner_text("#outbox")
+    page.wait_for_timeout(1000)
     assert not CheckIn.objects.exists()
 
     context.set_offline(False)
-    assert wait_until(page, lambda: CheckIn.objects.count() == 1)
+    assert wait_until(page, lambda: Patrol.objects.get(pk=patrol.pk).state == Patrol.State.FINISHED)
+    assert CheckIn.objects.count() == 1
     page.wait_for_function("() => document.querySelector('#outbox').dataset.count === '0'")
     page.reload()
     page.wait_for_function("() => window.GridgovField !== undefined")
@@ -59,4 +65,6 @@ def test_a_check_in_made_offline_keeps_its_time_and_is_sent_once(live_server, on
     checkin = CheckIn.objects.get()
     assert checkin.patrol_id == patrol.pk and checkin.counted and checkin.client_id is not None
     assert abs(checkin.time - made) < datetime.timedelta(seconds=1.5)  # made then, not 2 s later when it arrived
+    finished = Patrol.objects.get(pk=patrol.pk).finished_at
+    assert abs(finished - ended) < datetime.timedelta(seconds=1.5) and finished >= checkin.time
     context.close()

@@ -95,3 +95,40 @@ def test_bad_input_and_someone_elses_patrol(personas, worker, clock, login):
     # Without Accept: JSON, the page answers as a form does.
     r = phone.post(f"/patrols/{patrol.pk}/checkin/", {"lat": POINT_A1[0], "lng": POINT_A1[1], "client_id": CID})
     assert r.status_code == 302 and CheckIn.objects.get().client_id is not None
+
+
+def test_a_problem_and_the_finish_sent_late_and_twice(personas, worker, cfg, clock, login):
+    """What the phone kept after the check-ins: a problem reported (one case, one link, however often it
+    is sent) and the finish (at the time of the tap, not of its arrival; sent again, it answers the finished
+    patrol instead of 409)."""
+    from gridgov.cases.models import Case
+    from gridgov.patrols.models import Patrol, PatrolCase
+
+    patrol = actions.do_start(worker)  # 10:00
+    clock.shift(datetime.timedelta(hours=1))  # the signal comes back at 11:00
+    phone = login(worker)
+    assert _checkin(phone, patrol, _utc(local(2026, 3, 2, 10, 20))).status_code == 201
+    problem = {"category": cfg.garbage.code, "description": "巷口垃圾堆积", "client_id": CID}
+    answers = [phone.post(f"/patrols/{patrol.pk}/case/", problem, **JSON) for _ in range(2)]
+    assert [r.status_code for r in answers] == [201, 200], answers[0].content
+    case = Case.objects.get()
+    assert answers[1].json() == {**answers[0].json(), "repeated": True} and answers[0].json()["id"] == case.pk
+    assert case.channel == "patrol" and PatrolCase.objects.filter(patrol=patrol, case=case).count() == 1
+
+    finish = {"client_id": "5d1e0f9a-8b7c-4d6e-9f5a-4b3c2d1e0f9a", "time": _utc(local(2026, 3, 2, 10, 40))}
+    answers = [phone.post(f"/patrols/{patrol.pk}/finish/", finish, **JSON) for _ in range(2)]
+    assert [r.status_code for r in answers] == [201, 200] and answers[1].json()["repeated"]
+    patrol.refresh_from_db()
+    assert patrol.state == Patrol.State.FINISHED and patrol.finished_at == local(2026, 3, 2, 10, 40)
+    # Not from the outbox (no client_id), finishing again is refused as before; a finish the phone dates
+    # before its own last check-in ends at that check-in.
+    assert phone.post(f"/patrols/{patrol.pk}/finish/", {}, **JSON).status_code == 409
+    second = actions.do_start(worker)  # 11:00
+    clock.shift(datetime.timedelta(minutes=15))
+    _checkin(phone, second, _utc(local(2026, 3, 2, 11, 10)), client_id="6d1e0f9a-8b7c-4d6e-9f5a-4b3c2d1e0f9a")
+    early = {"client_id": "7d1e0f9a-8b7c-4d6e-9f5a-4b3c2d1e0f9a", "time": _utc(local(2026, 3, 2, 11, 5))}
+    assert phone.post(f"/patrols/{second.pk}/finish/", early, **JSON).status_code == 201
+    assert Patrol.objects.get(pk=second.pk).finished_at == local(2026, 3, 2, 11, 10)
+    # Someone else's patrol: 404, nothing finished.
+    other = login(personas.outsider)
+    assert other.post(f"/patrols/{patrol.pk}/finish/", finish, **JSON).status_code == 404

@@ -9,6 +9,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,18 +277,35 @@ def _award(patrol: Patrol, now) -> str:
 
 
 @transaction.atomic
-def do_finish(actor, patrol, note: str = "") -> Patrol:
-    """Finish the patrol; one with a counted check-in earns the town's "patrol_done" points, once."""
-    patrol = _open(actor, patrol)
+def do_finish(actor, patrol, note: str = "", *, made_at: datetime.datetime | None = None,
+              from_outbox: bool = False) -> Patrol:
+    """Finish the patrol; one with a counted check-in earns the town's "patrol_done" points, once.
+
+    `made_at`: the phone's time of the tap (a finish kept on the phone without signal arrives later), taken
+    as made_when takes a check-in's, and never before the patrol's last check-in or note, which the phone
+    sent before it. `from_outbox`: sent by the phone's outbox, which sends again when an answer was lost;
+    finishing is the patrol's last step and carries nothing more, so a finished patrol answers as finished
+    (`patrol.repeated`) instead of 409."""
+    patrol = own_patrol(actor, patrol)
+    patrol.repeated = from_outbox and patrol.state == Patrol.State.FINISHED
+    if patrol.repeated:
+        return patrol
+    if patrol.state != Patrol.State.OPEN:
+        raise PatrolError(_("This patrol is finished."), status=409)
     before = audit.snapshot(patrol)
     now = clock.now()
-    patrol.state, patrol.finished_at = Patrol.State.FINISHED, now
+    finished = made_when(patrol, made_at, now)
+    latest = [t for t in (patrol.checkins.aggregate(m=Max("time"))["m"], patrol.notes.aggregate(m=Max("time"))["m"])
+              if t is not None]
+    if latest and max(latest) > finished:
+        finished = max(latest)
+    patrol.state, patrol.finished_at = Patrol.State.FINISHED, finished
     note = _text(note, "note")
     if note:
         patrol.note = f"{patrol.note}\n{note}".strip()
     patrol.save(update_fields=["state", "finished_at", "note"])
     audit.record("patrol.finish", patrol, *audit.diff(before, audit.snapshot(patrol)), actor=actor)
-    _award(patrol, now)
+    _award(patrol, finished)
     return patrol
 
 
@@ -334,20 +352,34 @@ def do_enter_by_hand(actor, started_at: datetime.datetime, finished_at: datetime
 
 
 @transaction.atomic
-def do_report_case(actor, patrol, category, description: str, lat: float | None = None, lng: float | None = None):
+def do_report_case(actor, patrol, category, description: str, lat: float | None = None, lng: float | None = None,
+                   client_id: uuid.UUID | str | None = None):
     """A problem found on the patrol becomes a case (channel "patrol") linked to it. Without a point,
-    the case goes to the patrol's last located grid."""
+    the case goes to the patrol's last located grid. `client_id`: the report's own id from the phone's
+    outbox; sent again, it answers with the case made the first time (`case.repeated`) and links nothing
+    more, also after the patrol is finished (the phone sends in the order things were done)."""
     from gridgov.cases.actions import do_report
     from gridgov.cases.workflow import CaseError
 
     patrol = own_patrol(actor, patrol)
+    if client_id:
+        try:
+            client_id = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+        except ValueError:
+            raise PatrolError(_("client_id must be a UUID."), field="client_id") from None
+        earlier = PatrolCase.objects.filter(patrol=patrol, case__client_id=client_id,
+                                            case__reporter_user=actor).select_related("case").first()
+        if earlier is not None:
+            earlier.case.repeated = True
+            return earlier.case
     grid = None
     if lat is None or lng is None:
         lat = lng = None
         last = patrol.checkins.filter(grid__isnull=False).select_related("grid").order_by("-time", "-id").first()
         grid = last.grid if last else worker_grids(paths=patrol.grid_paths).first()
     try:
-        case = do_report(actor, category, description, lat=lat, lng=lng, grid=grid, channel="patrol")
+        case = do_report(actor, category, description, lat=lat, lng=lng, grid=grid, channel="patrol",
+                         client_id=client_id or None)
     except CaseError as exc:
         raise PatrolError(str(exc), status=getattr(exc, "status", 400), field="description") from None
     link = PatrolCase.objects.create(patrol=patrol, case=case)

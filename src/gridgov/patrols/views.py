@@ -95,14 +95,6 @@ def photo(request, pk: int, note_id: int):
     return response
 
 
-def _step(request, pk: int, do):
-    try:
-        do()
-    except PatrolError as exc:
-        _fail(request, exc)
-    return redirect("patrols:detail", pk)
-
-
 def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
@@ -116,8 +108,10 @@ def _json_refusal(exc: PatrolError) -> JsonResponse:
     """For the phone's outbox (web/static/web/outbox.js): 400 names the field, 404 and 409 say why; none
     of them passes by sending again."""
     if exc.status == 400:
-        label = FIELD_LABELS.get(exc.field, exc.field)
-        return JsonResponse({"detail": f"{label}: {exc.message}", "field": exc.field}, status=400)
+        # The case report's messages name their field themselves (请描述问题, 请选择小类).
+        label = FIELD_LABELS.get(exc.field)
+        detail = f"{label}: {exc.message}" if label else exc.message
+        return JsonResponse({"detail": detail, "field": exc.field}, status=400)
     return JsonResponse({"detail": exc.message}, status=exc.status)
 
 
@@ -131,9 +125,9 @@ def _phone_time(value):
         raise PatrolError(_("Give the time as an ISO 8601 date and time."), field="time") from None
 
 
-def _record(request, pk: int, make, say):
-    """One check-in or note from the page: JSON for the phone's outbox (201 made, 200 the first one for a
-    repeated client_id), else a message and the patrol page."""
+def _answer(request, pk: int, make, say, described):
+    """One step from the patrol page: JSON for the phone's outbox (201 done, 200 the first answer again for
+    a repeated client_id), else a message and the patrol page."""
     try:
         row = make()
     except PatrolError as exc:
@@ -141,13 +135,18 @@ def _record(request, pk: int, make, say):
             return _json_refusal(exc)
         _fail(request, exc)
         return redirect("patrols:detail", pk)
+    repeated = getattr(row, "repeated", False)
     if _wants_json(request):
-        return JsonResponse({"id": row.pk, "url": reverse("patrols:detail", args=[pk]),
-                             "time": row.time.isoformat(), "repeated": row.repeated},
-                            status=200 if row.repeated else 201)
-    if not row.repeated:
+        return JsonResponse({**described(row), "repeated": repeated}, status=200 if repeated else 201)
+    if not repeated:
         say(row)
     return redirect("patrols:detail", pk)
+
+
+def _record(request, pk: int, make, say):
+    """A check-in or a note (see _answer)."""
+    return _answer(request, pk, make, say, lambda row: {
+        "id": row.pk, "url": reverse("patrols:detail", args=[pk]), "time": row.time.isoformat()})
 
 
 @login_required
@@ -184,20 +183,31 @@ def note(request, pk: int):
 @login_required
 @require_POST
 def case(request, pk: int):
-    lat, lng = _float(request.POST.get("lat")), _float(request.POST.get("lng"))
+    post = request.POST
 
-    def do():
-        c = actions.do_report_case(request.user, pk, request.POST.get("category", ""),
-                                   request.POST.get("description", ""), lat, lng)
+    def make():
+        return actions.do_report_case(request.user, pk, post.get("category", ""), post.get("description", ""),
+                                      _float(post.get("lat")), _float(post.get("lng")),
+                                      client_id=post.get("client_id") or None)
+
+    def say(c):
         messages.success(request, _("Reported as case %(number)s.") % {"number": c.number})
 
-    return _step(request, pk, do)
+    return _answer(request, pk, make, say, lambda c: {"id": c.pk, "number": c.number,
+                                                       "url": reverse("cases:detail", args=[c.pk])})
 
 
 @login_required
 @require_POST
 def finish(request, pk: int):
-    return _step(request, pk, lambda: actions.do_finish(request.user, pk, request.POST.get("note", "")))
+    post = request.POST
+
+    def make():
+        return actions.do_finish(request.user, pk, post.get("note", ""), made_at=_phone_time(post.get("time")),
+                                 from_outbox=bool(post.get("client_id")))
+
+    return _answer(request, pk, make, lambda p: None, lambda p: {
+        "id": p.pk, "url": reverse("patrols:detail", args=[p.pk]), "time": p.finished_at.isoformat()})
 
 
 def _moment(day: str, time: str):

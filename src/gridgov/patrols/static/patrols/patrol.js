@@ -73,6 +73,12 @@ outbox (web/static/web/outbox.js) with its own id and the phone's time: without 
         form.reset();
         form.querySelector(".client-id").value = "";
         if (kind === "checkin") { document.getElementById("checkin-submit").disabled = true; }  // read again
+        if (kind === "finish") {  // the patrol is over on the phone: nothing more to add to it
+          ["checkin-card", "checkin-form", "note-form", "case-form", "finish-form"].forEach(function (id) {
+            var part = document.getElementById(id);
+            if (part) { part.hidden = true; }
+          });
+        }
         return field.refresh();
       }).catch(function () {}).then(function () {
         delete form.dataset.busy;
@@ -90,6 +96,11 @@ outbox (web/static/web/outbox.js) with its own id and the phone's time: without 
       });
     }
     if (note) { throughOutbox(note, "note", function (f) { return f.text || ""; }); }
+    // The problem report and the finish go the same way, after what was made before them (the outbox sends
+    // in the order things were made), so a patrol walked without signal ends whole when the signal returns.
+    var problem = document.getElementById("case-form"), finish = document.getElementById("finish-form");
+    if (problem) { throughOutbox(problem, "case", function (f) { return f.description || ""; }); }
+    if (finish) { throughOutbox(finish, "finish", function () { return ""; }); }
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
