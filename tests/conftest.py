@@ -168,6 +168,21 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+            _live_requests_finish()
+
+
+def _live_requests_finish(limit: float = 10.0) -> None:
+    """Wait for the live server's request threads still at work when the browser closed (a page's last
+    fetches, a service worker's sync). This runs before the test's database flush: on SQLite the live server
+    shares the test's one in-memory connection, and a request still running into the flush, or into the next
+    test, broke both ("no such savepoint", a session deleted mid-request: the next test's page failed)."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(
+            "process_request_thread" in thread.name for thread in threading.enumerate()):
+        time.sleep(0.05)
 
 
 @pytest.fixture
