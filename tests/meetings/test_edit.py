@@ -177,11 +177,13 @@ def test_the_secretary_corrects_on_the_page(party, recorded, at, login):
     secretary = login(p.personas.secretary_a)
     page = secretary.get(f"/meetings/{m.pk}/").content.decode()
     assert f'href="/meetings/{m.pk}/edit/"' in page and 'id="locked-note"' not in page
+    assert ">修改</a>" in page and "可修改至 2026-03-10" in page
     for user in (p.personas.town_admin, p.personas.party_a1):
         assert 'id="edit-meeting"' not in login(user).get(f"/meetings/{m.pk}/").content.decode()
     for user in (p.personas.outsider, p.personas.town_admin, p.personas.party_a1, p.personas.resident_a1):
         assert login(user).get(f"/meetings/{m.pk}/edit/").status_code == 404, user
     form = secretary.get(f"/meetings/{m.pk}/edit/").content.decode()
+    assert "修改会议记录" in form and "保存修改" in form
     # Filled with the record: its date, topic, minutes, 王 and 赵 ticked, 孙 away for work; the kind stays.
     assert 'value="2026-03-03"' in form and 'value="学习"' in form and "记录</textarea>" in form
     assert f'value="{p.zhao.pk}" id="present-{p.zhao.pk}" checked' in form
@@ -199,7 +201,8 @@ def test_the_secretary_corrects_on_the_page(party, recorded, at, login):
     at(2026, 3, 11)
     secretary = login(p.personas.secretary_a)  # a fresh session: the idle rule ended the first
     page = secretary.get(f"/meetings/{m.pk}/").content.decode()
-    assert 'id="edit-meeting"' not in page and 'id="locked-note"' in page and "2026-03-10" in page
+    assert 'id="edit-meeting"' not in page and 'id="locked-note"' in page
+    assert "已于 2026-03-11 锁定" in page and "2026-03-10" in page
     assert secretary.get(f"/meetings/{m.pk}/edit/")["Location"] == f"/meetings/{m.pk}/"
     assert secretary.post(f"/meetings/{m.pk}/edit/", {"date": "2026-03-03", "topic": "锁后",
                                                       "present": [p.wang.pk]}).status_code == 302
