@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, personal
+from gridgov.core import audit, idempotency, personal
 from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, can, permits, restrict
 from gridgov.org import names
 from gridgov.org.models import Person, Region, User
@@ -182,16 +182,11 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     reporter's words (村口小卖部旁), optional, at most MAX_PLACE characters."""
     if actor is not None and not (actor.is_authenticated and actor.is_active):
         raise CaseError(_("Sign in to report."), status=403)
-    if client_id is not None and actor is not None:
-        try:
-            client_id = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
-        except ValueError:
-            raise CaseError(_("client_id must be a UUID."), status=400) from None
+    client_id = idempotency.parse_client_id(client_id, CaseError) if actor is not None else None
+    if client_id is not None:
         earlier = _reported_before(actor, client_id)
         if earlier is not None:
             return earlier
-    else:
-        client_id = None
     if isinstance(category, str):
         category = Category.objects.filter(code=category.strip()).first()
     if category is None or not category.is_active or category.level != 2:

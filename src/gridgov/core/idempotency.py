@@ -22,6 +22,7 @@ to be refused by the API's authentication). Answers that carry secrets are never
 import datetime
 import hashlib
 import re
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -156,3 +157,14 @@ class IdempotencyMiddleware:
             raise
         _settle(row, response)
         return response
+
+
+def parse_client_id(value, error: type[Exception], status: int = 400) -> uuid.UUID | None:
+    """A record's own id as the phone's outbox sends it (a case, a contact, a check-in: issue 11): None when
+    it sent none; anything but a UUID is refused with the calling app's `error(message, status=, field=)`."""
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise error(_("client_id must be a UUID."), status=status, field="client_id") from None

@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from gridgov.cases.models import village_path
-from gridgov.core import audit
+from gridgov.core import audit, idempotency
 from gridgov.core.scoping import CHANGE, PARTY_MEMBER, VIEW, reach, restrict
 from gridgov.org.models import Household, Person, Region
 
@@ -198,13 +198,7 @@ def member_link(actor, household_id) -> Link:
 
 
 def parse_client_id(value) -> uuid.UUID | None:
-    """A record's own id as the phone sent it (None when it sent none); anything but a UUID is refused."""
-    if value is None or value == "":
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise LinkError(_("client_id must be a UUID."), field="client_id") from None
+    return idempotency.parse_client_id(value, LinkError, status=422)
 
 
 def _contacted_before(actor, client_id: uuid.UUID) -> Contact | None:

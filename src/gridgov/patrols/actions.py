@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, idempotency
 from gridgov.core.scoping import CHANGE, GRID_WORKER, can
 from gridgov.org import geo
 from gridgov.org.models import Grid, Post, Region
@@ -151,13 +151,7 @@ def _visit(patrol: Patrol, grid: Grid) -> None:
 
 
 def parse_client_id(value) -> uuid.UUID | None:
-    """A record's own id as the phone sent it (None when it sent none); anything but a UUID is refused."""
-    if value is None or value == "":
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise PatrolError(_("client_id must be a UUID."), field="client_id") from None
+    return idempotency.parse_client_id(value, PatrolError)
 
 
 def made_when(patrol: Patrol, made_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
@@ -362,11 +356,8 @@ def do_report_case(actor, patrol, category, description: str, lat: float | None 
     from gridgov.cases.workflow import CaseError
 
     patrol = own_patrol(actor, patrol)
-    if client_id:
-        try:
-            client_id = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
-        except ValueError:
-            raise PatrolError(_("client_id must be a UUID."), field="client_id") from None
+    client_id = parse_client_id(client_id)
+    if client_id is not None:
         earlier = PatrolCase.objects.filter(patrol=patrol, case__client_id=client_id,
                                             case__reporter_user=actor).select_related("case").first()
         if earlier is not None:
@@ -379,7 +370,7 @@ def do_report_case(actor, patrol, category, description: str, lat: float | None 
         grid = last.grid if last else worker_grids(paths=patrol.grid_paths).first()
     try:
         case = do_report(actor, category, description, lat=lat, lng=lng, grid=grid, channel="patrol",
-                         client_id=client_id or None)
+                         client_id=client_id)
     except CaseError as exc:
         raise PatrolError(str(exc), status=getattr(exc, "status", 400), field="description") from None
     link = PatrolCase.objects.create(patrol=patrol, case=case)
