@@ -151,6 +151,32 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_live_request_at_a_time_on_sqlite():
+    """On SQLite the live server's request threads share the test's one in-memory connection, so two
+    requests at once (a page and its service worker's precache, htmx fetches) interleaved their
+    transactions: "cannot start a transaction within a transaction", a session lost mid-request, and a
+    browser test failing now and then. Each request holds a lock while Django handles it; PostgreSQL, with
+    a connection per thread, serves them side by side as in production."""
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    plain, lock = WSGIHandler.__call__, threading.Lock()
+
+    def one_at_a_time(self, environ, start_response):
+        with lock:
+            return plain(self, environ, start_response)
+
+    WSGIHandler.__call__ = one_at_a_time
+    yield
+    WSGIHandler.__call__ = plain
+
+
 @pytest.fixture
 def browser():
     """Debian's Chromium driven by Playwright (its own browser download does not work offline).
