@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "gridgov.honours",
     "gridgov.services",
     "gridgov.disputes",
+    "gridgov.affairs",
     "gridgov.stars",
     "gridgov.open311",
     "gridgov.web",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("honours/", include("gridgov.honours.urls")),
     path("services/", include("gridgov.services.urls")),
     path("disputes/", include("gridgov.disputes.urls")),
+    path("affairs/", include("gridgov.affairs.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -250,6 +250,8 @@ class Post(models.Model):
         CENTRAL_HOUSEHOLD = "central_household", _("Party-member central household")
         SECRETARY = "secretary", _("Party secretary")
         GROUP_LEADER = "group_leader", _("Party group leader")
+        # 村务监督委员会成员: oversees the village's matters and disclosures (gridgov.affairs); a post on the village.
+        SUPERVISOR = "supervisor", _("Village affairs supervision committee member")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts", verbose_name=_("person"))
     kind = models.CharField(_("post"), max_length=32, choices=Kind.choices)

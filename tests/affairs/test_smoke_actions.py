@@ -1,0 +1,48 @@
+"""The whole of 四议两公开 through the actions once: six steps in order, the board item of each
+publication, a question and its answer, a supervision check."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from gridgov.affairs import actions
+from gridgov.affairs.models import Disclosure, Matter, Question, State
+from gridgov.core import clock
+from gridgov.org.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_matter_goes_through_six_steps_and_reaches_the_board(personas, town):
+    today = timezone.localdate(clock.now())
+    day = today - datetime.timedelta(days=40)
+    matter = actions.do_open_matter(personas.secretary_a, town.village_a.code, "修村道", "project", "120000")
+    assert matter.required and matter.state == State.OPEN
+    figures = {"expected": 5, "present": 5, "votes_for": 5}
+    for step in ("propose", "discuss", "review"):
+        actions.do_record_step(personas.secretary_a, matter, step, day, **figures)
+        day += datetime.timedelta(days=3)
+    with pytest.raises(actions.AffairsError) as refused:
+        actions.do_record_step(personas.secretary_a, matter, "decide", day, assembly="representatives",
+                               expected=30, present=19, votes_for=19)
+    assert refused.value.status == 409 and "19" in refused.value.message and "20" in refused.value.message
+    actions.do_record_step(personas.secretary_a, matter, "decide", day, assembly="representatives",
+                           expected=30, present=20, votes_for=11, votes_against=5, abstain=4)
+    actions.do_record_step(personas.secretary_a, matter, "publish_decision", day, body="决议：修村道")
+    actions.do_record_step(personas.secretary_a, matter, "publish_result", today, body="已完工")
+    matter.refresh_from_db()
+    assert matter.state == State.DONE and matter.ended_on == today
+    assert Disclosure.objects.filter(village=town.village_a).count() == 2
+    item = Disclosure.objects.filter(village=town.village_a).first()
+    question = actions.do_ask(personas.resident_a1, item, "花了多少钱？")
+    assert question.asker == town.zhang
+    actions.do_answer(personas.secretary_a, question, "12万元")
+    assert Question.objects.get().answered_at is not None
+    Post.objects.create(person=town.wang, kind=Post.Kind.SUPERVISOR, region=town.village_a, path=town.village_a.path)
+    actions.do_remark(personas.party_a1, item, is_check=True)
+    item.refresh_from_db()
+    assert item.checked
+    with pytest.raises(actions.AffairsError):
+        actions.do_remark(personas.resident_a1, item, "看不到")
+    assert Matter.objects.restrict(personas.outsider).count() == 0
