@@ -46,3 +46,22 @@ def test_a_matter_goes_through_six_steps_and_reaches_the_board(personas, town):
     with pytest.raises(actions.AffairsError):
         actions.do_remark(personas.resident_a1, item, "看不到")
     assert Matter.objects.restrict(personas.outsider).count() == 0
+
+
+def test_the_overview_flags_a_missing_finance_disclosure_and_a_stuck_matter(personas, town):
+    from gridgov.affairs import queries
+
+    today = timezone.localdate(clock.now())
+    matter = actions.do_open_matter(personas.secretary_a, town.village_a, "鱼塘发包", "contract", "3000")
+    Matter.objects.filter(pk=matter.pk).update(opened_at=clock.now() - datetime.timedelta(days=45))
+    rows = {row.village.code: row for row in queries.overview(town.town.path, today)}
+    a = rows[town.village_a.code]
+    assert a.open == 1 and a.stuck == 1
+    # Finances are monthly by default: last year's months are owed and missing.
+    assert any(o.kind == "finance" for o in a.overdue)
+    last_month = queries.schedule.previous(queries.schedule.label("month", today))
+    actions.do_publish(personas.secretary_a, town.village_a, "finance", "上月财务", period=last_month,
+                       table=[{"item": "保洁费", "expense": "800"}], expense_total="800")
+    after = {row.village.code: row for row in queries.overview(town.town.path, today)}[town.village_a.code]
+    assert all(o.period != last_month or o.kind != "finance" for o in after.overdue)
+    assert len(queries.current_items(town.village_a.path)) == 1
