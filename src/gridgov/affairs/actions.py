@@ -372,7 +372,7 @@ def do_record_step(actor, matter: Matter, step: str, date, *, assembly: str | No
                            % {"state": State(matter.state).label}, status=409, field="step")
     expected_step = matter.next_step
     if step != expected_step:
-        raise AffairsError(_("Steps go in order: this matter's next step is “%(next)s”, not “%(step)s”.")
+        raise AffairsError(_("Steps go in order: this matter's next step is %(next)s, not %(step)s.")
                            % {"next": Step(expected_step).label, "step": Step(step).label}, status=409, field="step")
     date = _date(date, "date")
     today = _today()

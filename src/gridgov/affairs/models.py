@@ -208,7 +208,7 @@ class Matter(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=MatterKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("details"), blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
     # Whether the town's rules required the steps when the matter was opened (kept: a later rule change
     # does not rewrite history).
@@ -350,7 +350,7 @@ class Disclosure(models.Model):
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
     kind = models.CharField(_("kind"), max_length=16, choices=DisclosureKind.choices)
     # The scheduled period it discloses ("2026-11" a month, "2026Q4" a quarter); "" for an event.
-    period = models.CharField(_("period"), max_length=8, blank=True)
+    period = models.CharField(_("disclosure period"), max_length=8, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     # Finances: [{"item": "...", "income": "1200.00", "expense": "0.00"}, ...] with their totals, checked
@@ -467,8 +467,8 @@ class Remark(models.Model):
                                verbose_name=_("matter"))
     disclosure = models.ForeignKey(Disclosure, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="remarks", verbose_name=_("disclosure"))
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
-    text = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee member"))
+    text = models.TextField(_("opinion"), blank=True)
     is_check = models.BooleanField(_("checked and signed"), default=False)
     public = models.BooleanField(_("public on the board"), default=True)
     created_at = models.DateTimeField(default=clock.now)
