@@ -65,3 +65,14 @@ def test_the_overview_flags_a_missing_finance_disclosure_and_a_stuck_matter(pers
     after = {row.village.code: row for row in queries.overview(town.town.path, today)}[town.village_a.code]
     assert all(o.period != last_month or o.kind != "finance" for o in after.overdue)
     assert len(queries.current_items(town.village_a.path)) == 1
+
+
+def test_the_town_appoints_supervisors_and_the_village_cannot(personas, town):
+    with pytest.raises(actions.AffairsError) as refused:
+        actions.do_appoint_supervisor(personas.secretary_a, town.village_a, town.wang)
+    assert refused.value.status == 404
+    post = actions.do_appoint_supervisor(personas.town_admin, town.village_a, town.wang.pk)
+    assert actions.may_oversee(personas.party_a1, town.village_a.path)
+    assert not actions.may_oversee(personas.party_a1, town.village_b.path)
+    actions.do_remove_supervisor(personas.town_admin, post)
+    assert not actions.may_oversee(personas.party_a1, town.village_a.path)

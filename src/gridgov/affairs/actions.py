@@ -673,3 +673,39 @@ def do_remark(actor, target, text: str = "", is_check: bool = False, public: boo
 
 def step_index(step: str) -> int:
     return STEP_ORDER.index(step)
+
+
+# --- the supervision committee (村务监督委员会) ----------------------------------------------------------------
+
+def supervisors(village: Region):
+    """The village's supervision committee members (their posts, with the person)."""
+    return Post.objects.filter(kind=Post.Kind.SUPERVISOR, region=village).select_related("person").order_by("pk")
+
+
+@transaction.atomic
+def do_appoint_supervisor(actor, village: Region, person: Person | int) -> Post:
+    """The town records a member of a village's supervision committee (elected by the villagers' meeting):
+    a person living in the village. The village's own staff do not choose who oversees them."""
+    if village is None or village.level != Region.Level.VILLAGE or not may_configure(actor, town_of(village.path)):
+        raise AffairsError(_("No such village."), status=404, field="village")
+    pid = person.pk if isinstance(person, Person) else person
+    if isinstance(pid, str) and pid.strip().isdigit():
+        pid = int(pid)
+    found = Person.objects.filter(pk=pid, path__startswith=village.path).first() if isinstance(pid, int) \
+        and not isinstance(pid, bool) else None
+    if found is None:
+        raise AffairsError(_("Choose a person living in the village."), field="person")
+    if supervisors(village).filter(person=found).exists():
+        raise AffairsError(_("Already a member of the supervision committee."), status=409, field="person")
+    post = Post.objects.create(person=found, kind=Post.Kind.SUPERVISOR, region=village, path=village.path)
+    audit.record("post.create", post, None, audit.snapshot(post), actor=actor)
+    return post
+
+
+@transaction.atomic
+def do_remove_supervisor(actor, post: Post) -> None:
+    """The member's term ends: the post goes, their remarks stay on the record."""
+    if post.kind != Post.Kind.SUPERVISOR or post.region is None or not may_configure(actor, town_of(post.path)):
+        raise AffairsError(_("No such member."), status=404, field="post")
+    audit.record("post.delete", post, audit.snapshot(post), None, actor=actor)
+    post.delete()
