@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from gridgov.core.scoping import AUDITOR, CHANGE, SUBTREE, VIEW, reach
+from gridgov.org.paths import town_path
 
 from .models import Dispute, DisputeRule, FollowUp
 
@@ -47,11 +48,6 @@ def may_read_summary(user, path: str) -> bool:
     if not user.scope_path or not path.startswith(user.scope_path):
         return False
     return reach(user, VIEW, Dispute.scope_kind) == SUBTREE or user.role == AUDITOR
-
-
-def town_path(path: str) -> str:
-    parts = [p for p in (path or "").split(".") if p]
-    return ".".join(parts[:2]) + "." if len(parts) >= 2 else ""
 
 
 def rule_for(path: str) -> DisputeRule:

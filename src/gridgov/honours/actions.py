@@ -35,6 +35,7 @@ from gridgov.core.scoping import (
     restrict,
 )
 from gridgov.org.models import Household, Person, Region
+from gridgov.org.paths import town_path
 from gridgov.org.queries import path_prefixes
 
 from .models import (
@@ -88,11 +89,6 @@ def _staff_of(actor, path: str, roles: tuple) -> bool:
     if actor.is_superuser:
         return True
     return actor.role in roles and bool(actor.scope_path) and path.startswith(actor.scope_path)
-
-
-def town_path(path: str) -> str:
-    parts = [p for p in (path or "").split(".") if p]
-    return ".".join(parts[:2]) + "." if len(parts) >= 2 else ""
 
 
 def own_village(user) -> str:

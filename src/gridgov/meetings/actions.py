@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit, clock
 from gridgov.core.scoping import CHANGE, can
 from gridgov.org.models import PartyOrg, Person, Region
+from gridgov.org.paths import town_path
 
 from .models import (
     BUILTIN_LABELS,
@@ -54,11 +55,6 @@ def _text(value, field: str, required: bool = False, limit: int = MAX_TEXT) -> s
 
 
 # --- the town's rules and settings --------------------------------------------------------------------
-
-def town_path(path: str) -> str:
-    parts = [p for p in (path or "").split(".") if p]
-    return ".".join(parts[:2]) + "." if len(parts) >= 2 else ""
-
 
 def town_of(path: str) -> Region | None:
     tp = town_path(path)

@@ -20,17 +20,7 @@ from django.utils.translation import pgettext_lazy
 from gridgov.core import clock
 from gridgov.core.scoping import RestrictedQuerySet
 from gridgov.org.models import Person, Region
-
-
-def town_path(path: str) -> str:
-    """"445321.104.201.001." -> "445321.104." (the town of a node's path; "" above a town)."""
-    parts = [p for p in (path or "").split(".") if p]
-    return ".".join(parts[:2]) + "." if len(parts) >= 2 else ""
-
-
-def village_of(path: str) -> str:
-    parts = [p for p in (path or "").split(".") if p]
-    return ".".join(parts[:3]) + "." if len(parts) >= 3 else ""
+from gridgov.org.paths import town_path
 
 
 class Group(models.TextChoices):
