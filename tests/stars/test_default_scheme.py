@@ -24,9 +24,18 @@ def test_every_metric_names_a_registered_source():
 @pytest.mark.parametrize("source", [
     "links.coverage", "links.contact_rate", "patrols.compliance", "meetings.compliance", "meetings.attendance",
     "tasks.on_time", "tasks.inspection", "disputes.mediated", "disputes.zero_reports", "disputes.followups",
-    "services.on_time", "services.satisfaction", "volunteers.participation", "honours.per_hundred"])
+    "services.on_time", "services.satisfaction", "volunteers.participation", "honours.per_hundred",
+    "affairs.matters", "affairs.disclosures", "affairs.questions"])
 def test_the_recorded_practices_are_scored_from_their_records(source):
     assert any(i["config"].get("source") == source for star in SPEC for i in star["indicators"])
+
+
+def test_village_affairs_score_the_branch_and_rule_of_law():
+    """四议两公开 is how the branch leads the village's major matters (支部过硬星); 三务公开 on time and questions
+    answered are village affairs run in the open under the law (平安法治星)."""
+    sources = {star["code"]: {i["config"].get("source"): i["max_points"] for i in star["indicators"]} for star in SPEC}
+    assert sources["branch"]["affairs.matters"] == 2
+    assert (sources["safety"]["affairs.disclosures"], sources["safety"]["affairs.questions"]) == (2, 1)
 
 
 @pytest.mark.parametrize("star", SPEC, ids=[star["code"] for star in SPEC])

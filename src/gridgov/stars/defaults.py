@@ -1,6 +1,6 @@
 """A complete Chinese scheme after 马庄桥镇's 五星支部 (its 2023 report): five stars of 20 points each (100 in all),
 scored from gridgov's records wherever a practice is recorded (meetings, town tasks, household links,
-patrols, disputes, services, volunteers, honours, cases, points), by hand only where none is,
+patrols, disputes, services, volunteers, honours, cases, points, village affairs), by hand only where none is,
 reward and penalty indicators on a base, veto items, 16 points to earn a star, and the level mapping
 of comparable schemes (>= 90 五星, 80-89 四星, 70-79 三星, 60-69 二星), each level also needing as many
 stars earned as its name says. Collective economy income is scored by the brackets of 古店镇's 2021
@@ -42,11 +42,14 @@ def scheme_spec() -> list[dict]:
                    target=0.9),
             metric("branch.tasks", "镇党委任务按期完成率", 2, "tasks.on_time", map="linear", floor=0.6, target=1.0),
             metric("branch.inspection", "季度督查得分率", 2, "tasks.inspection", map="linear", floor=0.6, target=0.95),
-            manual("branch.team", "班子团结、党员队伍建设", 2),
+            manual("branch.team", "班子团结、党员队伍建设", 1),
             metric("branch.links", "党员联户覆盖率", 2, "links.coverage", map="linear", floor=0.8, target=1.0),
             metric("branch.contacts", "党员联户月走访率", 2, "links.contact_rate", map="linear", floor=0.5,
                    target=0.9),
-            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 4, 3),
+            # 四议两公开: the branch leads the village's major matters (proposes, and the decision is published).
+            metric("branch.matters", "重大事项“四议两公开”规范运行率", 2, "affairs.matters", map="linear", floor=0.5,
+                   target=1.0),
+            dynamic("branch.vanguard", "党员先锋作用（动态奖惩）", 3, 2),
         ], "vetoes": [{"code": "branch.discipline", "name": "班子成员受到党纪政务处分"}]},
         {"code": "industry", "name": "产业兴旺星", "threshold": 16, "indicators": [
             metric("industry.income", "村集体经济收入", 12, "stars.collective_income", map="brackets",
@@ -64,10 +67,15 @@ def scheme_spec() -> list[dict]:
                    target=1.0),
             metric("safety.followups", "矛盾纠纷回访完成率", 2, "disputes.followups", map="linear", floor=0.5,
                    target=1.0),
-            metric("safety.on_time", "事件按期结案率", 4, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
-            metric("safety.patrols", "网格巡查达标率（一周三巡）", 4, "patrols.compliance", map="linear", floor=0.5,
+            metric("safety.on_time", "事件按期结案率", 3, "cases.on_time_rate", map="linear", floor=0.5, target=0.95),
+            metric("safety.patrols", "网格巡查达标率（一周三巡）", 3, "patrols.compliance", map="linear", floor=0.5,
                    target=0.9),
-            dynamic("safety.peace", "平安建设（动态奖惩）", 5, 3),
+            # 三务公开 and answering villagers' questions: village affairs in the open, under the law.
+            metric("safety.disclosures", "三务公开按时公开率", 2, "affairs.disclosures", map="linear", floor=0.6,
+                   target=1.0),
+            metric("safety.questions", "村民质询按期答复率", 1, "affairs.questions", map="linear", floor=0.5,
+                   target=1.0),
+            dynamic("safety.peace", "平安建设（动态奖惩）", 4, 3),
         ], "vetoes": [{"code": "safety.crime", "name": "发生重大刑事案件或群体性事件"},
                       {"code": "safety.petition", "name": "越级上访造成严重影响"}]},
         {"code": "civility", "name": "文明幸福星", "threshold": 16, "indicators": [
