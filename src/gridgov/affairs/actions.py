@@ -590,8 +590,9 @@ def may_ask(actor, target) -> bool:
     path = target.path
     if actor.is_superuser or may_record(actor, path):
         return True
-    if can(actor, ASK, "affairs_question") and actor.scope_path and path == village_path(actor.scope_path):
-        return True  # a grid worker of one of the village's grids
+    if (actor.role not in PERSONAL_ROLES and can(actor, ASK, "affairs_question") and actor.scope_path
+            and path == village_path(actor.scope_path)):
+        return True  # a grid worker of one of the village's grids (a resident's scope is a grid too)
     person = getattr(actor, "person", None)
     return (person is not None and can(actor, ASK, "affairs_disclosure")
             and village_path(person.path) == path and _public(target))
