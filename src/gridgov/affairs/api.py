@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
@@ -391,7 +392,10 @@ def disclosure_list(request, filters: Query[DisclosureFilter]):
         if village is None:
             raise Http404
     elif not getattr(user, "is_authenticated", False):
-        return _invalid("village", _("Give the village's code to read its board."), "missing")
+        # Raised, not returned: the paginator takes only rows. The API's handler renders it as every 422.
+        message = _("Give the village's code to read its board.")
+        raise ValidationError([{"loc": ("query", "village"), "type": "value_error", "msg": message,
+                                "ctx": {"error": message}}])
     if filters.all:
         if not _may_read_all(user, village):
             raise Http404
