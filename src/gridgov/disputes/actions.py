@@ -183,26 +183,15 @@ def _case(actor, case_id, village: Region):
 def _notify_town(dispute: Dispute, now) -> int:
     """A high-risk dispute: the town's administrators are told at once, in their inbox and through the
     delivery channels (the case loop's notifications and outbox, without a case)."""
-    from gridgov.cases import conf as case_conf
-    from gridgov.cases.models import Notification, Outbox
+    from gridgov.cases import notices
 
-    users = list(User.objects.filter(is_active=True, role=TOWN_ADMIN, scope_path=queries.town_path(dispute.path))
-                 .values_list("pk", flat=True))
-    if not users:
-        return 0
+    users = User.objects.filter(is_active=True, role=TOWN_ADMIN, scope_path=queries.town_path(dispute.path)).values_list(
+        "pk", flat=True)
     with translation.override(settings.LANGUAGE_CODE):
         text = (_("High-risk dispute #%(id)d in %(village)s (%(kind)s): act at once")
-                % {"id": dispute.pk, "village": dispute.village.name, "kind": dispute.get_kind_display()})[:300]
+                % {"id": dispute.pk, "village": dispute.village.name, "kind": dispute.get_kind_display()})
     data = {"dispute": dispute.pk, "village": dispute.village.code, "url": f"/disputes/{dispute.pk}/"}
-    rows = Notification.objects.bulk_create([Notification(user_id=uid, kind="dispute_high_risk", text=text, data=data,
-                                                          created_at=now) for uid in users])
-    channels = case_conf.get_list("GRIDGOV_NOTIFY_CHANNELS")
-    if channels:
-        Outbox.objects.bulk_create([
-            Outbox(channel=channel, recipient_id=row.user_id, notification=row, next_attempt_at=now, created_at=now,
-                   payload={"kind": row.kind, "text": row.text, "dispute": dispute.pk})
-            for row in rows for channel in channels])
-    return len(rows)
+    return notices.send(users, "dispute_high_risk", text, now, data)
 
 
 @transaction.atomic

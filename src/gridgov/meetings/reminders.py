@@ -33,21 +33,9 @@ DUE, MISSING = "meeting_due", "meeting_missing"
 
 
 def notify_users(user_ids, kind: str, text: str, now, data: dict) -> int:
-    """An inbox row per user and an outbox row per delivery channel each, as the case loop's notify() does
-    for a case (cases.routing.notify_many), here without a case."""
-    from gridgov.cases import conf
-    from gridgov.cases.models import Notification, Outbox
+    from gridgov.cases import notices
 
-    rows = Notification.objects.bulk_create([
-        Notification(user_id=uid, case=None, kind=kind, text=text[:300], data=data, created_at=now)
-        for uid in sorted(set(user_ids))])
-    channels = conf.get_list("GRIDGOV_NOTIFY_CHANNELS")
-    if channels and rows:
-        Outbox.objects.bulk_create([
-            Outbox(channel=channel, recipient_id=row.user_id, notification=row, next_attempt_at=now, created_at=now,
-                   payload={"kind": kind, "text": row.text, "case": None, "case_id": None})
-            for row in rows for channel in channels])
-    return len(rows)
+    return notices.send(user_ids, kind, text, now, data)
 
 
 def _once(key: str, send) -> int:

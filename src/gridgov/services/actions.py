@@ -234,27 +234,15 @@ def notify(app: Application, kind: str, now, exclude=None, **data) -> int:
     from django.conf import settings
     from django.utils import translation
 
-    from gridgov.cases.models import Notification, Outbox
+    from gridgov.cases import notices
+
     ids = set(User.objects.filter(person_id=app.applicant_id, is_active=True).values_list("pk", flat=True))
     if app.agent_id:
         ids.add(app.agent_id)
-    if exclude is not None:
-        ids.discard(exclude.pk)
-    if not ids:
-        return 0
     data = {"number": app.number, "item": app.item.name, **{k: str(v) for k, v in data.items()}}
     with translation.override(settings.LANGUAGE_CODE):
-        text = str(NOTICES[kind] % data)[:300]
-    rows = Notification.objects.bulk_create([
-        Notification(user_id=uid, case=None, kind=f"service_{kind}", text=text,
-                     data={**data, "application": app.pk}, created_at=now) for uid in sorted(ids)])
-    channels = case_conf.get_list("GRIDGOV_NOTIFY_CHANNELS")
-    if channels:
-        Outbox.objects.bulk_create([Outbox(channel=c, recipient_id=r.user_id, notification=r, next_attempt_at=now,
-                                           created_at=now, payload={"kind": r.kind, "text": r.text,
-                                                                    "application": app.pk})
-                                    for r in rows for c in channels])
-    return len(rows)
+        text = str(NOTICES[kind] % data)
+    return notices.send(ids, f"service_{kind}", text, now, {**data, "application": app.pk}, exclude=exclude)
 
 
 def do_action(actor, app_id, action: str, *, missing=None, note: str = "", reason: str = "",

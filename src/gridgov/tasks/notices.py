@@ -25,23 +25,10 @@ def _text(kind: str, data: dict) -> str:
 
 
 def tell(user_ids, kind: str, data: dict, now, exclude=None) -> int:
-    from gridgov.cases import conf
-    from gridgov.cases.models import Notification, Outbox
+    from gridgov.cases import notices
 
     data = {k: str(v) for k, v in data.items()}
-    text = _text(kind, data)
-    ids = sorted(set(user_ids) - ({exclude.pk} if exclude is not None and exclude.pk else set()))
-    if not ids:
-        return 0
-    rows = Notification.objects.bulk_create([Notification(user_id=uid, kind=kind, text=text, data=data,
-                                                           created_at=now) for uid in ids])
-    channels = conf.get_list("GRIDGOV_NOTIFY_CHANNELS")
-    if channels:
-        Outbox.objects.bulk_create([
-            Outbox(channel=channel, recipient_id=row.user_id, notification=row, next_attempt_at=now, created_at=now,
-                   payload={"kind": kind, "text": row.text, "link": data.get("link", "")})
-            for row in rows for channel in channels])
-    return len(rows)
+    return notices.send(user_ids, kind, _text(kind, data), now, data, exclude=exclude)
 
 
 def _staff(role: str, paths) -> list[int]:
