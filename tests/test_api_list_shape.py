@@ -7,6 +7,7 @@ import pytest
 
 from gridgov.cases import actions as case_actions
 from gridgov.points import actions as points_actions
+from tests.affairs.api_seeding import two_matters_and_disclosures
 from tests.cases.conftest import POINT_A1, cfg, clock  # noqa: F401
 from tests.links.seeding import two_links_and_contacts
 from tests.meetings.seeding import two_meetings
@@ -129,6 +130,7 @@ def seeded(personas, clock, cfg, rules, shop, fund, quarter):  # noqa: F811  fix
     two_teams_and_activities(p)
     two_tasks(p)
     two_meetings(p)
+    two_matters_and_disclosures(p)
     return p
 
 
