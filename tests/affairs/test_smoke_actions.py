@@ -76,3 +76,15 @@ def test_the_town_appoints_supervisors_and_the_village_cannot(personas, town):
     assert not actions.may_oversee(personas.party_a1, town.village_b.path)
     actions.do_remove_supervisor(personas.town_admin, post)
     assert not actions.may_oversee(personas.party_a1, town.village_a.path)
+
+
+def test_a_question_tells_the_village_and_its_answer_tells_the_asker(personas, town):
+    from gridgov.cases.models import Notification
+
+    item = actions.do_publish(personas.secretary_a, town.village_a, "village", "村道硬化", body="拟硬化村道 800 米")
+    question = actions.do_ask(personas.resident_a1, item, "什么时候开工？")
+    told = Notification.objects.get(kind="affairs_question")
+    assert told.user == personas.secretary_a and "村道硬化" in told.text and question.due_on.isoformat() in told.text
+    actions.do_answer(personas.secretary_a, question, "下月开工")
+    answered = Notification.objects.get(kind="affairs_answer")
+    assert answered.user == personas.resident_a1 and "已答复" in answered.text

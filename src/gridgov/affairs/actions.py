@@ -8,16 +8,18 @@ import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.core import audit, clock
-from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, can, restrict
+from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VILLAGE_SECRETARY, can, restrict
 from gridgov.core.uploads import UploadError, clean_file, display_name
-from gridgov.org.models import Person, Post, Region
+from gridgov.org.models import Person, Post, Region, User
 from gridgov.org.paths import town_path, village_path
 
 from . import quorum, schedule
@@ -574,6 +576,32 @@ def do_add_disclosure_file(actor, item: Disclosure, upload) -> DisclosureFile:
     return _add_disclosure_file(actor, item, upload)
 
 
+# --- notices ------------------------------------------------------------------------------------------------
+
+def _village_staff(path: str):
+    return User.objects.filter(is_active=True, role=VILLAGE_SECRETARY, scope_path=village_path(path)).values_list(
+        "pk", flat=True)
+
+
+def _about(question: Question) -> str:
+    return (question.disclosure or question.matter).title
+
+
+NOTICES = {
+    "affairs_question": gettext_lazy("A villager asked about %(title)s: answer by %(due)s"),
+    "affairs_answer": gettext_lazy("Your question about %(title)s was answered"),
+}
+
+
+def _tell(user_ids, kind: str, params: dict, now, data: dict, exclude=None) -> int:
+    """Through the case loop's inbox and channels, in the site's language (a notice is read later)."""
+    from gridgov.cases import notices  # noqa: PLC0415  the case loop delivers every notice
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(NOTICES[kind] % params)
+    return notices.send(user_ids, kind, text, now, {**data, **params}, exclude=exclude)
+
+
 # --- questions and oversight ----------------------------------------------------------------------------
 
 def _target_path(target) -> str:
@@ -634,6 +662,8 @@ def do_ask(actor, target, text: str, asker: Person | int | None = None) -> Quest
         matter=target if isinstance(target, Matter) else None, asker=asker, entered_by=actor, text=text,
         asked_at=now, due_on=timezone.localdate(now) + datetime.timedelta(days=days), path=path)
     audit.record("affairs.ask", question, None, audit.snapshot(question), actor=actor)
+    _tell(_village_staff(path), "affairs_question", {"title": _about(question), "due": question.due_on.isoformat()},
+          now, {"question": question.pk, "link": "/affairs/"}, exclude=actor)
     return question
 
 
@@ -650,6 +680,8 @@ def do_answer(actor, question: Question, answer: str, public: bool = True) -> Qu
     question.answered_at, question.answered_by = clock.now(), actor
     question.save(update_fields=["answer", "public", "answered_at", "answered_by"])
     audit.record("affairs.answer", question, *audit.diff(before, audit.snapshot(question)), actor=actor)
+    _tell(User.objects.filter(person_id=question.asker_id, is_active=True).values_list("pk", flat=True),
+          "affairs_answer", {"title": _about(question)}, question.answered_at, {"question": question.pk, "link": "/affairs/village/"}, exclude=actor)
     return question
 
 
