@@ -212,7 +212,7 @@ def test_the_public_board_shows_no_personal_data(personas, login, at):
     assert "村道哪天完工" in page and "月底完工" in page and "内部草稿" not in page and hidden.title not in page
     assert zhang.name not in page and zhang.phone not in page and zhang.id_number not in page
     assert zhang.phone[:3] + "****" + zhang.phone[-4:] in page
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"] == "noindex"
     assert 'action="/affairs/ask/"' not in page and "网格员" in page  # how to ask, without a form
     assert Client().get("/affairs/b/not-a-token/").status_code == 404

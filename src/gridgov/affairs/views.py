@@ -483,7 +483,9 @@ def _board_sections(user, village_path_: str, on: datetime.date) -> list[dict]:
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The secret link never leaves the site in a Referer; "no-referrer" would also make the browser send
+    # "Origin: null" with the board's question form, which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
