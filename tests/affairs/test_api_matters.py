@@ -77,6 +77,11 @@ def test_a_matter_is_opened_read_and_taken_through_its_steps(personas, at, api_c
     # A done matter takes no step.
     r = step(secretary, matter_id, "publish_result", "2026-11-20", body="再次公开")
     assert r.status_code == 409 and r.json()["field"] == "step"
+    # A POST sent again with its Idempotency-Key (a lost answer) opens one matter and answers the same.
+    again = {"village": town.village_a.code, "title": "鱼塘发包", "kind": "contract", "amount": 30000}
+    first, second = (post(secretary, URL, again, HTTP_IDEMPOTENCY_KEY="matter-7f3a") for _ in range(2))
+    assert (first.status_code, second.status_code, second["Idempotent-Replayed"]) == (201, 201, "true")
+    assert first.json() == second.json() and Matter.objects.filter(title="鱼塘发包").count() == 1
 
 
 def test_quorum_and_majority_at_their_edges(personas, at, api_client):  # noqa: F811

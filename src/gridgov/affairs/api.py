@@ -257,7 +257,7 @@ def matter_step(request, matter_id: int, body: StepIn):
             shown_until=body.shown_until)
     except AffairsError as exc:
         return _refused(exc)
-    matter = Matter.objects.only("state").get(pk=matter.pk)
+    matter = row.matter  # the action's own copy, locked and moved on
     return Status(201, {**_step_out(row), "matter": matter.pk, "state": matter.state,
                         "state_label": str(State(matter.state).label), "next_step": matter.next_step})
 
@@ -377,7 +377,8 @@ def _board_rows(rows, everything: bool):
 
 
 @router.get("/affairs/disclosures", auth=[BearerToken(), django_auth, _anyone],
-            response={200: list[DisclosureOut], 404: ErrorOut, 422: InvalidOut})
+            response={200: list[DisclosureOut], 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"security": [{}]})  # added to the token and the session: no login either
 @paginate(PageNumberPagination)
 def disclosure_list(request, filters: Query[DisclosureFilter]):
     """A village's public board (三务公开), newest first: the public items on it today, with their answered
