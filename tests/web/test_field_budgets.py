@@ -21,7 +21,7 @@ from tests.cases.test_browser_case_loop import closing_connections
 
 pytestmark = pytest.mark.browser
 
-BUDGETS = {"report": 150_000, "inbox": 100_000, "stats": 400_000}
+BUDGETS = {"report": 150_000, "inbox": 100_000, "stats": 400_000, "affairs_board": 100_000}
 
 
 class _PlainServer(LiveServerThread):
@@ -73,6 +73,26 @@ def town_with_cases(transactional_db, personas):
     return personas
 
 
+def _affairs_board(personas):
+    """Village A's public board with a month's finance table, a village affairs item and an answered question."""
+    from gridgov.affairs import actions as affairs
+
+    village = personas.town.village_a
+    affairs.do_publish(personas.secretary_a, village, "finance", "上月财务收支", period=_last_month(),
+                       table=[{"item": f"第{n}项收支", "income": str(100 * n), "expense": str(30 * n)}
+                              for n in range(1, 16)])
+    item = affairs.do_publish(personas.secretary_a, village, "village", "村道硬化工程公示", body="硬化村道800米" * 20)
+    question = affairs.do_ask(personas.resident_a1, item, "什么时候开工？")
+    affairs.do_answer(personas.secretary_a, question, "下月初开工。")
+    return affairs.do_rotate_board(personas.secretary_a, village)
+
+
+def _last_month() -> str:
+    from gridgov.affairs import queries, schedule
+
+    return schedule.previous(schedule.label("month", queries.today()))
+
+
 def session_cookie(user, base):
     client = Client()
     client.force_login(user)
@@ -105,10 +125,13 @@ def transferred(browser, base, user, path, ready):
 def test_field_pages_stay_within_their_budgets(production, town_with_cases, browser):
     personas = town_with_cases
     base = production
+    board = _affairs_board(personas)
     pages = {
         "report": (personas.resident_a1, "/cases/report/", "#report-form"),
         "inbox": (personas.worker_a1, "/cases/inbox/", "ul.cases"),
         "stats": (personas.town_admin, "/cases/stats/", "#figures[data-charts='2']"),
+        # The village's 三务公开 board by its secret link, as a resident of the village reads it (with the ask forms).
+        "affairs_board": (personas.resident_a1, f"/affairs/b/{board.token}/", "#section-finance"),
     }
     measured, details = {}, {}
     for name, (user, path, ready) in pages.items():
