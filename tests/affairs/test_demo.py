@@ -89,7 +89,7 @@ def _check(town: Region, day: datetime.date, line: str, now: datetime.datetime) 
     assert set(finances.values_list("path", flat=True)) == {v.path for v in villages}
     assert finances.filter(path=home).count() >= 11
     assert Disclosure.objects.filter(kind=DisclosureKind.VILLAGE, path=home).count() >= 3
-    assert Disclosure.objects.filter(kind=DisclosureKind.PARTY).count() == 3 * len(villages)
+    assert Disclosure.objects.filter(kind=DisclosureKind.PARTY).count() == demo.PARTY_EVENTS * len(villages)
     # Late finances in two villages, the demo secretary's one of them; at most a few missing (one).
     assert finances.filter(late=True).values("path").distinct().count() == 2
     assert finances.filter(late=True, path=home).exists()

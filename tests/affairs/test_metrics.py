@@ -101,7 +101,7 @@ def test_matters_decided_in_the_quarter(q1):
     # Stuck on 31 March as queries.flags has it (the overview's flag): no step for 30 days, the proposal of
     # 5 January, and the decisions published before 1 March whose result is still to come.
     assert r["stuck"] == 6 and len(r["stuck_ids"]) == 6
-    assert r["link"].startswith("/affairs/matters/?scope=445321104201")
+    assert r["link"] == "/affairs/?village=445321104201"
     assert metrics.matters(q1.village_b, *Q1)["value"] is None
 
 

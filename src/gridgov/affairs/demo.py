@@ -35,6 +35,7 @@ from .models import Assembly, DisclosureKind, Frequency, MatterKind, Step
 
 MEMBERS = 3  # supervision committee members per village
 LATE_FINANCE_VILLAGES = 2
+PARTY_EVENTS = 2  # party affairs items per village over the year (a member admitted, dues, an evaluation)
 MATTERS = [
     ("村道硬底化工程", MatterKind.PROJECT, 380000), ("村委会办公楼维修", MatterKind.PROJECT, 120000),
     ("集体鱼塘承包经营权发包", MatterKind.CONTRACT, 36000), ("集体闲置厂房出租", MatterKind.CONTRACT, 60000),
@@ -96,6 +97,7 @@ class _Play:
     # --- the town and its committees ---
 
     def configure(self, admin: User | None) -> None:
+        self.admin = admin
         if admin is None:
             return
         with self.at(self.today - datetime.timedelta(days=400), 9):
@@ -112,8 +114,14 @@ class _Play:
         chosen = [first.pk] if first is not None else []
         chosen += [pk for pk in self.rng.sample(pool, min(len(pool), MEMBERS + 1)) if pk not in chosen]
         members = list(Person.objects.filter(pk__in=chosen[:MEMBERS]).order_by("pk"))
-        for person in members:
-            org_actions.do_add_post(None, person, Post.Kind.SUPERVISOR, region=village)
+        # Elected by the villagers' meeting before the year; the town records them (without a town account:
+        # the registry does).
+        with self.at(self.today - datetime.timedelta(days=390), 9):
+            for person in members:
+                if self.admin is not None:
+                    actions.do_appoint_supervisor(self.admin, village, person)
+                else:
+                    org_actions.do_add_post(None, person, Post.Kind.SUPERVISOR, region=village)
         self.counts["members"] += len(members)
         return members
 
@@ -163,7 +171,7 @@ class _Play:
                                                   shown_from=day, shown_until=until)
                 self.counts["items"] += 1
                 self.counts["late"] += item.late
-        for days_ago in sorted(self.rng.sample(range(20, 350), 3), reverse=True):
+        for days_ago in sorted(self.rng.sample(range(20, 350), PARTY_EVENTS), reverse=True):
             day = self.today - datetime.timedelta(days=days_ago)
             title = self.rng.choice(PARTY_ITEMS)
             with self.at(day, 15):

@@ -41,9 +41,9 @@ def _window(since: datetime.date, until: datetime.date) -> dict:
     return {"since": since.isoformat(), "until": until.isoformat()}
 
 
-def _link(what: str, village, since: datetime.date, until: datetime.date) -> str:
-    return f"/affairs/{what}/?" + urlencode({"scope": village.code, "since": since.isoformat(),
-                                            "until": until.isoformat()})
+def _link(page: str, village) -> str:
+    """The village's page of village affairs: its matters and questions (""), or its board ("board/")."""
+    return f"/affairs/{page}?" + urlencode({"village": village.code})
 
 
 def _as_of(matter: Matter, steps: list, on: datetime.date) -> Matter:
@@ -105,7 +105,7 @@ def matters(village, since: datetime.date, until: datetime.date) -> dict:
                         "pending": len(pending), "rejected": len(rejected), "publish_days": config.publish_days,
                         "flags_on": on.isoformat(), "stuck": len(stuck), "flagged_unpublished": len(flagged),
                         "matter_ids": decided[:MAX_IDS], "stuck_ids": stuck[:MAX_IDS],
-                        "link": _link("matters", village, since, until)}}
+                        "link": _link("", village)}}
 
 
 def disclosures(village, since: datetime.date, until: datetime.date) -> dict:
@@ -123,7 +123,7 @@ def disclosures(village, since: datetime.date, until: datetime.date) -> dict:
             "records": {"kind": "affairs_disclosures", **_window(since, until), "due": len(rows),
                         "on_time": len(on_time), "late": len(late), "missing": len(missing),
                         "late_periods": late, "missing_periods": missing,
-                        "link": _link("board", village, since, until)}}
+                        "link": _link("board/", village)}}
 
 
 def questions(village, since: datetime.date, until: datetime.date) -> dict:
@@ -137,7 +137,7 @@ def questions(village, since: datetime.date, until: datetime.date) -> dict:
             "records": {"kind": "affairs_questions", **_window(since, until), "due": figures["due"],
                         "on_time": figures["on_time"], "late": figures["late"], "overdue": figures["overdue"],
                         "pending": figures["open"] - figures["overdue"],
-                        "link": _link("questions", village, since, until)}}
+                        "link": _link("", village)}}
 
 
 def register() -> None:
