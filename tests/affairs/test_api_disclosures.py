@@ -112,9 +112,14 @@ def test_all_items_for_the_village_staff_and_its_supervision_committee_only(pers
     for user in ("outsider", "department", "resident_a1", "worker_a1", "auditor"):
         client = api_client(user)
         assert client.get(URL, {**a, "all": 1}).status_code == 404, user
+        if user != "outsider":
+            assert client.get(URL, {"all": 1}).status_code == 404, user
         # Everyone reads the public board, signed in or not.
         assert client.get(URL, a).json()["count"] == 1, user
     assert Client().get(URL, {**a, "all": 1}).status_code == 404
+    assert api_client("town_admin").get(URL, {"all": 1}).json()["count"] == 5  # and village B's
+    # Village B's secretary: all of B's board, nothing of A's.
+    assert [i["title"] for i in api_client("outsider").get(URL, {"all": 1}).json()["items"]] == ["都斛村公示"]
     # Signed in without a village: the public boards of the caller's reach.
     assert api_client("town_admin").get(URL).json()["count"] == 2
     assert api_client("outsider").get(URL).json()["count"] == 1

@@ -169,6 +169,8 @@ def test_steps_go_in_order_and_in_time(personas, at, api_client):  # noqa: F811
     assert r.status_code == 409 and r.json()["field"] == "date" and "2026-11-10" in r.json()["detail"]
     r = step(secretary, matter_id, "discuss", "2026-11-21", **FULL)  # tomorrow
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "date"
+    r = step(secretary, matter_id, "discuss", "2026-11-12", meeting=999999, **FULL)  # no such party meeting
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "meeting"
     r = step(secretary, matter_id, "vote", "2026-11-12", **FULL)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "step"
     assert step(secretary, matter_id, "discuss", "2026-11-10", **FULL).status_code == 201  # the same day is fine

@@ -23,7 +23,7 @@ from ninja.security import HttpBearer, django_auth
 from gridgov.core import clock
 from gridgov.core.api import ErrorOut, InvalidOut, Rendered
 from gridgov.core.api import invalid as _invalid
-from gridgov.core.scoping import VIEW, can, restrict
+from gridgov.core.scoping import SUBTREE, VIEW, reach, restrict
 from gridgov.org.api import ScopeCode
 from gridgov.org.models import Region
 from gridgov.org.queries import scope_node
@@ -351,16 +351,18 @@ def _anyone(request):
 
 
 def _may_read_all(user, village: Region | None) -> bool:
-    """Staff of the village (or above it) and its supervision committee read every item of its board."""
+    """Staff of the village (or above it) read every item of its board, and its supervision committee; without
+    a village, staff alone (a resident's reach is their village's public items, whose private answers and
+    remarks are not theirs to read)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
+    staff = reach(user, VIEW, "affairs_disclosure") == SUBTREE and bool(user.scope_path)
     if village is None:
-        return can(user, VIEW, "affairs_disclosure") and bool(user.scope_path)
-    staff = (can(user, VIEW, "affairs_disclosure") and bool(user.scope_path)
-             and village.path.startswith(user.scope_path))
-    return staff or actions.supervisor_posts(user).filter(path=village.path).exists()
+        return staff
+    return (staff and village.path.startswith(user.scope_path)) or actions.supervisor_posts(user).filter(
+        path=village.path).exists()
 
 
 def _board_rows(rows, everything: bool):
