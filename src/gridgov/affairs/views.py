@@ -243,7 +243,7 @@ def matter(request, pk: int):
                 item["state"] = "skipped"
     files = list(m.files.all())
     items = [s.disclosure_id for s in recorded.values() if s.disclosure_id]
-    questions = list(Question.objects.filter(path=m.path).filter(
+    questions = list(restrict(user, VIEW, Question).filter(path=m.path).filter(
         _about(m, items)).select_related("asker", "disclosure").order_by("asked_at", "id"))
     remarks = list(m.remarks.select_related("author").order_by("created_at", "id"))
     config = actions.settings_for(actions.town_of(m.path))
@@ -550,7 +550,7 @@ def village(request):
     if region is None:
         raise Http404
     sections = _board_sections(user, region.path, today)
-    mine = list(Question.objects.filter(asker_id=person.pk).select_related("disclosure", "matter")
+    mine = list(restrict(user, VIEW, Question).filter(asker_id=person.pk).select_related("disclosure", "matter")
                 .order_by("-asked_at", "-id")[:50])
     supervised = actions.may_oversee(user, region.path)
     oversee_matters = list(restrict(user, VIEW, Matter).filter(path=region.path).order_by("-opened_at")[:50]) \
