@@ -329,7 +329,8 @@ def build(now, seed: int) -> str:
                               missing_month if missing_village is not None and village.pk == missing_village.pk
                               else None, config.due_days)
         specs = rng.sample(MATTERS, 4)
-        for spec in specs[:3 if is_home else 1]:
+        # Done this year: three in the demo secretary's village, one in every other village of the rest.
+        for spec in specs[:3 if is_home else index % 2]:
             play.done(secretary, village, spec, config.publish_days)
         play.waiting(secretary, village, specs[3], steps_cycle[index % len(steps_cycle)])
         if village.pk == rejected_village.pk:
@@ -346,10 +347,12 @@ def build(now, seed: int) -> str:
                     play.remark(member_account, item, item.shown_from, check=True)
             _home_questions(play, home, secretary, resident_account, people, recent, config.answer_days)
         elif recent and people:
+            # A villager's question through the secretary, about one of the last months' finances.
             text, answer = rng.choice(QUESTIONS)
-            asked = recent[-1].shown_from + datetime.timedelta(days=rng.randint(1, 5))
+            item = rng.choice(recent[:-1] or recent)
+            asked = item.shown_from + datetime.timedelta(days=rng.randint(1, 5))
             if asked < today - datetime.timedelta(days=config.answer_days):
-                play.question(secretary, rng.choice(people), recent[-1], asked,
+                play.question(secretary, rng.choice(people), item, asked,
                               config.answer_days, rng.randint(1, config.answer_days), text, answer, secretary)
     c = play.counts
     return _("Loaded village affairs: %(members)d supervision committee members, %(matters)d matters through the "
