@@ -105,16 +105,26 @@ def test_a_secretary_takes_a_matter_through_the_six_steps_on_its_page(personas, 
 
 
 def test_a_rejection_ends_the_matter_and_a_no_majority_entry_is_refused(personas, login, at):
+    from gridgov.meetings import actions as meetings
+
     at(2026, 12, 4)
+    town = personas.town
+    branch = org_actions.do_create_party_org(None, "P445321104201", "碧塘村党支部", "branch", town.village_a,
+                                             grid=town.grid_a)
+    member = org_actions.do_create_person(None, name="周永红", grid=town.a2, is_party_member=True, party_org=branch)
+    held = meetings.do_record(personas.secretary_a, branch, "committee", datetime.date(2026, 12, 1),
+                              "讨论鱼塘发包", attendees=[member.pk])
     secretary = login(personas.secretary_a)
-    matter = actions.do_open_matter(personas.secretary_a, personas.town.village_a, "鱼塘发包", "contract", "3000")
+    matter = actions.do_open_matter(personas.secretary_a, town.village_a, "鱼塘发包", "contract", "3000")
+    assert "讨论鱼塘发包" in _page(secretary.get(f"/affairs/matters/{matter.pk}/"))  # the branch's meeting to link
     page = _page(_step(secretary, matter, "propose", date="2026-12-01", expected="7", present="7", votes_for="3",
                        votes_against="4", abstain="0", outcome="passed"))
     assert 'id="error-votes_for"' in page and 'value="3"' in page
     r = _step(secretary, matter, "propose", date="2026-12-01", expected="7", present="7", votes_for="3",
-              votes_against="4", abstain="0", outcome="rejected", minutes="不同意发包")
+              votes_against="4", abstain="0", outcome="rejected", minutes="不同意发包", meeting=str(held.pk))
     assert r.status_code == 302
     page = _page(secretary.get(f"/affairs/matters/{matter.pk}/"))
+    assert f'href="/meetings/{held.pk}/"' in page
     assert 'id="step-form"' not in page and 'class="step skipped"' in page
 
 

@@ -50,7 +50,7 @@ from .models import (
 TABLE_ROWS = 8  # blank rows of the finance table: enough for a month without script (the script adds more)
 LIST_LIMIT = 200
 STEP_FIELDS = ("date", "assembly", "expected", "present", "votes_for", "votes_against", "abstain", "minutes",
-               "outcome", "title", "body", "shown_until")
+               "outcome", "title", "body", "shown_until", "meeting")
 
 
 def _today() -> datetime.date:
@@ -221,7 +221,7 @@ def matter(request, pk: int):
                                    present=values["present"], votes_for=values["votes_for"],
                                    votes_against=values["votes_against"], abstain=values["abstain"],
                                    minutes=values["minutes"], outcome=values["outcome"] or Outcome.PASSED,
-                                   title=values["title"], body=values["body"],
+                                   title=values["title"], body=values["body"], meeting=values["meeting"] or None,
                                    shown_until=values["shown_until"] or None, files=request.FILES.getlist("files"))
         except AffairsError as exc:
             if exc.status == 404:
@@ -248,13 +248,23 @@ def matter(request, pk: int):
     remarks = list(m.remarks.select_related("author").order_by("created_at", "id"))
     config = actions.settings_for(actions.town_of(m.path))
     flags = queries.flags(m, config, _today())
+    meetings = _party_meetings(user, m) if may_record and step in DELIBERATIONS else []
     return render(request, "affairs/matter.html", {
+        "meetings": meetings,
         "matter": m, "timeline": timeline, "next_step": step, "next_label": Step(step).label if step else "",
         "deliberation": step in DELIBERATIONS, "deciding": step == Step.DECIDE, "values": values, "errors": errors,
         "assemblies": [(a, Assembly(a).label) for a in DECIDING_ASSEMBLIES], "outcomes": Outcome.choices,
         "may_record": may_record, "may_oversee": actions.may_oversee(user, m.path), "files": files,
         "questions": questions, "remarks": remarks, "flags": flags, "config": config,
         "least_until": _today() + datetime.timedelta(days=config.board_days - 1)})
+
+
+def _party_meetings(user, m) -> list:
+    """The village's recent party meetings (organisational life) a deliberation may be linked to."""
+    from gridgov.meetings.models import Meeting  # noqa: PLC0415  the link is optional, like the action's
+
+    return list(restrict(user, VIEW, Meeting).filter(path__startswith=m.path).select_related("kind", "org")
+                .order_by("-date", "-id")[:30])
 
 
 def _about(m, items):
