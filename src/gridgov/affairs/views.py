@@ -261,7 +261,7 @@ def matter(request, pk: int):
 
 def _party_meetings(user, m) -> list:
     """The village's recent party meetings (organisational life) a deliberation may be linked to."""
-    from gridgov.meetings.models import Meeting  # noqa: PLC0415  the link is optional, like the action's
+    from gridgov.meetings.models import Meeting  # the link is optional, like the action's
 
     return list(restrict(user, VIEW, Meeting).filter(path__startswith=m.path).select_related("kind", "org")
                 .order_by("-date", "-id")[:30])
