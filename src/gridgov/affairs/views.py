@@ -22,6 +22,7 @@ from gridgov.core import clock
 from gridgov.core.personal import mask_name, mask_text
 from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, can, restrict
+from gridgov.meetings.models import Meeting
 from gridgov.org.models import Person, Region
 from gridgov.org.paths import village_path
 
@@ -261,8 +262,6 @@ def matter(request, pk: int):
 
 def _party_meetings(user, m) -> list:
     """The village's recent party meetings (organisational life) a deliberation may be linked to."""
-    from gridgov.meetings.models import Meeting  # the link is optional, like the action's
-
     return list(restrict(user, VIEW, Meeting).filter(path__startswith=m.path).select_related("kind", "org")
                 .order_by("-date", "-id")[:30])
 
