@@ -80,8 +80,11 @@ def _secretary(village: Region) -> User:
 
 
 class _Play:
+    """The year before `now` played through the actions, each at its moment; `counts` for the loader's line."""
+
     def __init__(self, town: Region, now: datetime.datetime, rng: random.Random, config):
         self.town, self.now, self.rng, self.config = town, now, rng, config
+        self.admin: User | None = None
         self.tz = timezone.localtime(now).tzinfo
         self.today = timezone.localdate(now)
         self.counts = {"matters": 0, "done": 0, "rejected": 0, "refused": 0, "items": 0, "late": 0, "missing": 0,
@@ -320,7 +323,6 @@ def build(now, seed: int) -> str:
                        if schedule.due_on(p, config.due_days) + datetime.timedelta(days=13) < today), None)
     missing_month = months[-1] if months else None
     rejected_village = others[0] if others else home
-    steps_cycle = [0, 1, 2, 3, 4, 5]
     for index, village in enumerate(villages):
         is_home = village.pk == home.pk
         secretary = demo_secretary if is_home and demo_secretary is not None else _secretary(village)
@@ -332,7 +334,9 @@ def build(now, seed: int) -> str:
         # Done this year: three in the demo secretary's village, one in every other village of the rest.
         for spec in specs[:3 if is_home else index % 2]:
             play.done(secretary, village, spec, config.publish_days)
-        play.waiting(secretary, village, specs[3], steps_cycle[index % len(steps_cycle)])
+        # One waiting in every village, the villages in turn at each step (none taken, up to the decision
+        # published and its result to come).
+        play.waiting(secretary, village, specs[3], index % 6)
         if village.pk == rejected_village.pk:
             play.rejected(secretary, village)
         people = [p for p in Person.objects.filter(path__startswith=village.path, relation=Person.Relation.HEAD)
@@ -341,8 +345,8 @@ def build(now, seed: int) -> str:
         if is_home:
             matter, attempt = play.refused(secretary, village)
             if member_account is not None:
-                play.remark(member_account, matter, attempt + datetime.timedelta(days=1), "村民代表会议到会21人，不足应到36人的三分之二，未能表决；"
-                                                             "请村两委重新召集会议。")
+                play.remark(member_account, matter, attempt + datetime.timedelta(days=1),
+                            "村民代表会议到会21人，不足应到36人的三分之二，未能表决；请村两委重新召集会议。")
                 for item in recent[-3:]:
                     play.remark(member_account, item, item.shown_from, check=True)
             _home_questions(play, home, secretary, resident_account, people, recent, config.answer_days)
