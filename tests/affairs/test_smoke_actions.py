@@ -88,3 +88,13 @@ def test_a_question_tells_the_village_and_its_answer_tells_the_asker(personas, t
     actions.do_answer(personas.secretary_a, question, "下月开工")
     answered = Notification.objects.get(kind="affairs_answer")
     assert answered.user == personas.resident_a1 and "已答复" in answered.text
+
+
+def test_a_grid_worker_asks_for_a_villager_only_about_what_is_public(personas, town):
+    hidden = actions.do_publish(personas.secretary_a, town.village_a, "village", "内部草稿", body="未定稿", public=False)
+    shown = actions.do_publish(personas.secretary_a, town.village_a, "village", "村道硬化", body="拟硬化村道")
+    with pytest.raises(actions.AffairsError) as refused:
+        actions.do_ask(personas.worker_a1, hidden, "这是什么？", asker=town.zhang.pk)
+    assert refused.value.status == 404
+    question = actions.do_ask(personas.worker_a1, shown, "什么时候开工？", asker=town.zhang.pk)
+    assert question.asker == town.zhang and question.entered_by == personas.worker_a1

@@ -620,7 +620,9 @@ def may_ask(actor, target) -> bool:
         return True
     if (actor.role not in PERSONAL_ROLES and can(actor, ASK, "affairs_question") and actor.scope_path
             and path == village_path(actor.scope_path)):
-        return True  # a grid worker of one of the village's grids (a resident's scope is a grid too)
+        # A grid worker of one of the village's grids (a resident's scope is a grid too) asks for a villager
+        # about what the villager could read: the board's public items, matters that reached it.
+        return _public(target)
     person = getattr(actor, "person", None)
     return (person is not None and can(actor, ASK, "affairs_disclosure")
             and village_path(person.path) == path and _public(target))
