@@ -143,6 +143,9 @@ def test_town_staff_see_every_village_and_secretaries_their_own(personas, login,
     outsider = _page(login(personas.outsider).get("/affairs/"))
     assert "碧塘" not in outsider and "都斛修渠" in outsider
     assert login(personas.department).get("/affairs/").status_code == 404
+    auditor = org_actions.do_create_user(None, "auditor_t", "auditor", town.town.code)
+    for url in ("/affairs/", "/affairs/village/", "/affairs/board/", "/affairs/settings/", "/affairs/matters/new/"):
+        assert login(auditor).get(url).status_code == 404, url
     assert login(personas.resident_a1).get("/affairs/")["Location"] == "/affairs/village/"
     for url in ("/affairs/matters/new/", "/affairs/board/"):
         for user in (personas.town_admin, personas.department, personas.resident_a1, personas.worker_a1):
@@ -217,9 +220,12 @@ def test_the_public_board_shows_no_personal_data(personas, login, at):
     question = Question.objects.get()
     assert question.asker_id == zhang.pk
     actions.do_answer(personas.secretary_a, question, f"{zhang.name}您好，月底完工，有事打{zhang.phone}")
+    Post.objects.create(person=town.wang, kind=Post.Kind.SUPERVISOR, region=town.village_a, path=town.village_a.path)
+    actions.do_remark(personas.party_a1, item, f"已核实，联系人电话{zhang.phone}", is_check=True)
     response = Client().get(url)
     page = _page(response)
     assert "村道哪天完工" in page and "月底完工" in page and "内部草稿" not in page and hidden.title not in page
+    assert "已核实" in page and town.wang.name not in page  # the committee's check, without its member's name
     assert zhang.name not in page and zhang.phone not in page and zhang.id_number not in page
     assert zhang.phone[:3] + "****" + zhang.phone[-4:] in page
     assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
