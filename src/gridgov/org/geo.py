@@ -73,6 +73,9 @@ class Locator:
                 test = None
             else:
                 shapely.prepare(geom)
+                # GEOS builds a prepared polygon's point locator at its first use, without a lock; one
+                # lookup here builds it before threads of a threaded server share the index.
+                shapely.intersects_xy(geom, (min_x + max_x) / 2, (min_y + max_y) / 2)
                 test = geom
             # (order, bounds, code, geometry to test or None for a box); order keeps the codes' order.
             entries.append((len(entries), min_x, min_y, max_x, max_y, code, test))
