@@ -2,6 +2,7 @@
 publication, a question and its answer, a supervision check."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -98,3 +99,17 @@ def test_a_grid_worker_asks_for_a_villager_only_about_what_is_public(personas, t
     assert refused.value.status == 404
     question = actions.do_ask(personas.worker_a1, shown, "什么时候开工？", asker=town.zhang.pk)
     assert question.asker == town.zhang and question.entered_by == personas.worker_a1
+
+
+def test_the_public_board_masks_phones_id_numbers_and_the_askers_name_in_page_and_api(personas, town, client):
+    item = actions.do_publish(personas.secretary_a, town.village_a, "village", "低保评议",
+                              body="联系人电话 13812345678，身份证 445321198001010018")
+    question = actions.do_ask(personas.resident_a1, item, f"我是{town.zhang.name}，电话13987654321，何时评议？")
+    actions.do_answer(personas.secretary_a, question, f"{town.zhang.name}您好，下周评议")
+    board = actions.do_rotate_board(personas.secretary_a, town.village_a)
+    api = client.get(f"/api/v1/affairs/disclosures?village={town.village_a.code}").json()
+    for text in (json.dumps(api, ensure_ascii=False),
+                 client.get(f"/affairs/b/{board.token}/").content.decode()):
+        assert "13812345678" not in text and "13987654321" not in text and "445321198001010018" not in text
+        assert town.zhang.name not in text
+        assert "下周评议" in text

@@ -311,6 +311,20 @@ def _local_day(moment) -> datetime.date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
+def _board_out(d: Disclosure) -> dict:
+    """An item as the public board shows it: texts masked, askers' names as 张** (queries.mask_for_board)."""
+    queries.mask_for_board([d])
+    out = _disclosure_out(d)
+    out["body"] = d.body_shown
+    out["table"] = [{"item": r.get("item", ""), "income": r.get("income", "0.00"), "expense": r.get("expense", "0.00"),
+                     "note": r.get("note", "")} for r in d.rows]
+    out["questions"] = [{"text": q["text"], "answer": q["answer"], "asked_on": _local_day(q["asked_at"]),
+                         "answered_on": _local_day(q["answered_at"]), "public": q["public"]} for q in d.shown_questions]
+    out["remarks"] = [{"text": r["text"], "is_check": r["is_check"], "created_on": _local_day(r["at"]),
+                       "public": r["public"]} for r in d.shown_remarks]
+    return out
+
+
 def _disclosure_out(d: Disclosure) -> dict:
     # Only texts and days: a question's asker, who typed it and who answered stay off the board.
     return {"id": d.pk, "village": {"code": d.village.code, "name": d.village.name}, "kind": d.kind,
@@ -371,7 +385,8 @@ def _board_rows(rows, everything: bool):
     questions = Question.objects.order_by("asked_at", "id")
     remarks = Remark.objects.order_by("created_at", "id")
     if not everything:
-        questions = questions.filter(public=True, answered_at__isnull=False)
+        questions = questions.filter(public=True, answered_at__isnull=False).select_related("asker").only(
+            "asker__name", *queries.QUESTION_FIELDS)
         remarks = remarks.filter(public=True)
     return rows.select_related("village").prefetch_related(
         Prefetch("questions", queryset=questions, to_attr="public_questions"),
@@ -415,7 +430,7 @@ def disclosure_list(request, filters: Query[DisclosureFilter]):
         rows = rows.filter(path=village.path)
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
-    return Rendered(rows.order_by("-shown_from", "-id"), _disclosure_out)
+    return Rendered(rows.order_by("-shown_from", "-id"), _disclosure_out if filters.all else _board_out)
 
 
 class TableRowIn(Schema):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from gridgov.core import clock
+from gridgov.core import clock, personal
 from gridgov.org.models import Region
 from gridgov.org.paths import town_path
 
@@ -26,6 +26,10 @@ def today() -> datetime.date:
     return timezone.localdate(clock.now())
 
 
+# What a board item's questions need (never the asker's personal data beyond the name to mask it by).
+QUESTION_FIELDS = ("id", "disclosure_id", "matter_id", "asker_id", "text", "answer", "asked_at", "answered_at",
+                   "public", "path")
+
 # --- the board ------------------------------------------------------------------------------------------
 
 def current_items(village_path: str, kind: str | None = None, on: datetime.date | None = None):
@@ -37,7 +41,8 @@ def current_items(village_path: str, kind: str | None = None, on: datetime.date 
         rows = rows.filter(kind=kind)
     return rows.order_by("-shown_from", "-id").prefetch_related(
         Prefetch("questions", queryset=Question.objects.filter(public=True, answered_at__isnull=False)
-                 .order_by("asked_at", "id"), to_attr="public_questions"),
+                 .select_related("asker").only("asker__name", *QUESTION_FIELDS).order_by("asked_at", "id"),
+                 to_attr="public_questions"),
         Prefetch("remarks", queryset=Remark.objects.filter(public=True).order_by("created_at", "id"),
                  to_attr="public_remarks"),
         "files")
@@ -244,3 +249,29 @@ def overview(path: str, on: datetime.date | None = None) -> list[VillageRow]:
             row.questions_open += n - answered
             row.questions_overdue += late
     return list(rows.values())
+
+
+# --- what the public board may show -------------------------------------------------------------------
+
+def mask_for_board(items) -> list:
+    """Items of current_items() made fit for the public board, in place: `body_shown`, `rows`,
+    `shown_questions` and `shown_remarks` carry the texts with phones, ID numbers and e-mail addresses
+    masked (core.personal.mask_text) and an asker's own name, where they wrote it or the answer greets
+    them by it, as 张**; who asked never appears. No query: the askers come with the questions."""
+    items = list(items)
+
+    def shown(text: str, question) -> str:
+        name = question.asker.name if question.asker_id else ""
+        if len(name) > 1:
+            text = text.replace(name, personal.mask_name(name))
+        return personal.mask_text(text)
+
+    for item in items:
+        item.body_shown = personal.mask_text(item.body)
+        item.rows = [dict(row, item=personal.mask_text(row.get("item", "")),
+                          note=personal.mask_text(row.get("note", ""))) for row in item.table or []]
+        item.shown_questions = [{"text": shown(q.text, q), "answer": shown(q.answer, q), "asked_at": q.asked_at,
+                                 "answered_at": q.answered_at, "public": q.public} for q in item.public_questions]
+        item.shown_remarks = [{"text": personal.mask_text(r.text), "is_check": r.is_check, "at": r.created_at,
+                               "public": r.public} for r in item.public_remarks]
+    return items
