@@ -51,6 +51,11 @@ def _env(args) -> dict:
     env = dict(os.environ)
     env.update({"DATABASE_URL": args.database_url, "GRIDGOV_VAR_DIR": args.var_dir,
                 "DJANGO_SETTINGS_MODULE": "gridgov.settings", "GRIDGOV_DEBUG": "0"})
+    if getattr(args, "bench_settings", False):
+        # bench_intake.py: the same server with the bare one-row endpoint added (benchmarks/bench_settings.py),
+        # a module that only exists on this path, so production never serves it.
+        env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "benchmarks"), env.get("PYTHONPATH")]))
     return env
 
 

@@ -1,0 +1,165 @@
+"""Intake against the framework's own speed (issue 18): POST /api/v1/cases and a bare Django +
+django-ninja endpoint that inserts one row (POST /bench/bare, benchmarks/bench_urls.py), served by the
+same `gridgov serve` gunicorn workers on the same PostgreSQL database, measured in the same run in
+alternating rounds. Prints cases/s, bare/s and their ratio per round, then best-of-N and median.
+
+    python benchmarks/bench_intake.py --cases 100000            # load 100k cases, 3 rounds of 2 × 10 s
+    python benchmarks/bench_intake.py                           # 1M cases
+    python benchmarks/bench_intake.py --skip-load --rounds 5    # reuse the database of the last run
+
+The database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_intake) is loaded exactly
+as bench_cases.py loads it (dropped, migrated, demo town, N cases by COPY, VACUUM ANALYZE); the bare
+endpoint's table is created beside. The server runs with benchmarks/bench_settings.py (production's
+settings, plus the bare endpoint's URL), a module only the benchmark's server can import.
+Round i runs the bare endpoint then intake (odd rounds: intake first), each for --duration seconds
+with --threads client threads on the same machine.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from urllib.parse import urlsplit
+
+import bench_cases as bc
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_intake"
+
+
+def hammer(port: int, token: str | None, path: str, bodies, duration: float, threads: int, expect: int = 201) -> dict:
+    """`threads` clients POST `path` for `duration` seconds; bodies(rng) makes each body."""
+    stop_at = time.monotonic() + duration
+    lock = threading.Lock()
+    latencies, errors = [], []
+
+    def run(worker: int):
+        rng = random.Random(bc.SEED + worker)
+        client = bc.Client(port, token)
+        mine, failed = [], []
+        while time.monotonic() < stop_at:
+            try:
+                status, payload, ms = client.request("POST", path, bodies(rng))
+            except OSError as exc:
+                failed.append(repr(exc))
+                continue
+            if status == expect:
+                mine.append(ms)
+            else:
+                failed.append(f"{status} {payload[:120]!r}")
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(duration + 60)
+    elapsed = time.monotonic() - started
+    return {"n": len(latencies), "rate": len(latencies) / elapsed, "errors": len(errors),
+            "first_error": errors[0] if errors else "",
+            "p50": bc.pct(latencies, 50) if latencies else 0.0, "p95": bc.pct(latencies, 95) if latencies else 0.0}
+
+
+# The bare endpoint's table (bench_urls.BareRow, managed=False: in no migration, only here).
+BARE_TABLE = ("CREATE TABLE IF NOT EXISTS bench_bare_row (id bigserial PRIMARY KEY, note varchar(200) NOT NULL, "
+              "created_at timestamptz NOT NULL)")
+
+
+def create_bare_table(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(BARE_TABLE)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000, help="cases loaded before measuring")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (bare + intake each)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of each measured run")
+    parser.add_argument("--threads", type=int, default=16, help="client threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--skip-load", action="store_true", help="reuse the database as it is")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
+        sys.exit("the benchmark only runs against a database on 127.0.0.1")
+    args.var_dir = tempfile.mkdtemp(prefix="bench_intake_")
+    args.bench_settings = True
+
+    if not args.skip_load:
+        t0 = time.monotonic()
+        bc.recreate_database(args.database_url)
+        bc._gridgov(args, "migrate", "-v", "0")
+        bc._gridgov(args, "demo", "--cases", "0", "-v", "0")
+        print(f"database, migrations and demo town: {time.monotonic() - t0:.0f} s", flush=True)
+        out = subprocess.run([bc.PYTHON, bc.__file__, "--_load", str(args.cases), args.database_url, args.var_dir,
+                              "-v" if args.verbose else "-q"], cwd=bc.ROOT, check=True, stdout=subprocess.PIPE,
+                             timeout=3600, text=True)
+        loaded = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"loaded {loaded['cases']:,} cases: COPY {loaded['copy_s']:.0f} s, with VACUUM ANALYZE "
+              f"{loaded['total_s']:.0f} s", flush=True)
+    create_bare_table(args.database_url)
+    info = bc.facts(args)
+    print(f"{info['cases']:,} cases in the database; intake as gridworker in grid {info['grid']}", flush=True)
+
+    def case_body(rng):
+        lat, lng = rng.choice(info["points"])
+        return {"category": rng.choice(info["categories"]), "description": "巷口垃圾桶满溢，请尽快清运",
+                "lat": lat, "lng": lng, "channel": "patrol"}
+
+    def bare_body(rng):
+        return {"note": "巷口垃圾桶满溢，请尽快清运"}
+
+    port = bc.free_port()
+    server = bc.start_server(args, port)
+    failed = []
+    try:
+        token = bc.token_for(port, "gridworker")
+        print(f"server: gridgov serve (gunicorn), {args.workers} workers; {args.threads} client threads, "
+              f"{args.duration:.0f} s a run", flush=True)
+        # Untimed warm-up of both, so no round pays for imports, the grid index or the calendar.
+        hammer(port, None, "/bench/bare", bare_body, 2, 2)
+        hammer(port, token, "/api/v1/cases", case_body, 2, 2)
+        rows = []
+        print(f"\n  {'round':>5} {'bare/s':>8} {'p50':>6} {'p95':>6} {'cases/s':>8} {'p50':>6} {'p95':>6} {'ratio':>6}")
+        for i in range(args.rounds):
+            order = ["bare", "cases"] if i % 2 == 0 else ["cases", "bare"]
+            got = {}
+            for which in order:
+                if which == "bare":
+                    got[which] = hammer(port, None, "/bench/bare", bare_body, args.duration, args.threads)
+                else:
+                    got[which] = hammer(port, token, "/api/v1/cases", case_body, args.duration, args.threads)
+                if got[which]["errors"]:
+                    failed.append(f"round {i + 1} {which}: {got[which]['errors']} errors, first "
+                                  f"{got[which]['first_error']}")
+            b, c = got["bare"], got["cases"]
+            rows.append((b["rate"], c["rate"]))
+            print(f"  {i + 1:>5} {b['rate']:>8.0f} {b['p50']:>6.0f} {b['p95']:>6.0f} {c['rate']:>8.0f} {c['p50']:>6.0f} "
+                  f"{c['p95']:>6.0f} {c['rate'] / b['rate']:>6.3f}", flush=True)
+        bares, cases = [r[0] for r in rows], [r[1] for r in rows]
+        ratios = [c / b for b, c in rows]
+        print(f"\nbare/s   best {max(bares):.0f}, median {statistics.median(bares):.0f}")
+        print(f"cases/s  best {max(cases):.0f}, median {statistics.median(cases):.0f}")
+        print(f"ratio    per round median {statistics.median(ratios):.3f} (best {max(ratios):.3f}); "
+              f"best/best {max(cases) / max(bares):.3f}  (goal ≥ 0.6)")
+        if failed:
+            sys.exit("runs with errors (rates count only the expected answers):\n  " + "\n  ".join(failed))
+    finally:
+        bc.stop_server(server)
+    shutil.rmtree(args.var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
