@@ -89,8 +89,8 @@ def test_a_matter_through_six_steps_and_a_question_on_the_board(live_server, vil
     page.goto(f"{base}/affairs/board/")
     with page.expect_navigation(wait_until="load"):
         page.click("#rotate-link")
-    link = page.get_attribute("#public-link", "href")
-    assert link.endswith(f"/affairs/b/{Board.objects.get().token}/")
+    link = base + page.get_attribute("#public-link", "href")
+    assert link == page.inner_text("#public-link") == f"{base}/affairs/b/{Board.objects.get().token}/"
     shot(page, "board-manage")
     context.close()
 

@@ -451,6 +451,7 @@ def board_manage(request):
         "kinds": DisclosureKind.choices, "schedule": [(DisclosureKind(k).label, Frequency(f).label)
                                                      for k, f in frequencies.items()],
         "periods": _periods(today), "items": items, "questions": questions, "today": today,
+        "board_path": reverse("affairs:public", args=[board.token]) if board else "",
         "board_url": request.build_absolute_uri(reverse("affairs:public", args=[board.token])) if board else "",
         "due": [_due_row(kind, period, due) for kind, period, due in queries.next_due(village.path, today)],
         "overdue": [_due_row(o.kind, o.period, o.due_on) for o in queries.overdue(village.path, today)],
