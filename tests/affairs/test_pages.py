@@ -351,3 +351,32 @@ def test_page_query_counts_do_not_grow_with_rows(personas, login, at):
     after = [_count(c, url) for c, url in clients]
     assert after == before, list(zip([u for _c, u in clients], before, after, strict=True))
     assert max(before) <= 25, before
+
+
+def test_files_of_a_matter_and_of_a_board_item_open_only_to_who_may_read_them(personas, login, settings, tmp_path, at):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.services.conftest import PDF
+
+    at(2026, 12, 4)
+    settings.MEDIA_ROOT = tmp_path
+    town = personas.town
+    secretary = login(personas.secretary_a)
+    r = secretary.post("/affairs/matters/new/", {"village": town.village_a.code, "title": "鱼塘发包", "kind": "contract",
+                                                 "amount": "3000", "files": [SimpleUploadedFile("合同.pdf", PDF)]})
+    matter = Matter.objects.get()
+    page = _page(secretary.get(r["Location"]))
+    link = page.split('id="files"')[1].split('href="')[1].split('"')[0]
+    assert secretary.get(link).status_code == 200
+    for user in (personas.outsider, personas.resident_a1, personas.department):
+        assert login(user).get(link).status_code == 404, user.username
+    r = secretary.post("/affairs/board/", {"village": town.village_a.code, "what": "publish", "kind": "village",
+                                           "title": "发包合同公示", "body": "见附件", "public": "1",
+                                           "files": [SimpleUploadedFile("合同.pdf", PDF)]})
+    assert r.status_code == 302
+    board = actions.do_rotate_board(personas.secretary_a, town.village_a)
+    public = _page(Client().get(f"/affairs/b/{board.token}/"))
+    link = public.split('class="item-files"')[1].split('href="')[1].split('"')[0]
+    assert link.startswith(f"/affairs/b/{board.token}/files/") and Client().get(link).status_code == 200
+    assert Client().get(link.replace(board.token, "x" * 32)).status_code == 404
+    assert matter.files.count() == 1
