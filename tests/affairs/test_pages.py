@@ -380,3 +380,28 @@ def test_files_of_a_matter_and_of_a_board_item_open_only_to_who_may_read_them(pe
     assert link.startswith(f"/affairs/b/{board.token}/files/") and Client().get(link).status_code == 200
     assert Client().get(link.replace(board.token, "x" * 32)).status_code == 404
     assert matter.files.count() == 1
+
+
+def test_the_town_records_a_villages_supervision_committee_and_its_board_link(personas, town, login):
+    page = f"/affairs/settings/{town.village_a.code}/"
+    for outsider in (personas.secretary_a, personas.outsider, personas.department, personas.resident_a1):
+        assert login(outsider).get(page).status_code == 404
+    admin = login(personas.town_admin)
+    assert town.wang.name in _page(admin.get(page))  # an adult of the village, offered to appoint
+    assert admin.post(page, {"what": "appoint", "person": town.wang.pk}).status_code == 302
+    post = Post.objects.get(kind=Post.Kind.SUPERVISOR, region=town.village_a)
+    assert post.person == town.wang
+    overview = _page(admin.get("/affairs/settings/"))
+    assert town.wang.name in overview and "settings-villages" in overview
+    assert actions.may_oversee(personas.party_a1, town.village_a.path)
+    again = admin.post(page, {"what": "appoint", "person": town.wang.pk})
+    assert again.status_code == 200 and "已是村务监督委员会成员" in again.content.decode()
+    stranger = admin.post(page, {"what": "appoint", "person": 10**9})
+    assert "请选择本村村民" in stranger.content.decode()
+    assert admin.post(page, {"what": "rotate"}).status_code == 302
+    first = Board.objects.get(region=town.village_a).token
+    admin.post(page, {"what": "rotate"})
+    assert Board.objects.get(region=town.village_a).token != first
+    assert admin.post(page, {"what": "remove", "post": post.pk}).status_code == 302
+    assert not Post.objects.filter(kind=Post.Kind.SUPERVISOR).exists()
+    assert not actions.may_oversee(personas.party_a1, town.village_a.path)

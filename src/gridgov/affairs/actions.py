@@ -717,6 +717,12 @@ def supervisors(village: Region):
     return Post.objects.filter(kind=Post.Kind.SUPERVISOR, region=village).select_related("person").order_by("pk")
 
 
+def supervisor_posts_under(path: str):
+    """The supervision committee posts of every village under `path`, with their person."""
+    return Post.objects.filter(kind=Post.Kind.SUPERVISOR, region__isnull=False, path__startswith=path).select_related(
+        "person").order_by("path", "pk")
+
+
 @transaction.atomic
 def do_appoint_supervisor(actor, village: Region, person: Person | int) -> Post:
     """The town records a member of a village's supervision committee (elected by the villagers' meeting):

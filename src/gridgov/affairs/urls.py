@@ -14,6 +14,7 @@ urlpatterns = [
     path("b/<str:token>/files/<int:pk>/", views.public_file, name="public_file"),
     path("village/", views.village, name="village"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/<str:code>/", views.settings_village, name="settings_village"),
     path("ask/", views.ask, name="ask"),
     path("remark/", views.remark, name="remark"),
     path("questions/<int:pk>/answer/", views.answer, name="answer"),

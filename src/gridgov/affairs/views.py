@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
-from gridgov.core.personal import mask_name, mask_text
 from gridgov.core.redirects import safe_next
 from gridgov.core.scoping import PERSONAL_ROLES, VIEW, can, restrict
 from gridgov.meetings.models import Meeting
@@ -461,27 +460,9 @@ def board_manage(request):
 def _board_sections(user, village_path_: str, on: datetime.date) -> list[dict]:
     """The board's public items by kind (party, village, finances), with what may be shown of their questions
     and remarks: the texts with phones and ID numbers masked, never who asked."""
-    items = list(queries.current_items(village_path_, on=on))
+    items = queries.mask_for_board(queries.current_items(village_path_, on=on))
     person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-    # An asker who wrote their own name (or was greeted by it in the answer) reads 张** on the board.
-    askers = {q.asker_id for item in items for q in item.public_questions}
-    names = dict(Person.objects.filter(pk__in=askers).values_list("pk", "name")) if askers else {}
-
-    def shown(text, asker_id):
-        name = names.get(asker_id, "")
-        if len(name) > 1:
-            text = text.replace(name, mask_name(name))
-        return mask_text(text)
-
     for item in items:
-        item.shown_questions = [{"text": shown(q.text, q.asker_id), "answer": shown(q.answer, q.asker_id),
-                                 "asked_at": q.asked_at, "answered_at": q.answered_at}
-                                for q in item.public_questions]
-        item.shown_remarks = [{"text": mask_text(r.text), "is_check": r.is_check, "at": r.created_at}
-                              for r in item.public_remarks]
-        item.body_shown = mask_text(item.body)
-        item.rows = [dict(r, item=mask_text(r.get("item", "")), note=mask_text(r.get("note", "")))
-                     for r in item.table or []]
         if item.income_total is not None or item.expense_total is not None:
             item.balance = (item.income_total or Decimal(0)) - (item.expense_total or Decimal(0))
         item.may_ask = person is not None and user.role in PERSONAL_ROLES and actions.may_ask(user, item)
@@ -646,7 +627,72 @@ def settings_page(request):
         "schedule": [{"kind": k, "label": DisclosureKind(k).label, "frequency": frequencies.get(k, Frequency.EVENT),
                       "error": errors.get(f"frequency_{k}")}
                      for k in DisclosureKind.values],
-        "frequencies": Frequency.choices})
+        "frequencies": Frequency.choices,
+        "villages": _villages_with_committees(town)})
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for a 29 February that year lacks): members are adults."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _villages_with_committees(town) -> list:
+    """The town's villages, each with its supervision committee's members and whether its board has a link
+    (two queries)."""
+    villages = list(queries.villages_under(town.path).select_related("affairs_board"))
+    members: dict[int, list] = {}
+    for post in actions.supervisor_posts_under(town.path):
+        members.setdefault(post.region_id, []).append(post.person.name)
+    for village in villages:
+        village.committee = members.get(village.pk, [])
+        village.has_board = hasattr(village, "affairs_board")
+    return villages
+
+
+@login_required
+def settings_village(request, code: str):
+    """Town staff, for one village: the members of its supervision committee (appointed and removed here:
+    the village's own staff do not choose who oversees them) and its public board's link."""
+    user = request.user
+    village = Region.objects.filter(code=code[:20], level=Region.Level.VILLAGE).first()
+    town = actions.town_of(village.path) if village else None
+    if village is None or not actions.may_configure(user, town):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "appoint":
+                actions.do_appoint_supervisor(user, village, request.POST.get("person", "").strip())
+                messages.success(request, _("Appointed to the supervision committee."))
+            elif what == "remove":
+                post = actions.supervisors(village).filter(pk=request.POST.get("post", "").strip() or 0).first()
+                if post is None:
+                    raise Http404
+                actions.do_remove_supervisor(user, post)
+                messages.success(request, _("Removed from the supervision committee."))
+            elif what == "rotate":
+                actions.do_rotate_board(user, village)
+                messages.success(request, _("The board has a new link; the old one no longer opens."))
+        except AffairsError as exc:
+            if exc.status == 404:
+                raise Http404 from None
+            error = exc.message
+        else:
+            return redirect("affairs:settings_village", code=village.code)
+    members = list(actions.supervisors(village))
+    taken = {post.person_id for post in members}
+    candidates = (Person.objects.filter(path__startswith=village.path)
+                  .exclude(pk__in=taken).exclude(birth_date__gt=_years_before(_today(), 18))
+                  .only("pk", "name", "birth_date").order_by("name", "pk"))
+    board = Board.objects.filter(region=village).first()
+    return render(request, "affairs/settings_village.html", {
+        "village": village, "town": town, "members": members, "candidates": candidates, "error": error,
+        "board_path": reverse("affairs:public", args=[board.token]) if board else "",
+        "board_url": request.build_absolute_uri(reverse("affairs:public", args=[board.token])) if board else ""})
 
 
 # --- the home box -------------------------------------------------------------------------------------------
