@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.scoping import DEPARTMENT, GRID_WORKER, PARTY_MEMBER, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, permits
+from gridgov.core.scoping import (
+    DEPARTMENT, GRID_WORKER, PARTY_MEMBER, SUBTREE, TOWN_ADMIN, VIEW, VILLAGE_SECRETARY, permits, reach,
+)
 
-from .models import LEVEL_ORDER, OPEN_STATES, Level, State, village_path
+from .models import LEVEL_ORDER, OPEN_STATES, Case, Level, State, village_path
 
 REPORTER = "reporter"
 ASSESSOR = "assessor"
@@ -174,6 +176,11 @@ def holds(role: str, user, case) -> bool:
         return (case.in_pool and user.role == PARTY_MEMBER
                 and user.scope_path.startswith(village_path(case.path)))
     if role == VIEWER:
+        # A subtree's reach is its path prefix: decided on the loaded path, as restrict() would, with no
+        # query (every report's answer asks this of its reporter); anything else asks the database.
+        if (superuser or (user.scope_path and reach(user, VIEW, Case.scope_kind) == SUBTREE
+                          and case.path.startswith(user.scope_path))) and not case._state.adding:
+            return True
         return permits(user, VIEW, case)
     raise ValueError(role)
 
