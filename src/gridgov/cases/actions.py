@@ -237,9 +237,10 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     case.repeated = False
     case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
-    CaseEvent.objects.create(case=case, action="report", actor=actor,
-                             actor_name=source[:150] if actor is None and source else actor_name(actor),
-                             to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
+    # Kept on the case, so the answer shows the timeline without reading it back.
+    case.report_event = CaseEvent.objects.create(
+        case=case, action="report", actor=actor, actor_name=source[:150] if actor is None and source else actor_name(actor),
+        to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
     routing.notify(routing.grid_workers(case), case, "reported", now, exclude=actor)
     return case

@@ -326,7 +326,7 @@ def report(request, body: CaseIn):
     # above, no assignee, unit or merge yet); a new case has its report event and no photo.
     if case.repeated:  # the same client_id again: the case made the first time, as it is now
         return Status(200, _detail(user, case, events=list(case.events.all()), photos=list(case.photos.all())))
-    return Status(201, _detail(user, case, events=list(case.events.all()), photos=[]))
+    return Status(201, _detail(user, case, events=[case.report_event], photos=[]))
 
 
 # --- photos ----------------------------------------------------------------------------------------
