@@ -2,6 +2,6 @@
 adds the bare one-row endpoint. This module is not on production's import path (it lives in
 benchmarks/, which the benchmark puts on PYTHONPATH for its own server), so no deployment serves it."""
 
-from gridgov.settings import *  # noqa: F401,F403
+from gridgov.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench_urls"
