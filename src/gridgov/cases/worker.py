@@ -28,4 +28,4 @@ def _as_system(func):
 mark_clocks = jobs.periodic("cases.clocks")(_as_system(actions.mark_clocks))
 auto_escalate = jobs.periodic("cases.escalate")(_as_system(actions.auto_escalate_overdue))
 auto_rate = jobs.periodic("cases.auto_rate")(_as_system(actions.auto_close_unrated))
-deliver = jobs.periodic("cases.outbox")(channels.deliver_outbox)
+deliver = jobs.periodic("cases.outbox", last=True)(channels.deliver_outbox)

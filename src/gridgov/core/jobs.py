@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[[Job], dict]] = {}
 # name -> function(now) run every tick; returns something small to log (counts).
 PERIODIC: dict[str, Callable[[datetime.datetime], object]] = {}
+LAST: set[str] = set()  # names of the sweeps that run after the others (see periodic)
 ABANDONED_AFTER = datetime.timedelta(hours=6)
 _LOCK_SPACE = 0x6A6F62  # first key of the two-key advisory locks: "job"
 
@@ -42,10 +43,14 @@ def handler(kind: str):
     return register
 
 
-def periodic(name: str):
-    """Register `func(now)` to run on every tick of the worker (see the module docstring)."""
+def periodic(name: str, last: bool = False):
+    """Register `func(now)` to run on every tick of the worker (see the module docstring). A sweep marked
+    `last` runs after all the others of the tick, whatever the order apps registered in: the delivery of
+    notices, so that what any sweep queued in a tick also goes out in it."""
     def register(func):
         PERIODIC[name] = func
+        if last:
+            LAST.add(name)
         return func
 
     return register
@@ -60,7 +65,8 @@ def run_periodic(now: datetime.datetime | None = None) -> dict:
     """One round of every periodic function, each on its own: a failure is logged and the others run.
     Returns {name: result}, with the exception's type name for a failure."""
     results = {}
-    for name, func in list(PERIODIC.items()):
+    ordered = sorted(PERIODIC.items(), key=lambda item: item[0] in LAST)  # stable: registration order kept
+    for name, func in ordered:
         try:
             results[name] = func(now or timezone.now())
         except Exception as exc:  # the next tick tries again; the state it works from is in the database
