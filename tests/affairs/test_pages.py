@@ -128,7 +128,14 @@ def test_a_rejection_ends_the_matter_and_a_no_majority_entry_is_refused(personas
     assert 'id="step-form"' not in page and 'class="step skipped"' in page
 
 
+def _board_in_use(personas, at, *day):
+    """The town began publishing on the board that day (scheduled disclosures are owed from then on)."""
+    at(*day)
+    actions.do_publish(personas.secretary_a, personas.town.village_a, "party", "党员发展公示", body="公示")
+
+
 def test_town_staff_see_every_village_and_secretaries_their_own(personas, login, at):
+    _board_in_use(personas, at, 2026, 6, 1)
     at(2026, 12, 11)
     town = personas.town
     actions.do_open_matter(personas.secretary_a, town.village_a, "碧塘修桥", "project", "50000")
@@ -162,6 +169,7 @@ def test_a_month_is_overdue_the_day_after_its_due_day(personas, login, at):
     def overdue(period):
         return f"· {period}</span>" in overdue_list()
 
+    _board_in_use(personas, at, 2026, 6, 1)
     at(2026, 12, 10)  # November's finances are due today: not late yet
     assert not overdue("2026-11") and overdue("2026-10")
     actions.do_publish(personas.secretary_a, personas.town.village_a, "finance", "10月财务", period="2026-10",

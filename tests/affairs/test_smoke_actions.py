@@ -58,6 +58,11 @@ def test_the_overview_flags_a_missing_finance_disclosure_and_a_stuck_matter(pers
     rows = {row.village.code: row for row in queries.overview(town.town.path, today)}
     a = rows[town.village_a.code]
     assert a.open == 1 and a.stuck == 1
+    assert not a.overdue  # the town has not begun publishing on the board: nothing is owed yet
+    first = actions.do_publish(personas.outsider, town.village_b, "party", "党员发展公示", body="公示")
+    Disclosure.objects.filter(pk=first.pk).update(published_at=clock.now() - datetime.timedelta(days=200))
+    rows = {row.village.code: row for row in queries.overview(town.town.path, today)}
+    a = rows[town.village_a.code]
     # Finances are monthly by default: last year's months are owed and missing.
     assert any(o.kind == "finance" for o in a.overdue)
     last_month = queries.schedule.previous(queries.schedule.label("month", today))
@@ -113,3 +118,17 @@ def test_the_public_board_masks_phones_id_numbers_and_the_askers_name_in_page_an
         assert "13812345678" not in text and "13987654321" not in text and "445321198001010018" not in text
         assert town.zhang.name not in text
         assert "下周评议" in text
+
+
+def test_disclosures_are_owed_from_the_day_the_town_began_publishing(personas, town):
+    from gridgov.affairs import queries
+
+    today = timezone.localdate(clock.now())
+    year_ago = today - datetime.timedelta(days=365)
+    assert queries.owed_disclosures(town.town.path, year_ago, today) == []  # a town still on paper is told nothing
+    first = actions.do_publish(personas.secretary_a, town.village_a, "party", "党员发展公示", body="公示")
+    began = today - datetime.timedelta(days=100)
+    Disclosure.objects.filter(pk=first.pk).update(published_at=clock.now() - datetime.timedelta(days=100))
+    owed = queries.owed_disclosures(town.town.path, year_ago, today)
+    assert owed and all(row.due_on > began for row in owed)
+    assert {row.village_path for row in owed} == {town.village_a.path, town.village_b.path}  # the whole town owes

@@ -8,9 +8,11 @@ these read figures, not rows a user browses.
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
 from gridgov.core import clock, personal
@@ -75,21 +77,41 @@ def villages_under(path: str):
     return Region.objects.filter(level=Region.Level.VILLAGE, path__startswith=path).order_by("path")
 
 
+def adopted_on(town_paths) -> dict[str, datetime.date]:
+    """{town path: the day its villages began publishing on gridgov's board} (the first item any of them
+    published), for the towns that have: scheduled disclosures are owed from then on, so a town that starts
+    using the board is not told of a year it kept on paper. One query."""
+    out: dict[str, datetime.date] = {}
+    if not town_paths:
+        return out
+    under = reduce(operator.or_, (Q(path__startswith=tp) for tp in sorted(town_paths)))
+    for vpath, first in Disclosure.objects.filter(under).values_list("path").annotate(
+            first=Min("published_at")).order_by():
+        day, tp = timezone.localdate(first), town_path(vpath)
+        out[tp] = min(out.get(tp, day), day)
+    return out
+
+
 def owed_disclosures(path: str, since: datetime.date, until: datetime.date, villages=None) -> list[Owed]:
     """The scheduled disclosures of the villages under `path` whose due day falls in [since, until] (until
-    at most today): each with when it was published and whether late. Three queries."""
+    at most today) and after their town began publishing on the board (adopted_on): each with when it was
+    published and whether late. Four queries."""
     until = min(until, today())
     villages = list(villages if villages is not None else villages_under(path).values_list("pk", "path"))
     if not villages or until < since:
         return []
     towns = {town_path(vpath) for _pk, vpath in villages}
+    adopted = adopted_on(towns)
     schedules, configs = schedules_by_town(towns), settings_by_town(towns)
     out: list[Owed] = []
     wanted: set[str] = set()
     for pk, vpath in villages:
         tp = town_path(vpath)
+        if tp not in adopted:
+            continue
+        start = max(since, adopted[tp] + datetime.timedelta(days=1))
         for kind, frequency in schedules[tp].items():
-            for period, due in schedule.owed(frequency, since, until, configs[tp].due_days):
+            for period, due in schedule.owed(frequency, start, until, configs[tp].due_days):
                 out.append(Owed(pk, vpath, kind, period, due))
                 wanted.add(period)
     if not out:
