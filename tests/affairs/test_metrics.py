@@ -98,9 +98,9 @@ def test_matters_decided_in_the_quarter(q1):
     assert (r["decided"], r["proper"], r["published_late"], r["unpublished"], r["pending"]) == (6, 3, 1, 1, 1)
     assert figure["value"] == 0.6 and figure["score"] == 0.6
     assert r["rejected"] == 1 and r["flagged_unpublished"] == 1 and r["flags_on"] == "2026-03-31"
-    # Stuck on 31 March as queries.flags has it (the overview's flag): no step for 30 days, the proposal of
-    # 5 January, and the decisions published before 1 March whose result is still to come.
-    assert r["stuck"] == 6 and len(r["stuck_ids"]) == 6
+    # Stuck on 31 March as queries.flags has it (the overview's flag): no step for 30 days while still
+    # deliberating — the proposal of 5 January; decisions published and being carried out are not stuck.
+    assert r["stuck"] == 1 and len(r["stuck_ids"]) == 1
     assert r["link"] == "/affairs/?village=445321104201"
     assert metrics.matters(q1.village_b, *Q1)["value"] is None
 
@@ -113,11 +113,13 @@ def test_matters_read_on_a_day_inside_the_quarter(q1, at):  # noqa: F811
     assert (r["decided"], r["pending"], r["unpublished"], r["flags_on"]) == (5, 1, 0, "2026-03-12")
     at(2026, 3, 13)
     assert metrics.matters(q1.village_a, *Q1)["records"]["unpublished"] == 1
-    # On 4 February the proposal of 5 January has waited 30 days, not more: only last year's decision (its
-    # result to come) is stuck; two decisions so far, the one of 3 February still to be published.
+    # On 4 February the proposal of 5 January has waited 30 days, not more: nothing is stuck (last year's
+    # decision is being carried out); two decisions so far, the one of 3 February still to be published.
     at(2026, 2, 4)
     r = metrics.matters(q1.village_a, *Q1)["records"]
-    assert (r["stuck"], r["decided"], r["proper"], r["pending"]) == (1, 2, 1, 1)
+    assert (r["stuck"], r["decided"], r["proper"], r["pending"]) == (0, 2, 1, 1)
+    at(2026, 2, 5)
+    assert metrics.matters(q1.village_a, *Q1)["records"]["stuck"] == 1
 
 
 def test_disclosures_due_in_the_quarter(q1):

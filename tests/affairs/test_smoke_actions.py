@@ -132,3 +132,14 @@ def test_disclosures_are_owed_from_the_day_the_town_began_publishing(personas, t
     owed = queries.owed_disclosures(town.town.path, year_ago, today)
     assert owed and all(row.due_on > began for row in owed)
     assert {row.village_path for row in owed} == {town.village_a.path, town.village_b.path}  # the whole town owes
+
+
+def test_a_matter_being_carried_out_is_not_stuck_however_long_the_work_takes(personas, town):
+    from gridgov.affairs import queries
+    from gridgov.affairs.models import AffairsSettings
+
+    matter = actions.do_open_matter(personas.secretary_a, town.village_a, "建文化室", "project", "200000")
+    config = AffairsSettings(path=town.town.path)
+    for state, stuck in ((State.REVIEWED, True), (State.DECISION_PUBLISHED, False)):
+        matter.state, matter.last_step_on = state, timezone.localdate(clock.now()) - datetime.timedelta(days=120)
+        assert queries.flags(matter, config).stuck is stuck

@@ -158,7 +158,7 @@ def next_due(village_path: str, on: datetime.date | None = None) -> list[tuple[s
 
 @dataclass
 class MatterFlags:
-    stuck: bool = False  # open, and no step for the town's stuck days
+    stuck: bool = False  # still deliberating, and no step for the town's stuck days
     unpublished: bool = False  # decided (or finished) and not published within the town's publish days
     waiting_since: datetime.date | None = None
 
@@ -176,6 +176,9 @@ def flags(matter: Matter, config, on: datetime.date | None = None) -> MatterFlag
     waited = (on - since).days
     if matter.state == State.DECIDED:
         return MatterFlags(unpublished=waited > config.publish_days, waiting_since=since)
+    if matter.state == State.DECISION_PUBLISHED:
+        # Being carried out: a road or a contract takes months, and its result is published when it is done.
+        return MatterFlags(waiting_since=since)
     return MatterFlags(stuck=waited > config.stuck_days, waiting_since=since)
 
 
