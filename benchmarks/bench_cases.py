@@ -13,7 +13,8 @@ Steps:
   load      N cases spread over the 147 small grids, the states and the last 12 months, one `report`
             event each, written with COPY (rows consistent: path of the grid, accepted/resolved/closed
             times, deadlines of open steps, ratings of closed cases); then ANALYZE
-  serve     `gridgov serve --workers W` (gunicorn) on 127.0.0.1, GRIDGOV_VAR_DIR in a temporary directory
+  serve     `gridgov serve --workers W` (gunicorn) on 127.0.0.1, GRIDGOV_VAR_DIR in a directory of the temporary
+            folder named after the database, kept between runs (its data key, serve.log)
   intake    T client threads POST /api/v1/cases as the grid worker (`gridworker`, channel patrol) at
             random points of their small grid for D seconds: cases/s, errors, p50/p95 latency
   reads     the secretary's (and the town admin's) GET /api/v1/cases, first page and filtered by state
@@ -429,7 +430,12 @@ def main():
     args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("the benchmark only runs against a database on 127.0.0.1")
-    args.var_dir = tempfile.mkdtemp(prefix="bench_cases_")
+    # Kept between runs (as bench_intake does): the data key the load wrote there is the one --skip-load
+    # must start with, since gridgov refuses to start on personal data sealed under another key.
+    args.var_dir = os.path.join(tempfile.gettempdir(), "bench_cases-" + urlsplit(args.database_url).path.strip("/"))
+    if not args.skip_load:
+        shutil.rmtree(args.var_dir, ignore_errors=True)
+    os.makedirs(args.var_dir, exist_ok=True)
 
     if not args.skip_load:
         t0 = time.monotonic()
@@ -497,7 +503,6 @@ def main():
             sys.exit("reads that did not all answer 200:\n  " + "\n  ".join(failures))
     finally:
         stop_server(server)
-    shutil.rmtree(args.var_dir, ignore_errors=True)  # kept, with serve.log, when something failed
 
 
 if __name__ == "__main__":
