@@ -1,34 +1,14 @@
 """Rows of village affairs for the API tests and for the list-shape walk (two of every list): matters of
 village A and items on its board, and a clock that stands still where the test puts it."""
 
-import datetime
 import zoneinfo
 
-import pytest
-import time_machine
 from django.utils import timezone
 
 from gridgov.affairs import actions
 from gridgov.core import clock
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def at():
-    """at(y, m, d[, h]) freezes the clock there (Shanghai time) until the test moves it again."""
-    travellers = []
-
-    def _at(y, m, d, h=10):
-        if travellers:
-            travellers.pop().stop()
-        t = time_machine.travel(datetime.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
-        t.start()
-        travellers.append(t)
-
-    yield _at
-    for t in travellers:
-        t.stop()
 
 
 def two_matters_and_disclosures(personas) -> tuple[list, list]:

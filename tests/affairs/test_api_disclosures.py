@@ -16,7 +16,6 @@ from gridgov.affairs.models import Disclosure, Question, Remark
 from gridgov.core.models import AuditEntry
 from gridgov.org import actions as org_actions
 from gridgov.org.models import Post
-from tests.affairs.api_seeding import at  # noqa: F401  a fixture
 from tests.conftest import make_id_number
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from gridgov.affairs.models import Matter, MatterStep
 from gridgov.core.models import AuditEntry
 from gridgov.org.models import Post
-from tests.affairs.api_seeding import at  # noqa: F401  a fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,6 @@ from gridgov.affairs.models import Question
 from gridgov.stars import actions as star_actions
 from gridgov.stars import defaults
 from gridgov.stars import metrics as star_metrics
-from tests.meetings.conftest import at  # noqa: F401  the clock fixture of organisational life
 from tests.stars.conftest import manual_scores
 
 pytestmark = pytest.mark.django_db

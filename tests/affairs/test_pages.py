@@ -7,7 +7,6 @@ counts do not grow with their rows."""
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,26 +24,8 @@ from gridgov.affairs.models import (
 )
 from gridgov.org import actions as org_actions
 from gridgov.org.models import Post
-from tests.cases.conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def at():
-    """at(y, m, d) freezes the clock at 10:00 that day (Asia/Shanghai) until moved again."""
-    travellers = []
-
-    def _at(y, m, d, h=10):
-        if travellers:
-            travellers.pop().stop()
-        t = time_machine.travel(datetime.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
-        t.start()
-        travellers.append(t)
-
-    yield _at
-    for t in travellers:
-        t.stop()
 
 
 def _page(response) -> str:

@@ -12,7 +12,7 @@ from gridgov.affairs import actions, reminders
 from gridgov.affairs.models import Reminder
 from gridgov.cases.models import Notification, Outbox
 from gridgov.core import jobs
-from tests.meetings.conftest import at, local  # noqa: F401  the clock fixture of organisational life
+from tests.meetings.conftest import local
 
 pytestmark = pytest.mark.django_db
 
