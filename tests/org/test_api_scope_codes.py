@@ -31,6 +31,7 @@ SCOPED = {
     "/api/v1/honours/entries": {},
     "/api/v1/services/applications": {},
     "/api/v1/disputes/summary": {"month": "2026-03"},
+    "/api/v1/affairs/matters": {},
 }
 GARBAGE = ["abc", "4453211042010", "44532110420100", "445321000000000", "445321104000001", "４４５３２１１０４２０１"]
 
