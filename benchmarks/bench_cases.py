@@ -415,6 +415,19 @@ def timed_reads(port: int, token: str, path: str, requests: int, threads: int, c
             "what": what, "failed": failed}
 
 
+def database_and_var_dir(args, name: str, default_url: str = DEFAULT_URL) -> None:
+    """args.database_url (on 127.0.0.1 only) and args.var_dir: a folder named after the benchmark and the
+    database, kept between runs — the data key the load wrote there is the one --skip-load must start with,
+    since gridgov refuses to start on personal data sealed under another key."""
+    args.database_url = os.environ.get("DATABASE_URL") or default_url
+    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
+        sys.exit("the benchmark only runs against a database on 127.0.0.1")
+    args.var_dir = os.path.join(tempfile.gettempdir(), f"{name}-" + urlsplit(args.database_url).path.strip("/"))
+    if not args.skip_load:
+        shutil.rmtree(args.var_dir, ignore_errors=True)
+    os.makedirs(args.var_dir, exist_ok=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases loaded before measuring")
@@ -427,15 +440,7 @@ def main():
     parser.add_argument("--skip-load", action="store_true", help="reuse the database as it is")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
-        sys.exit("the benchmark only runs against a database on 127.0.0.1")
-    # Kept between runs (as bench_intake does): the data key the load wrote there is the one --skip-load
-    # must start with, since gridgov refuses to start on personal data sealed under another key.
-    args.var_dir = os.path.join(tempfile.gettempdir(), "bench_cases-" + urlsplit(args.database_url).path.strip("/"))
-    if not args.skip_load:
-        shutil.rmtree(args.var_dir, ignore_errors=True)
-    os.makedirs(args.var_dir, exist_ok=True)
+    database_and_var_dir(args, "bench_cases")
 
     if not args.skip_load:
         t0 = time.monotonic()

@@ -17,16 +17,12 @@ with --threads client threads on the same machine.
 
 import argparse
 import json
-import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from urllib.parse import urlsplit
 
 import bench_cases as bc
 
@@ -91,15 +87,7 @@ def main():
     parser.add_argument("--skip-load", action="store_true", help="reuse the database as it is")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    args.database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
-        sys.exit("the benchmark only runs against a database on 127.0.0.1")
-    # Kept between runs: the data key written there by the load is the one --skip-load must start with
-    # (gridgov refuses to start on personal data sealed under another key).
-    args.var_dir = os.path.join(tempfile.gettempdir(), "bench_intake-" + urlsplit(args.database_url).path.strip("/"))
-    if not args.skip_load:
-        shutil.rmtree(args.var_dir, ignore_errors=True)
-    os.makedirs(args.var_dir, exist_ok=True)
+    bc.database_and_var_dir(args, "bench_intake", DEFAULT_URL)
     args.bench_settings = True
 
     if not args.skip_load:
