@@ -4,6 +4,7 @@ data, heads, posts and audit rows."""
 import datetime
 import json
 
+from gridgov.core import audit
 from gridgov.core.models import AuditEntry
 from gridgov.org.imports import import_workbook
 from gridgov.org.models import Grid, Household, PartyOrg, Person, Post, Region
@@ -64,17 +65,33 @@ def test_import_registers_people_in_households_with_sealed_identifiers(town, tmp
                      ("李四", "grid_worker_part", "445321104203001")}
 
 
-def test_import_writes_one_audit_row_per_object_and_a_summary_without_personal_data(town, tmp_path):
+def test_import_audits_every_object_in_runs_and_a_summary_without_personal_data(town, tmp_path):
     before = AuditEntry.objects.count()
     import_workbook(new_village_workbook(tmp_path / "v.xlsx"))
 
-    entries = AuditEntry.objects.order_by("id")[before:]
-    actions = [e.action for e in entries]
-    assert {a: actions.count(a) for a in set(actions)} == {
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    covered = {}
+    for entry in entries:
+        covered.setdefault(entry.action, []).extend(audit.covered_ids(entry))
+    models = {"region.create": Region, "grid.create": Grid, "party_org.create": PartyOrg,
+              "household.create": Household, "person.create": Person, "post.create": Post}
+    # Every object written is covered exactly once, by a row at its own path.
+    for action, model in models.items():
+        assert sorted(covered[action]) == sorted(model.objects.filter(pk__in=covered[action]).values_list("pk", flat=True))
+    assert {a: len(ids) for a, ids in covered.items()} == {
         "region.create": 1, "grid.create": 3, "party_org.create": 2, "household.create": 2,
-        "person.create": 4, "post.create": 5, "org.import": 1}
-    house_entry = next(e for e in entries if e.action == "household.create" and e.object_repr.startswith("H445321104203001001"))
-    assert house_entry.after["head_id"] == Person.objects.get(name="赵一").pk
+        "person.create": 4, "post.create": 5, "org.import": 0}
+    for entry in entries:
+        for pk in audit.covered_ids(entry):
+            assert models[entry.action].objects.get(pk=pk).path == entry.path
+    zhao = Person.objects.get(name="赵一")
+    house = Household.objects.get(number="H445321104203001001")
+    house_entry = audit.entries_about("org.household", house.pk).get()
+    values = house_entry.after if house_entry.first_object_id is None else house_entry.after[str(house.pk)]
+    assert values["head_id"] == zhao.pk
+    # "Who wrote this person, and when": one indexed query finds the row whose run covers them.
+    about = audit.entries_about("org.person", zhao.pk).get()
+    assert about.action == "person.create" and about.actor_name == "system"
     summary = next(e for e in entries if e.action == "org.import")
     assert summary.after["counts"]["people"]["created"] == 4 and summary.actor_name == "system"
     dumped = json.dumps([[e.before, e.after, e.object_repr] for e in entries], ensure_ascii=False)

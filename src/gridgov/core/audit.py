@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
 from .context import current_actor, current_request_id
@@ -59,6 +60,69 @@ def record_many(action: str, rows: list[tuple], actor=None, batch_size: int = 20
     AuditEntry.objects.bulk_create(
         [_entry(action, obj, before, after, actor) for obj, before, after in rows], batch_size=batch_size
     )
+
+
+def record_runs(action: str, rows: list[tuple], actor=None) -> int:
+    """Bulk path for imports of a county: one audit row per run of consecutive ids at one path, instead
+    of one per object (a county's import wrote 1.3M rows and spent a third of its time on them).
+
+    rows are (obj, before, after) as for record_many. Each row written keeps every object's values,
+    keyed by id, and the run's first and last id, so "who wrote this row, and when" is still one
+    indexed query (`entries_about`). A run of one object is written exactly as record() would.
+    Objects are grouped by their path so that browsing the log stays scoped: a grid worker sees the
+    rows about their grid's people as before. Returns the number of audit rows written."""
+    if not rows:
+        return 0
+    actor = actor if actor is not None else current_actor()
+    request_id = current_request_id()
+    by_path: dict[str, list[tuple]] = {}
+    for row in rows:
+        obj = row[0]
+        by_path.setdefault(getattr(obj, getattr(obj, "scope_path_field", "path"), "") or "", []).append(row)
+    entries = []
+    for path, group in by_path.items():
+        group.sort(key=lambda r: r[0].pk)
+        start = 0
+        for i in range(1, len(group) + 1):
+            if i == len(group) or group[i][0].pk != group[i - 1][0].pk + 1:
+                entries.append(_run_entry(action, group[start:i], path, actor, request_id))
+                start = i
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+def _run_entry(action, run, path, actor, request_id) -> AuditEntry:
+    if len(run) == 1:
+        obj, before, after = run[0]
+        return _entry(action, obj, before, after, actor)
+    first, last = run[0][0], run[-1][0]
+    has_before = any(before for _obj, before, _after in run)
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=first._meta.label_lower,
+        object_repr=f"#{first.pk}–#{last.pk}",
+        path=path,
+        first_object_id=first.pk,
+        last_object_id=last.pk,
+        before={str(obj.pk): before for obj, before, _after in run} if has_before else None,
+        after={str(obj.pk): after for obj, _before, after in run},
+        request_id=request_id,
+    )
+
+
+def entries_about(model_label: str, pk: int):
+    """Every audit row about one object: its own rows and the bulk rows whose run covers it."""
+    return AuditEntry.objects.filter(Q(object_id=str(pk)) | Q(first_object_id__lte=pk, last_object_id__gte=pk),
+                                     object_type=model_label)
+
+
+def covered_ids(entry: AuditEntry) -> list[int]:
+    """The ids of the objects an audit row is about: its run's, or its one object's."""
+    if entry.first_object_id is not None:
+        return list(range(entry.first_object_id, entry.last_object_id + 1))
+    return [int(entry.object_id)] if entry.object_id.isdigit() else []
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:

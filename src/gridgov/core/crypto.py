@@ -60,7 +60,13 @@ def _mac_key() -> bytes:
 
 def fingerprint(master: str | None = None) -> str:
     """The key's fingerprint (64 hex characters): tells keys apart, reveals nothing of them."""
-    master = settings.DATA_KEY if master is None else master
+    return _fingerprint_of(settings.DATA_KEY if master is None else master)
+
+
+@functools.cache
+def _fingerprint_of(master: str) -> str:
+    # Cached: every encryption asks for it (ensure_key), and deriving it each time was a tenth of a
+    # county import's time.
     return hmac.new(_derive(master, b"gridgov data key fingerprint"), _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
 
 

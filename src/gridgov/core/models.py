@@ -49,12 +49,18 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    # A bulk row (audit.record_runs, imports) covers the objects with ids first..last, all of them, at
+    # one path; before/after then map each id to its values. Empty for a row about one object.
+    first_object_id = models.BigIntegerField(null=True, blank=True)
+    last_object_id = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["object_type", "first_object_id", "last_object_id"],
+                                name="core_audit_object_run")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from openpyxl.utils.datetime import from_excel
 from python_calamine import CalamineError, CalamineWorkbook
 
-from gridgov.core import audit, jobs, personal
+from gridgov.core import audit, bulk, jobs, personal
 from gridgov.core.models import AuditEntry, Job
 from gridgov.core.scoping import CHANGE, IMPORT, can, restrict
 
@@ -867,18 +867,29 @@ class WorkbookImport:
         counts = self.summary.setdefault(SUMMARY_KEY[scope_kind], {"created": 0, "updated": 0, "unchanged": 0})
         counts[key] += n
 
-    def _save(self, model, action_prefix: str, new: list, changed: list, fields: list[str]) -> None:
-        """bulk_create new objects and bulk_update changed ones (obj, before, after), with audit rows."""
-        kind = model.scope_kind
+    def _reserve(self, model, new: list) -> None:
+        """Ids for new objects before anything is written, in path order so that each grid's new rows
+        get consecutive ids and its audit row covers them in one run (audit.record_runs)."""
+        waiting = sorted((o for o in new if o.pk is None), key=lambda o: o.path)
+        for obj, pk in zip(waiting, bulk.reserve_ids(model, len(waiting))):
+            obj.pk = pk
+
+    def _create(self, model, action_prefix: str, new: list) -> None:
+        """Insert new objects whose ids are reserved, with their audit rows."""
         for batch in _chunks(new, BATCH):
-            model.objects.bulk_create(batch, batch_size=BATCH)
-            audit.record_many(f"{action_prefix}.create", [(o, None, audit.snapshot(o)) for o in batch],
+            bulk.insert(batch)
+            audit.record_runs(f"{action_prefix}.create", [(o, None, audit.snapshot(o)) for o in batch],
                               actor=self.actor)
-            self._count(kind, "created", len(batch))
+            self._count(model.scope_kind, "created", len(batch))
+
+    def _save(self, model, action_prefix: str, new: list, changed: list, fields: list[str]) -> None:
+        """Insert new objects and bulk_update changed ones (obj, before, after), with audit rows."""
+        self._reserve(model, new)
+        self._create(model, action_prefix, new)
         for batch in _chunks(changed, BATCH):
             model.objects.bulk_update([o for o, _b, _a in batch], fields, batch_size=500)
-            audit.record_many(f"{action_prefix}.update", batch, actor=self.actor)
-            self._count(kind, "updated", len(batch))
+            audit.record_runs(f"{action_prefix}.update", batch, actor=self.actor)
+            self._count(model.scope_kind, "updated", len(batch))
 
     def _changes(self, obj, before: dict, extra: dict | None = None):
         after = audit.snapshot(obj)
@@ -1049,11 +1060,10 @@ class WorkbookImport:
                 before = audit.snapshot(obj)
                 obj.is_party_central = True
                 changed.append(self._changes(obj, before))
-        # Create audit rows for new households are written once their head is known (apply_heads).
-        for batch in _chunks(new, BATCH):
-            Household.objects.bulk_create(batch, batch_size=BATCH)
-            self._count("household", "created", len(batch))
-        self.new_households = [obj.pk for obj in new]
+        # New households get their ids now, so people can point to them, and are written once their
+        # head is known (apply_heads): one insert each, its audit row showing the head.
+        self._reserve(Household, new)
+        self.new_households = new
         for obj in new:
             self.houses[obj.number].pk = obj.pk
         self._save(Household, "household", [], changed, ["grid", "address", "is_party_central", "path"])
@@ -1069,6 +1079,7 @@ class WorkbookImport:
             return obj
 
         touched_households: set[int] = set()
+        self.heads: dict[int, int] = {}
         rows = self.rows["people"]
         for batch in _chunks(rows, BATCH):
             existing_pks = [self.person_pk[r.id_hash] for r in batch if r.id_hash in self.person_pk]
@@ -1107,6 +1118,11 @@ class WorkbookImport:
                 by_row.append(person)
                 if house_pk:
                     touched_households.add(house_pk)
+            self._reserve(Person, new)
+            for person in by_row:
+                if person.household_id and person.relation == Person.Relation.HEAD:
+                    held = self.heads.get(person.household_id)
+                    self.heads[person.household_id] = person.pk if held is None else min(held, person.pk)
             self._save(Person, "person", new, changed,
                        ["name", "gender", "birth_date", "household", "relation", "grid", "is_party_member",
                         "party_org", "path", "phone_enc", "phone_hash"])
@@ -1127,10 +1143,7 @@ class WorkbookImport:
                     held.add((person.pk, kind, grid_pk))
                     # The person instance, not just its id: the audit row's str(post) names them without a query.
                     new.append(Post(person=person, kind=kind, grid_id=grid_pk, path=path))
-        if new:
-            Post.objects.bulk_create(new, batch_size=BATCH)
-            audit.record_many("post.create", [(p, None, audit.snapshot(p)) for p in new], actor=self.actor)
-            self._count("post", "created", len(new))
+        self._save(Post, "post", new, [], [])
 
     def apply_heads(self, touched: set[int]) -> None:
         """Each household's head is its member whose relation is 户主, set in SQL for the households
@@ -1138,20 +1151,20 @@ class WorkbookImport:
         their create row now that it is known."""
         head = Subquery(Person.objects.filter(household_id=OuterRef("pk"), relation=Person.Relation.HEAD)
                         .order_by("pk").values("pk")[:1])
-        new = set(self.new_households)
+        new = {h.pk for h in self.new_households}
         for chunk in _chunks(sorted(touched - new), BATCH):
             before = dict(Household.objects.filter(pk__in=chunk).values_list("pk", "head_id"))
             Household.objects.filter(pk__in=chunk).update(head_id=head)
             changed = [h for h in Household.objects.filter(pk__in=chunk) if h.head_id != before.get(h.pk)]
             if changed:
-                audit.record_many("household.update", [(h, {"head_id": before.get(h.pk)}, {"head_id": h.head_id})
+                audit.record_runs("household.update", [(h, {"head_id": before.get(h.pk)}, {"head_id": h.head_id})
                                                        for h in changed], actor=self.actor)
                 self._count("household", "updated", len(changed))
-        for chunk in _chunks(self.new_households, BATCH):
-            Household.objects.filter(pk__in=chunk).update(head_id=head)
-            audit.record_many("household.create", [(h, None, audit.snapshot(h))
-                                                   for h in Household.objects.filter(pk__in=chunk)],
-                              actor=self.actor)
+        # A new household's members are all in this file, so its head is known without a query:
+        # the lowest id among its members whose relation is 户主, as the SQL above chooses.
+        for household in self.new_households:
+            household.head_id = self.heads.get(household.pk)
+        self._create(Household, "household", self.new_households)
 
 
 class _HeaderRow(_Row):

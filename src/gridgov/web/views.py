@@ -511,7 +511,11 @@ def _audit_entries(request, action):
                 entries = entries.filter(Q(actor_name=term) | Q(actor__first_name=term) | Q(actor__person__name=term))
         if data["object"]:
             term = data["object"].strip()
-            entries = entries.filter(Q(object_repr__contains=term) | Q(object_id=term) | Q(object_type=term))
+            about = Q(object_repr__contains=term) | Q(object_id=term) | Q(object_type=term)
+            if term.isdigit():
+                # An import writes one row per run of consecutive ids (audit.record_runs): its run covers the id.
+                about |= Q(first_object_id__lte=int(term), last_object_id__gte=int(term))
+            entries = entries.filter(about)
         if data["date_from"]:
             entries = entries.filter(time__gte=_local_day_start(data["date_from"]))
         if data["date_to"]:
@@ -547,6 +551,14 @@ def _label_entries(entries) -> None:
         entry.action_label = audit.action_label(entry.action)
         entry.object_kind = (model._meta.verbose_name if model is not None else
                              OBJECT_KINDS.get(entry.object_type, entry.object_type))
+        if entry.first_object_id is not None:
+            # An import's row about a run of objects: their ids; each one's values are in the export.
+            entry.object_label = f"#{entry.first_object_id}–#{entry.last_object_id}"
+            entry.object_kind = model._meta.verbose_name_plural if model is not None else entry.object_kind
+            entry.action_label = audit.action_label(entry.action)
+            entry.actor_label = names.actor_label(entry.actor_name, entry.actor)
+            entry.changes = []
+            continue
         if entry.object_id in accounts and entry.object_type == "org.user":
             entry.object_label = accounts[entry.object_id].label
         elif not entry.object_repr or _DEFAULT_REPR.match(entry.object_repr) or entry.object_type in OBJECT_KINDS:
