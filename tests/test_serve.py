@@ -51,3 +51,21 @@ def test_serve_runs_gunicorn_with_workers_and_serves_api_and_assets(server):
     # gunicorn: one arbiter and the requested worker processes
     children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert len(children) == 2
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test transaction, where a close is a real close
+def test_serve_forks_its_workers_without_a_database_connection(monkeypatch):
+    """The workers must each open their own connection: one opened by the start checks and inherited
+    through fork is shared by all of them (concurrent requests then fail with "lost synchronization")."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from gunicorn.app.base import BaseApplication
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("Django never closes the in-memory test database; the shared socket is PostgreSQL's case")
+    open_at_fork = []
+    monkeypatch.setattr(BaseApplication, "run",
+                        lambda self: open_at_fork.extend(c.alias for c in connections.all() if c.connection))
+    connection.ensure_connection()  # as the data key check leaves it
+    call_command("serve", "--no-collectstatic", "--port", str(free_port()))
+    assert open_at_fork == []

@@ -2,6 +2,7 @@ import multiprocessing
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 class Command(BaseCommand):
@@ -34,4 +35,8 @@ class Command(BaseCommand):
                 return application
 
         self.stdout.write(f"gridgov serving on http://{opts['host']}:{opts['port']}/ with {opts['workers']} workers")
+        # The start checks (the data key's fingerprint) queried the database in this process: a connection
+        # left open here would be inherited by every forked worker, and workers answering at the same time
+        # on one socket read each other's replies (500s, "lost synchronization with server").
+        connections.close_all()
         Server().run()
