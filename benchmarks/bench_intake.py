@@ -6,6 +6,13 @@ alternating rounds. Prints cases/s, bare/s and their ratio per round, then best-
     python benchmarks/bench_intake.py --cases 100000            # load 100k cases, 3 rounds of 2 × 10 s
     python benchmarks/bench_intake.py                           # 1M cases
     python benchmarks/bench_intake.py --skip-load --rounds 5    # reuse the database of the last run
+    python benchmarks/bench_intake.py --skip-load --profile 300 # CPU and queries per request, in-process
+
+--profile N serves N requests of each endpoint in one process through Django's test client (same
+settings, same database, no HTTP server, no other client): the CPU of the Python process per request
+(time.process_time, without the database server's), the queries per request, and cProfile's heaviest
+functions of intake (written to the var directory, intake.prof.txt). Quieter than the rates on a
+shared machine, since a neighbour's load slows the clock but not the count of CPU seconds as much.
 
 The database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_intake) is loaded exactly
 as bench_cases.py loads it (dropped, migrated, demo town, N cases by COPY, VACUUM ANALYZE); the bare
@@ -77,6 +84,71 @@ def create_bare_table(url: str) -> None:
         conn.execute(BARE_TABLE)
 
 
+def profile_in_process(n: int, info: dict, out_dir: str) -> None:
+    """Runs inside the benchmark's settings (bench_settings): see --profile."""
+    import cProfile
+    import io
+    import pstats
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client as TestClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = TestClient()
+    got = client.post("/api/v1/auth/token", {"username": "gridworker", "password": bc.PASSWORD},
+                      content_type="application/json")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {got.json()['token']}"}
+    rng = random.Random(bc.SEED)
+
+    def case_once():
+        lat, lng = rng.choice(info["points"])
+        r = client.post("/api/v1/cases", {"category": rng.choice(info["categories"]),
+                                          "description": "巷口垃圾桶满溢，请尽快清运", "lat": lat, "lng": lng,
+                                          "channel": "patrol"}, content_type="application/json", **headers)
+        assert r.status_code == 201, (r.status_code, r.content[:300])
+
+    def bare_once():
+        r = client.post("/bench/bare", {"note": "巷口垃圾桶满溢，请尽快清运"}, content_type="application/json")
+        assert r.status_code == 201, (r.status_code, r.content[:300])
+
+    for _ in range(30):  # warm: imports, the grid index, the calendar
+        case_once()
+        bare_once()
+    figures = {}
+    for name, once in (("bare", bare_once), ("intake", case_once), ("bare", bare_once), ("intake", case_once)):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            once()
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        figures.setdefault(name, []).append((cpu * 1000 / n, wall * 1000 / n))
+    for name, once in (("bare", bare_once), ("intake", case_once)):
+        with CaptureQueriesContext(connection) as q:
+            once()
+        figures[name + "_queries"] = len(q.captured_queries)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        case_once()
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(40)
+    path = f"{out_dir}/intake.prof.txt"
+    with open(path, "w") as f:
+        f.write(text.getvalue())
+    for name in ("bare", "intake"):
+        runs = ", ".join(f"{c:.2f} ms CPU ({w:.2f} ms wall)" for c, w in figures[name])
+        print(f"{name:>7}: {figures[name + '_queries']} queries a request; per request, two runs of {n}: {runs}")
+    ratio = [b[0] / c[0] for b, c in zip(figures["bare"], figures["intake"])]
+    print(f"CPU ratio bare/intake per run: {', '.join(f'{r:.3f}' for r in ratio)}  (the ceiling of the rate ratio "
+          f"when the Python process is the bottleneck)")
+    print(f"cProfile of {n} intake requests: {path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases loaded before measuring")
@@ -85,6 +157,8 @@ def main():
     parser.add_argument("--threads", type=int, default=16, help="client threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--skip-load", action="store_true", help="reuse the database as it is")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="instead of the rates: N requests of each endpoint in-process, CPU and queries a request")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     bc.database_and_var_dir(args, "bench_intake", DEFAULT_URL)
@@ -113,6 +187,12 @@ def main():
 
     def bare_body(rng):
         return {"note": "巷口垃圾桶满溢，请尽快清运"}
+
+    if args.profile:
+        env = bc._env(args)
+        subprocess.run([bc.PYTHON, __file__, "--_profile", str(args.profile), json.dumps(info), args.var_dir],
+                       env=env, cwd=bc.ROOT, check=True, timeout=3600)
+        return
 
     port = bc.free_port()
     server = bc.start_server(args, port)
@@ -154,4 +234,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--_profile":
+        profile_in_process(int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4])
+    else:
+        main()

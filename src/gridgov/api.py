@@ -36,7 +36,8 @@ class BearerToken(HttpBearer):
         from gridgov.org.actions import token_is_live
 
         digest = hashlib.sha256(token.encode()).hexdigest()
-        found = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+        # With the account's person: a report (and every action's timeline) names the actor by it.
+        found = ApiToken.objects.select_related("user", "user__person").filter(key_hash=digest).first()
         now = timezone.now()
         if found is None or not found.user.is_active or not token_is_live(found, now):
             return None

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from gridgov.cases import actions, calendar
+from gridgov.cases import actions, calendar, memo
 from gridgov.cases.models import Case, Unit
 from gridgov.org import actions as org_actions
 from gridgov.org import geo
@@ -139,5 +139,7 @@ def hot_process(monkeypatch):
     trusts its copies for the production interval."""
     geo.invalidate()
     calendar.invalidate()
+    memo.invalidate()
     monkeypatch.setattr(geo, "RECHECK_SECONDS", 2.0)
     monkeypatch.setattr(calendar, "RECHECK_SECONDS", 2.0)
+    monkeypatch.setattr(memo, "RECHECK_SECONDS", 2.0)

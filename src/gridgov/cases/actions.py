@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
 import uuid
 import warnings
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, ca
 from gridgov.org import names
 from gridgov.org.models import Person, Region, User
 
-from . import calendar, conf, rollup, routing
+from . import calendar, conf, memo, rollup, routing
 from .models import (
     CLOCKED_STATES, LEVEL_ORDER, MAX_PLACE, STEP_OF_STATE, Case, CaseEvent, CasePhoto, Category, ExtensionRequest,
     Holiday, Level, Notification, State, Supervision, TimeUnit, Unit, village_path,
@@ -165,6 +166,33 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
                    "village_secretary": "hotline", "town_admin": "hotline", "department": "hotline"}
 
 
+# A new case's number is its local date and its id. On PostgreSQL the id is taken ahead from the case
+# table's sequence, ID_BLOCK at a time per process, so the case is written with its number in its one
+# INSERT instead of an INSERT then an UPDATE (issue 18). Ids then interleave between processes (a
+# number's date still says when, and lists order by time); the ids a process holds when it stops are
+# never used, like those of a rolled-back insert. SQLite has no sequence to take from: the number is
+# written after the insert there.
+ID_BLOCK = 32
+_free_ids: list[int] = []
+_ids_lock = threading.Lock()
+
+
+def _reserved_case_id() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with _ids_lock:
+        if not _free_ids:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [Case._meta.db_table, ID_BLOCK])
+                _free_ids.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
+        return _free_ids.pop()
+
+
+def _case_number(now, pk: int) -> str:
+    return f"{timezone.localtime(now):%Y%m%d}-{pk:06d}"
+
+
 @transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
               reporter_person: Person | None = None, routed: bool = False, source: str = "",
@@ -222,27 +250,36 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
                 level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
     case.reporter_phone = phone
     _start_step(case, now)
+    reserved = _reserved_case_id()
+    if reserved is not None:
+        case.pk, case.number = reserved, _case_number(now, reserved)
+    # The insert without Case.save()'s update of the daily figures: that upsert is made last, just before
+    # the commit, because every report of a grid and day updates the same CaseDay row and holds its lock
+    # until the transaction ends (reports of one busy grid wait on each other for that long).
     if client_id is None:
-        case.save()
+        models.Model.save(case, force_insert=True)
     else:
         # A savepoint only where a twin can collide: the same report, sent twice at once.
         try:
             with transaction.atomic():
-                case.save()
+                models.Model.save(case, force_insert=True)
         except IntegrityError:
             earlier = _reported_before(actor, client_id)
             if earlier is None:
                 raise
             return earlier  # the other one made it
     case.repeated = False
-    case.number = f"{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
-    Case.objects.filter(pk=case.pk).update(number=case.number)
+    if reserved is None:
+        case.number = _case_number(now, case.pk)
+        Case.objects.filter(pk=case.pk).update(number=case.number)
     # Kept on the case, so the answer shows the timeline without reading it back.
     case.report_event = CaseEvent.objects.create(
         case=case, action="report", actor=actor, actor_name=source[:150] if actor is None and source else actor_name(actor),
         to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
-    routing.notify(routing.grid_workers(case), case, "reported", now, exclude=actor)
+    routing.notify(memo.grid_worker_ids(case.path), case, "reported", now, exclude=actor)
+    case._rollup_loaded = rollup.snapshot(case)
+    rollup.changed([None], [case._rollup_loaded])
     return case
 
 

@@ -28,7 +28,7 @@ from gridgov.org import codes
 from gridgov.org.api import ScopeCode
 from gridgov.org.models import Grid, Person
 
-from . import actions, queries, routing
+from . import actions, memo, queries, routing
 from .models import MAX_PLACE, Case, Category, Level, Notification, State, village_path
 from .workflow import ACTIONS, CaseError, allowed_actions
 
@@ -294,7 +294,7 @@ def report(request, body: CaseIn):
     members: their village); it starts at grid level, waiting for the grid worker's assessment.
     The answer carries `duplicates`: open cases of the same category within 100 m and 7 days."""
     user = request.user
-    category = Category.objects.filter(code=body.category.strip(), is_active=True, level=2).first()
+    category = memo.subcategory(body.category.strip())
     if category is None:
         return _invalid("category", _("Choose an active subcategory."))
     field = "lat" if body.lat is not None or body.lng is not None else "grid"

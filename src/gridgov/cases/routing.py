@@ -16,7 +16,7 @@ from gridgov.core.scoping import (
 from gridgov.org import geo
 from gridgov.org.models import Grid, Post, User
 
-from . import conf
+from . import conf, memo
 from .models import OPEN_STATES, Case, Level, Notification, Outbox, State, Unit, ancestor_paths, village_path
 from .workflow import ASSESSORS_AT, CaseError
 
@@ -32,9 +32,10 @@ def grid_for_report(lat: float | None, lng: float | None, grid: Grid | str | Non
     if lat is not None:
         code = geo.locate(lat, lng)
         if code is not None:
-            return Grid.objects.get(code=code)
+            return memo.small_grid(code) or Grid.objects.get(code=code)
     if isinstance(grid, str):
-        grid = Grid.objects.filter(code=grid.strip()).first() if grid.strip() else None
+        code = grid.strip()
+        grid = (memo.small_grid(code) or Grid.objects.filter(code=code).first()) if code else None
         if grid is None:
             raise CaseError(_("No grid has this code."), status=400)
     if grid is None:
@@ -124,9 +125,13 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
-def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=None, limit: int = 10):
-    """Open cases of `category` within GRIDGOV_CASE_DUPLICATE_METERS of the point, reported within
-    GRIDGOV_CASE_DUPLICATE_DAYS of `around` (default now), nearest first, as (case, metres)."""
+# What a suggestion shows and is checked on (its path, for whom may open it): read as plain rows, no
+# model per candidate, since a busy spot can have hundreds of candidates and only ten are shown.
+_SHOWN = ("pk", "number", "state", "lat", "lng", "created_at", "path")
+
+
+def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_pk=None) -> list[tuple]:
+    """(row, metres) of the open cases near the point, nearest first: see nearby_open_cases."""
     import datetime
 
     from django.utils import timezone
@@ -137,17 +142,47 @@ def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=
     dlat = meters / 111_320
     dlng = meters / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     window = datetime.timedelta(days=days)
-    candidates = (Case.objects.filter(category=category, lat__gte=lat - dlat, lat__lte=lat + dlat,
+    candidates = (Case.objects.filter(category=category_id, lat__gte=lat - dlat, lat__lte=lat + dlat,
                                       lng__gte=lng - dlng, lng__lte=lng + dlng, state__in=OPEN_STATES,
                                       created_at__gte=around - window, created_at__lte=around + window)
-                  .exclude(pk=exclude_pk).select_related("category")
-                  # A report of a busy spot can have hundreds of candidates: load only what is shown.
-                  .only("number", "state", "lat", "lng", "created_at", "path", "category", "category__code",
-                        "category__name"))
-    found = [(c, distance_m(lat, lng, c.lat, c.lng)) for c in candidates]
-    found = [(c, round(d, 1)) for c, d in found if d <= meters]
-    found.sort(key=lambda pair: (pair[1], pair[0].pk))
-    return found[:limit]
+                  .exclude(pk=exclude_pk).order_by().values_list(*_SHOWN))
+    found = []
+    for row in candidates:
+        d = distance_m(lat, lng, row[3], row[4])
+        if d <= meters:
+            found.append((row, round(d, 1)))
+    found.sort(key=lambda pair: (pair[1], pair[0][0]))
+    return found
+
+
+def _as_cases(rows: list[tuple], category) -> list[tuple]:
+    """(Case, metres) for display: the columns read, and the category every suggestion shares."""
+    out = []
+    for (pk, number, state, lat, lng, created_at, path), d in rows:
+        case = Case(pk=pk, number=number, state=state, lat=lat, lng=lng, created_at=created_at, path=path)
+        case.category = category
+        case._state.adding = False
+        out.append((case, d))
+    return out
+
+
+def _category_of(case_or_category):
+    from .models import Category
+
+    if isinstance(case_or_category, Category):
+        return case_or_category
+    if isinstance(case_or_category, Case):
+        return case_or_category.category  # loaded with the case in every caller: no query
+    return Category.objects.get(pk=case_or_category)
+
+
+def nearby_open_cases(category, lat: float, lng: float, around=None, exclude_pk=None, limit: int = 10):
+    """Open cases of `category` within GRIDGOV_CASE_DUPLICATE_METERS of the point, reported within
+    GRIDGOV_CASE_DUPLICATE_DAYS of `around` (default now), nearest first, as (case, metres). The cases
+    carry only what a suggestion shows (number, state, point, time, path, category)."""
+    category_id = category.pk if hasattr(category, "pk") else category
+    rows = _nearby_rows(category_id, lat, lng, around, exclude_pk)[:limit]
+    return _as_cases(rows, _category_of(category)) if rows else []
 
 
 def find_duplicates(case: Case, limit: int | None = 10):
@@ -155,8 +190,9 @@ def find_duplicates(case: Case, limit: int | None = 10):
     Every one found, whoever asks: what a person is shown goes through duplicates_for()."""
     if case.lat is None or case.lng is None:
         return []
-    return nearby_open_cases(case.category_id, case.lat, case.lng, around=case.created_at, exclude_pk=case.pk,
-                             limit=limit)
+    rows = _nearby_rows(case.category_id, case.lat, case.lng, around=case.created_at, exclude_pk=case.pk)
+    rows = rows if limit is None else rows[:limit]
+    return _as_cases(rows, _category_of(case)) if rows else []
 
 
 def duplicates_for(user, case: Case, limit: int = 10) -> tuple[list, int]:
@@ -164,17 +200,19 @@ def duplicates_for(user, case: Case, limit: int = 10) -> tuple[list, int]:
     there are: a resident learns that a problem is already known, not whose report it is or what it
     says. Staff whose reach is a subtree are checked on the loaded paths (no query); the others
     (residents, party members) through restrict(), one query."""
-    found = find_duplicates(case, limit=None)
+    if case.lat is None or case.lng is None:
+        return [], 0
+    found = _nearby_rows(case.category_id, case.lat, case.lng, around=case.created_at, exclude_pk=case.pk)
     if not found:
         return [], 0
     if user.is_superuser:
         shown = found
     elif reach(user, VIEW, Case.scope_kind) == SUBTREE:
-        shown = [(c, d) for c, d in found if user.scope_path and c.path.startswith(user.scope_path)]
+        shown = [(row, d) for row, d in found if user.scope_path and row[6].startswith(user.scope_path)]
     else:
-        ids = set(restrict(user, VIEW, Case).filter(pk__in=[c.pk for c, _d in found]).values_list("pk", flat=True))
-        shown = [(c, d) for c, d in found if c.pk in ids]
-    return shown[:limit], len(found) - len(shown)
+        ids = set(restrict(user, VIEW, Case).filter(pk__in=[row[0] for row, _d in found]).values_list("pk", flat=True))
+        shown = [(row, d) for row, d in found if row[0] in ids]
+    return _as_cases(shown[:limit], _category_of(case)), len(found) - len(shown)
 
 
 # --- notifications ----------------------------------------------------------------------------------
