@@ -1,6 +1,7 @@
 """Chinese personal identifiers: GB 11643-1999 citizen ID numbers and mobile numbers, and their masks."""
 
 import datetime
+import operator
 import re
 import unicodedata
 
@@ -20,7 +21,7 @@ class InvalidIdentifier(ValueError):
 
 
 def id_check_char(body17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(body17, _WEIGHTS)) % 11]
+    return _CHECK[sum(map(operator.mul, map(int, body17), _WEIGHTS)) % 11]
 
 
 def id_check_ok(value: str) -> bool:

@@ -152,19 +152,22 @@ def do_create_household(actor, number: str, grid: Grid, address: str) -> Househo
 
 def build_person(name: str, grid: Grid, id_number: str = "", phone: str = "", gender: str = "",
                  birth_date: datetime.date | None = None, household: Household | None = None,
-                 relation: str = "", is_party_member: bool = False, party_org: PartyOrg | None = None) -> Person:
-    """An unsaved, validated Person (shared by the form path and the bulk import path)."""
+                 relation: str = "", is_party_member: bool = False, party_org: PartyOrg | None = None,
+                 checked: bool = False) -> Person:
+    """An unsaved, validated Person (shared by the form path and the bulk import path). `checked`: the
+    import has validated and normalised the ID number and phone already (a county's million people
+    were checked twice)."""
     person = Person(name=name.strip(), grid=grid, household=household, relation=relation,
                     is_party_member=is_party_member, party_org=party_org, path=grid.path)
     if id_number:
-        id_number = personal.validate_id_number(id_number)
+        id_number = id_number if checked else personal.validate_id_number(id_number)
         person.id_number = id_number
         person.gender = gender or personal.gender_from_id(id_number)
         person.birth_date = birth_date or personal.birth_date_from_id(id_number)
     else:
         person.gender, person.birth_date = gender, birth_date
     if phone:
-        person.phone = personal.validate_phone(phone)
+        person.phone = phone if checked else personal.validate_phone(phone)
     return person
 
 

@@ -1093,7 +1093,7 @@ class WorkbookImport:
                 if pk is None:
                     person = build_person(row.name, grid, id_number=row.id_number, phone=row.phone,
                                           gender=row.gender, birth_date=row.birth_date, relation=row.relation,
-                                          is_party_member=row.party)
+                                          is_party_member=row.party, checked=True)
                     person.household_id, person.party_org_id = house_pk, org_pk
                     new.append(person)
                 else:
