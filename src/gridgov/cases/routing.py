@@ -130,10 +130,49 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 _SHOWN = ("pk", "number", "state", "lat", "lng", "created_at", "path")
 
 
+def _nearby_queryset(category_id, lat_lo, lat_hi, lng_lo, lng_hi, since, until, exclude_pk):
+    return (Case.objects.filter(category=category_id, lat__gte=lat_lo, lat__lte=lat_hi, lng__gte=lng_lo,
+                                lng__lte=lng_hi, state__in=OPEN_STATES, created_at__gte=since, created_at__lte=until)
+            .exclude(pk=exclude_pk).order_by().values_list(*_SHOWN))
+
+
+# The suggestions' SQL, compiled by Django once per process and database (most of the query's cost
+# in Python was the compiling, on every report): {alias: (sql, where each parameter comes from)}.
+_COMPILED: dict = {}
+_SLOTS = ("category", "lat_lo", "lat_hi", "lng_lo", "lng_hi", "since", "until", "exclude")
+
+
+def _compiled(conn) -> tuple:
+    got = _COMPILED.get(conn.alias)
+    if got is None:
+        import datetime
+
+        # Compiled with marker values, then each parameter is known by its marker; the others are the
+        # open states, which never change.
+        zone = datetime.timezone.utc
+        marks = {"category": -910_001, "lat_lo": -910_002.5, "lat_hi": -910_003.5, "lng_lo": -910_004.5,
+                 "lng_hi": -910_005.5, "since": datetime.datetime(1901, 1, 1, tzinfo=zone),
+                 "until": datetime.datetime(1902, 2, 2, tzinfo=zone), "exclude": -910_006}
+        qs = _nearby_queryset(*(marks[name] for name in _SLOTS))
+        sql, params = qs.query.get_compiler(connection=conn).as_sql()
+        adapted = {name: (conn.ops.adapt_datetimefield_value(v) if isinstance(v, datetime.datetime) else v)
+                   for name, v in marks.items()}
+        by_value = {value: name for name, value in adapted.items()}
+        slots = [(by_value[p], None) if p in by_value else (None, p) for p in params]
+        if sorted(name for name, _p in slots if name) != sorted(_SLOTS):
+            raise RuntimeError("the duplicate suggestions' query did not compile as expected")
+        field = Case._meta.get_field("created_at")
+        col = field.get_col(Case._meta.db_table)
+        converters = conn.ops.get_db_converters(col) + field.get_db_converters(conn)
+        got = _COMPILED[conn.alias] = (sql, slots, col, converters)
+    return got
+
+
 def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_pk=None) -> list[tuple]:
     """(row, metres) of the open cases near the point, nearest first: see nearby_open_cases."""
     import datetime
 
+    from django.db import connections
     from django.utils import timezone
 
     meters = conf.get_float("GRIDGOV_CASE_DUPLICATE_METERS")
@@ -142,15 +181,23 @@ def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_
     dlat = meters / 111_320
     dlng = meters / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     window = datetime.timedelta(days=days)
-    candidates = (Case.objects.filter(category=category_id, lat__gte=lat - dlat, lat__lte=lat + dlat,
-                                      lng__gte=lng - dlng, lng__lte=lng + dlng, state__in=OPEN_STATES,
-                                      created_at__gte=around - window, created_at__lte=around + window)
-                  .exclude(pk=exclude_pk).order_by().values_list(*_SHOWN))
+    conn = connections[Case.objects.db]
+    sql, slots, col, converters = _compiled(conn)
+    values = {"category": category_id, "lat_lo": lat - dlat, "lat_hi": lat + dlat, "lng_lo": lng - dlng,
+              "lng_hi": lng + dlng, "since": conn.ops.adapt_datetimefield_value(around - window),
+              "until": conn.ops.adapt_datetimefield_value(around + window),
+              "exclude": -1 if exclude_pk is None else exclude_pk}  # no case has the id -1
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [values[name] if name else constant for name, constant in slots])
+        candidates = cursor.fetchall()
     found = []
     for row in candidates:
         d = distance_m(lat, lng, row[3], row[4])
         if d <= meters:
-            found.append((row, round(d, 1)))
+            created_at = row[5]
+            for convert in converters:
+                created_at = convert(created_at, col, conn)
+            found.append(((*row[:5], created_at, row[6]), round(d, 1)))
     found.sort(key=lambda pair: (pair[1], pair[0][0]))
     return found
 
