@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import threading
 import uuid
 import warnings
@@ -174,6 +175,7 @@ DEFAULT_CHANNEL = {"resident": "resident", "party_member": "resident", "grid_wor
 # written after the insert there.
 ID_BLOCK = 32
 _free_ids: list[int] = []
+_ids_owner = [0]  # the process the ids were taken for: a forked child must not use its parent's
 _ids_lock = threading.Lock()
 
 
@@ -181,6 +183,9 @@ def _reserved_case_id() -> int | None:
     if connection.vendor != "postgresql":
         return None
     with _ids_lock:
+        if _ids_owner[0] != os.getpid():
+            _free_ids.clear()
+            _ids_owner[0] = os.getpid()
         if not _free_ids:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
