@@ -25,7 +25,8 @@ _MISSING = object()
 
 
 class Copies:
-    """Rows by key, each read at most once per RECHECK_SECONDS; `load(key)` reads one (None: none)."""
+    """Rows by key, each read at most once per RECHECK_SECONDS; `load(key)` reads one (None: none, and
+    asked again next time)."""
 
     def __init__(self, load):
         self._load = load
@@ -38,8 +39,9 @@ class Copies:
         if hit is not _MISSING and now - hit[1] < RECHECK_SECONDS:
             return hit[0]
         row = self._load(key)
-        with self._lock:
-            self._rows[key] = (row, now)
+        if row is not None:  # a miss is not kept: codes sent by clients cannot fill the memory
+            with self._lock:
+                self._rows[key] = (row, now)
         return row
 
     def clear(self) -> None:
