@@ -194,6 +194,25 @@ class CaseQuerySet(RestrictedQuerySet):
     def count(self) -> int:
         return self._known_count if self._known_count is not None else super().count()
 
+    # Set by queries.case_list: a slice reads the page's ids first (see __getitem__).
+    _page_by_key = False
+
+    def page_by_key(self) -> "CaseQuerySet":
+        self._page_by_key = True
+        return self
+
+    def __getitem__(self, k):
+        """With page_by_key(), a page is two queries: the ids of the slice, sorted from index
+        case_path_created alone, then those cases with their category and grid. In one query PostgreSQL
+        joins and sorts every case of the node to keep 50 (a village of 4,000 cases at 20M: 32 ms)."""
+        if not (self._page_by_key and isinstance(k, slice) and k.step is None and self._result_cache is None):
+            return super().__getitem__(k)
+        ids = list(self.values_list("pk", flat=True)[k])
+        page = type(self)(self.model, using=self._db).filter(pk__in=ids)
+        page.query.select_related = self.query.select_related
+        page.query.order_by = self.query.order_by
+        return page
+
 
 MAX_PLACE = 200
 
@@ -310,6 +329,9 @@ class Case(models.Model):
             models.Index(fields=["path"], name="case_pool", opclasses=["varchar_pattern_ops"],
                          condition=Q(in_pool=True)),
             models.Index(fields=["created_at"], name="case_created"),
+            # A node's page of the list, newest first, from the index alone (see CaseQuerySet.page_by_key).
+            models.Index(fields=["path", "created_at", "id"], name="case_path_created",
+                         opclasses=["varchar_pattern_ops", "", ""]),
             models.Index(fields=["accepted_at"], name="case_accepted"),
             models.Index(fields=["closed_at"], name="case_closed"),
             # The worker's clock sweeps touch only the few rows still waiting for their flag.

@@ -83,7 +83,7 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
         if scope is not None:
             rows = _rows_under(grid_path or region_path or scope)
             qs = qs.with_count(rows.aggregate(n=Coalesce(Sum("reported"), 0))["n"])
-    return qs
+    return qs.page_by_key()
 
 
 def case_detail(user, case_id: int) -> Case | None:
