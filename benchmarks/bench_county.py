@@ -209,6 +209,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="requests per page in the list phase")
     parser.add_argument("--workdir", help="keep databases and the workbook here (default: a temporary directory)")
     parser.add_argument("--skip-build", action="store_true", help="reuse the source database in --workdir")
+    parser.add_argument("--import-only", action="store_true",
+                        help="reuse the workbook in --workdir: only the import (and the lists after it)")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,13 +241,14 @@ def main() -> None:
     results = {"database": "postgresql" if source_url else "sqlite", "workdir": str(workdir)}
     source_env = _env(base, workdir / "source", source_url)
     target_env = _env(base, workdir / "target", target_url)
-    if not args.skip_build:
+    if not (args.skip_build or args.import_only):
         if source_url:
             _pg_recreate(source_url)
         else:
             (workdir / "source" / "gridgov.sqlite3").unlink(missing_ok=True)
         results["build"] = _run_phase("build", args, source_env)
-    results["export"] = _run_phase("export", args, source_env)
+    if not args.import_only:
+        results["export"] = _run_phase("export", args, source_env)
     if target_url:
         _pg_recreate(target_url)
     else:
@@ -264,7 +267,7 @@ def report(results: dict) -> None:
         b = results["build"]
         print(f"build   {b['people']:>9,} people {b['households']:,} households {b['grids']:,} grids "
               f"{b['posts']:,} posts: {b['seconds']} s (peak {b['peak_rss_mb']} MB)")
-    e = results["export"]
+    e = results.get("export") or {"rows": {}, "megabytes": "-", "seconds": "-", "peak_rss_mb": "-"}
     print(f"export  {sum(e['rows'].values()):>9,} rows, {e['megabytes']} MB .xlsx: {e['seconds']} s "
           f"(peak {e['peak_rss_mb']} MB)")
     i = results["import"]
