@@ -72,3 +72,20 @@ def test_the_audit_page_finds_a_run_by_an_id_inside_it_within_the_viewers_scope(
         assert seen.status_code == 403
     outsider = login(personas.outsider).get("/audit/", {"object": str(middle.pk)})
     assert outsider.status_code == 403 or not list(outsider.context["page"])
+
+
+def test_the_export_gives_a_line_per_object_of_a_run(personas, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    people = _people(personas, 4, 0)
+    audit.record_runs("person.create", [(p, None, audit.snapshot(p)) for p in people])
+    response = login(personas.town_admin).get("/audit/export.xlsx", {"action": "person.create"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    lines = {str(row[6]): row for row in list(sheet.iter_rows(values_only=True))[1:]}
+    for person in people:
+        line = lines[str(person.pk)]
+        assert person.name in line[8] and line[7] in ("", None)
+    assert all(len(str(v or "")) <= 32767 for row in lines.values() for v in row)
