@@ -33,6 +33,11 @@ def snapshot(obj, fields: list[str] | None = None) -> dict:
     return data
 
 
+def _path_of(obj) -> str:
+    # The object's org path (an account's is its scope), so browsing the log is scoped like everything else.
+    return getattr(obj, getattr(obj, "scope_path_field", "path"), "") or ""
+
+
 def _entry(action: str, obj, before, after, actor=None) -> AuditEntry:
     actor = actor if actor is not None else current_actor()
     return AuditEntry(
@@ -42,8 +47,7 @@ def _entry(action: str, obj, before, after, actor=None) -> AuditEntry:
         object_type=obj._meta.label_lower if isinstance(obj, models.Model) else str(obj),
         object_id=str(getattr(obj, "pk", "") or ""),
         object_repr=str(obj)[:200],
-        # The object's org path (an account's is its scope), so browsing the log is scoped like everything else.
-        path=getattr(obj, getattr(obj, "scope_path_field", "path"), "") or "",
+        path=_path_of(obj),
         before=before,
         after=after,
         request_id=current_request_id(),
@@ -74,46 +78,33 @@ def record_runs(action: str, rows: list[tuple], actor=None) -> int:
     rows about their grid's people as before. Returns the number of audit rows written."""
     if not rows:
         return 0
-    actor = actor if actor is not None else current_actor()
-    request_id = current_request_id()
     by_path: dict[str, list[tuple]] = {}
     for row in rows:
-        obj = row[0]
-        by_path.setdefault(getattr(obj, getattr(obj, "scope_path_field", "path"), "") or "", []).append(row)
+        by_path.setdefault(_path_of(row[0]), []).append(row)
     entries = []
-    for path, group in by_path.items():
+    for group in by_path.values():
         group.sort(key=lambda r: r[0].pk)
         start = 0
         for i in range(1, len(group) + 1):
             if i == len(group) or group[i][0].pk != group[i - 1][0].pk + 1:
-                entries.append(_run_entry(action, group[start:i], path, actor, request_id))
+                entries.append(_run_entry(action, group[start:i], actor))
                 start = i
     # COPY on PostgreSQL: a county's rows carry tens of megabytes of values, which an INSERT's text parses slowly.
-    for entry, pk in zip(entries, bulk.reserve_ids(AuditEntry, len(entries))):
-        entry.pk = pk
-    bulk.insert(entries)
+    bulk.insert_new(entries)
     return len(entries)
 
 
-def _run_entry(action, run, path, actor, request_id) -> AuditEntry:
+def _run_entry(action, run, actor) -> AuditEntry:
     if len(run) == 1:
         obj, before, after = run[0]
         return _entry(action, obj, before, after, actor)
     first, last = run[0][0], run[-1][0]
     has_before = any(before for _obj, before, _after in run)
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "system",
-        action=action,
-        object_type=first._meta.label_lower,
-        object_repr=f"#{first.pk}–#{last.pk}",
-        path=path,
-        first_object_id=first.pk,
-        last_object_id=last.pk,
-        before={str(obj.pk): before for obj, before, _after in run} if has_before else None,
-        after={str(obj.pk): after for obj, _before, after in run},
-        request_id=request_id,
-    )
+    entry = _entry(action, first, {str(obj.pk): before for obj, before, _after in run} if has_before else None,
+                   {str(obj.pk): after for obj, _before, after in run}, actor)
+    entry.object_id, entry.object_repr = "", f"#{first.pk}–#{last.pk}"
+    entry.first_object_id, entry.last_object_id = first.pk, last.pk
+    return entry
 
 
 def entries_about(model_label: str, pk: int):

@@ -46,6 +46,15 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
+def insert_new(objs: Sequence[models.Model]) -> None:
+    """Reserve ids for the objects that have none, then insert() them all."""
+    waiting = [obj for obj in objs if obj.pk is None]
+    if waiting:
+        for obj, pk in zip(waiting, reserve_ids(type(waiting[0]), len(waiting))):
+            obj.pk = pk
+    insert(objs)
+
+
 def _columns(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.generated]
 
@@ -87,13 +96,13 @@ def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
 
 
 def _rows(objs: Iterable[models.Model], fields: list[models.Field]):
-    plain = [(f.attname, f.get_internal_type() in _PASSTHROUGH) for f in fields]
-    converters = {f.attname: f for f in fields}
+    # (attname, the field where its value needs Django's conversion, else None)
+    columns = [(f.attname, None if f.get_internal_type() in _PASSTHROUGH else f) for f in fields]
     for obj in objs:
         values = []
-        for attname, passthrough in plain:
+        for attname, convert in columns:
             value = getattr(obj, attname)
-            if not passthrough and value is not None:
-                value = converters[attname].get_db_prep_save(value, connection)
+            if convert is not None and value is not None:
+                value = convert.get_db_prep_save(value, connection)
             values.append(value)
         yield values
