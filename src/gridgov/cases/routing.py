@@ -3,6 +3,7 @@ in each state, duplicate suggestions, and the notifications (inbox rows plus out
 """
 
 import math
+import re
 
 from django.conf import settings
 from django.db.models import Q
@@ -17,7 +18,7 @@ from gridgov.org import geo
 from gridgov.org.models import Grid, Post, User
 
 from . import conf, memo
-from .models import OPEN_STATES, Case, Level, Notification, Outbox, State, Unit, ancestor_paths, village_path
+from .models import CASE_CELL, OPEN_STATES, Case, Level, Notification, Outbox, State, Unit, ancestor_paths, village_path
 from .workflow import ASSESSORS_AT, CaseError
 
 EARTH_RADIUS_M = 6_371_000
@@ -130,20 +131,42 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 _SHOWN = ("pk", "number", "state", "lat", "lng", "created_at", "path")
 
 
-def _nearby_queryset(category_id, lat_lo, lat_hi, lng_lo, lng_hi, since, until, exclude_pk):
-    return (Case.objects.filter(category=category_id, lat__gte=lat_lo, lat__lte=lat_hi, lng__gte=lng_lo,
-                                lng__lte=lng_hi, state__in=OPEN_STATES, created_at__gte=since, created_at__lte=until)
+# The cells a query asks for by name, at most; a wider box (several kilometres, or a point near a pole)
+# asks for a range of cell numbers instead, whole latitude rows of cells, as the old latitude band did.
+MAX_CELLS = 1024
+
+
+def _nearby_queryset(category_id, lat_lo, lat_hi, lng_lo, lng_hi, since, until, exclude_pk, cells=None, cell_lo=None,
+                     cell_hi=None):
+    """Open cases of the category in the box and the time window; `cells` (the numbers of the cells the
+    box touches) or cell_lo..cell_hi let the database read only those cells of the index
+    case_open_category_cell. The box itself is asked too: a cell is larger than the part of it inside."""
+    qs = Case.objects.filter(category=category_id, state__in=OPEN_STATES, created_at__gte=since,
+                             created_at__lte=until)
+    if cells is not None:
+        qs = qs.alias(cell=CASE_CELL).filter(cell__in=cells)
+    else:
+        qs = qs.alias(cell=CASE_CELL).filter(cell__gte=cell_lo, cell__lte=cell_hi)
+    return (qs.filter(lat__gte=lat_lo, lat__lte=lat_hi, lng__gte=lng_lo, lng__lte=lng_hi)
             .exclude(pk=exclude_pk).order_by().values_list(*_SHOWN))
 
 
-# The suggestions' SQL, compiled by Django once per process and database (most of the query's cost
-# in Python was the compiling, on every report): {alias: (sql, where each parameter comes from)}.
+# The suggestions' SQL, compiled by Django once per process, database and shape (most of the query's
+# cost in Python was the compiling, on every report): {(alias, shape): (sql, the name of each parameter,
+# ...)}. A shape is the number of cells asked for, rounded up to a power of two (the last cell
+# repeated), or "range"; so a process compiles a handful of them at most.
 _COMPILED: dict = {}
 _SLOTS = ("category", "lat_lo", "lat_hi", "lng_lo", "lng_hi", "since", "until", "exclude")
 
 
-def _compiled(conn) -> tuple:
-    got = _COMPILED.get(conn.alias)
+def _shape(cells: list[int]):
+    if len(cells) > MAX_CELLS:
+        return "range"
+    return 1 << (len(cells) - 1).bit_length()
+
+
+def _compiled(conn, shape) -> tuple:
+    got = _COMPILED.get((conn.alias, shape))
     if got is None:
         import datetime
 
@@ -153,19 +176,58 @@ def _compiled(conn) -> tuple:
         marks = {"category": -910_001, "lat_lo": -910_002.5, "lat_hi": -910_003.5, "lng_lo": -910_004.5,
                  "lng_hi": -910_005.5, "since": datetime.datetime(1901, 1, 1, tzinfo=zone),
                  "until": datetime.datetime(1902, 2, 2, tzinfo=zone), "exclude": -910_006}
-        qs = _nearby_queryset(*(marks[name] for name in _SLOTS))
+        if shape == "range":
+            cell_slots = {"cell_lo": -920_001, "cell_hi": -920_002}
+            qs = _nearby_queryset(*(marks[name] for name in _SLOTS), **cell_slots)
+        else:
+            cell_slots = {f"cell{i}": -930_000 - i for i in range(shape)}
+            qs = _nearby_queryset(*(marks[name] for name in _SLOTS), cells=list(cell_slots.values()))
+        marks.update(cell_slots)
         sql, params = qs.query.get_compiler(connection=conn).as_sql()
         adapted = {name: (conn.ops.adapt_datetimefield_value(v) if isinstance(v, datetime.datetime) else v)
                    for name, v in marks.items()}
         by_value = {value: name for name, value in adapted.items()}
-        slots = [(by_value[p], None) if p in by_value else (None, p) for p in params]
-        if sorted(name for name, _p in slots if name) != sorted(_SLOTS):
+        parts = sql.split("%s")
+        if len(parts) != len(params) + 1 or sorted(by_value[p] for p in params if p in by_value) != sorted(marks):
             raise RuntimeError("the duplicate suggestions' query did not compile as expected")
+        # The open states go into the SQL as literals: SQLite uses a partial index only when the query's
+        # own terms show its condition, and a bound value shows nothing when the statement is prepared.
+        slots, sql = [], parts[0]
+        for param, part in zip(params, parts[1:]):
+            if param in by_value:
+                slots.append(by_value[param])
+                sql += "%s" + part
+            elif param in OPEN_STATES and re.fullmatch(r"[a-z_]+", str(param)):
+                sql += f"'{param!s}'" + part
+            else:
+                raise RuntimeError(f"the duplicate suggestions' query has an unexpected parameter {param!r}")
         field = Case._meta.get_field("created_at")
         col = field.get_col(Case._meta.db_table)
         converters = conn.ops.get_db_converters(col) + field.get_db_converters(conn)
-        got = _COMPILED[conn.alias] = (sql, slots, col, converters)
+        got = _COMPILED[(conn.alias, shape)] = (sql, slots, col, converters)
     return got
+
+
+def _box(lat: float, lng: float, meters: float) -> tuple[float, float, float, float]:
+    """(lat_lo, lat_hi, lng_lo, lng_hi): the box the suggestions are looked for in."""
+    dlat = meters / 111_320
+    dlng = meters / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def _cell_values(box: tuple) -> tuple:
+    """(shape, {slot: value}) of the cells the box touches."""
+    cells = CASE_CELL.cells_of_box(*box)
+    shape = _shape(cells)
+    if shape == "range":
+        # Every cell of the latitude rows the box spans, from its first longitude column to its last
+        # (a row's columns lie within ±ROW/2 of row·ROW for any longitude a point has).
+        half = CASE_CELL.ROW // 2
+        rows, columns = CASE_CELL.cell_range(box[0], box[1]), CASE_CELL.cell_range(box[2], box[3])
+        return shape, {"cell_lo": rows[0] * CASE_CELL.ROW + max(columns[0], -half + 1),
+                       "cell_hi": rows[-1] * CASE_CELL.ROW + min(columns[-1], half - 1)}
+    cells += [cells[-1]] * (shape - len(cells))
+    return shape, {f"cell{i}": cell for i, cell in enumerate(cells)}
 
 
 def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_pk=None) -> list[tuple]:
@@ -178,17 +240,17 @@ def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_
     meters = conf.get_float("GRIDGOV_CASE_DUPLICATE_METERS")
     days = conf.get_int("GRIDGOV_CASE_DUPLICATE_DAYS")
     around = around or timezone.now()
-    dlat = meters / 111_320
-    dlng = meters / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    box = _box(lat, lng, meters)
     window = datetime.timedelta(days=days)
     conn = connections[Case.objects.db]
-    sql, slots, col, converters = _compiled(conn)
-    values = {"category": category_id, "lat_lo": lat - dlat, "lat_hi": lat + dlat, "lng_lo": lng - dlng,
-              "lng_hi": lng + dlng, "since": conn.ops.adapt_datetimefield_value(around - window),
-              "until": conn.ops.adapt_datetimefield_value(around + window),
-              "exclude": -1 if exclude_pk is None else exclude_pk}  # no case has the id -1
+    shape, values = _cell_values(box)
+    sql, slots, col, converters = _compiled(conn, shape)
+    values.update({"category": category_id, "lat_lo": box[0], "lat_hi": box[1], "lng_lo": box[2], "lng_hi": box[3],
+                   "since": conn.ops.adapt_datetimefield_value(around - window),
+                   "until": conn.ops.adapt_datetimefield_value(around + window),
+                   "exclude": -1 if exclude_pk is None else exclude_pk})  # no case has the id -1
     with conn.cursor() as cursor:
-        cursor.execute(sql, [values[name] if name else constant for name, constant in slots])
+        cursor.execute(sql, [values[name] for name in slots])
         candidates = cursor.fetchall()
     found = []
     for row in candidates:
