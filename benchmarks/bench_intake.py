@@ -7,6 +7,14 @@ alternating rounds. Prints cases/s, bare/s and their ratio per round, then best-
     python benchmarks/bench_intake.py                           # 1M cases
     python benchmarks/bench_intake.py --skip-load --rounds 5    # reuse the database of the last run
     python benchmarks/bench_intake.py --skip-load --profile 300 # CPU and queries per request, in-process
+    python benchmarks/bench_intake.py --skip-load --suggestions 400 # the duplicate suggestions' query, plans
+
+--suggestions N reads the duplicate suggestions of N reports in-process without making them: half at
+the intake's points (the grid worker's small grid), half at random points of every small grid, each with
+a random subcategory, now; each query as executed is run again under EXPLAIN (ANALYZE, BUFFERS): the
+index it reads, buffers touched (shared hit + read: the same on a busy machine as on a quiet one),
+heap rows fetched (returned + removed by the filter), execution and planning time, and the call's wall
+time in Python. The open cases in the table are printed with them: the cost to compare is this one's.
 
 --profile N serves N requests of each endpoint in one process through Django's test client (same
 settings, same database, no HTTP server, no other client): the CPU of the Python process per request
@@ -150,6 +158,71 @@ def profile_in_process(n: int, info: dict, out_dir: str) -> None:
     print(f"cProfile of {n} intake requests: {path}")
 
 
+def suggestions_in_process(n: int, info: dict) -> None:
+    """Runs inside the benchmark's settings: see --suggestions. Only the public nearby_open_cases is
+    called, so the same harness measures older code (PYTHONPATH on its src/)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.cases import routing
+    from gridgov.cases.models import OPEN_STATES, Case, Category
+    from gridgov.org.models import Grid
+
+    rng = random.Random(bc.SEED)
+    categories = list(Category.objects.filter(level=2).order_by("code"))
+    boxes = list(Grid.objects.filter(level=Grid.Level.SMALL).values_list("min_lat", "max_lat", "min_lng", "max_lng"))
+    points = [rng.choice(info["points"]) for _ in range(n // 2)]
+    for _ in range(n - len(points)):
+        lat0, lat1, lng0, lng1 = rng.choice(boxes)
+        points.append((rng.uniform(lat0, lat1), rng.uniform(lng0, lng1)))
+    open_cases = Case.objects.filter(state__in=OPEN_STATES).count()
+    for lat, lng in points[:20]:  # warm: the compiled SQL, the table's pages
+        routing.nearby_open_cases(rng.choice(categories), lat, lng)
+    figures = {k: [] for k in ("buffers", "heap_rows", "found", "exec_ms", "plan_ms", "call_ms")}
+    indexes = {}
+
+    def walk(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from walk(child)
+
+    for lat, lng in points:
+        category = rng.choice(categories)
+        t = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            found = routing.nearby_open_cases(category, lat, lng, limit=10_000)
+        figures["call_ms"].append((time.perf_counter() - t) * 1000)
+        (sql,) = [q["sql"] for q in captured.captured_queries if "cases_case" in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+        top = plan["Plan"]
+        figures["buffers"].append(top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0))
+        scans = [node for node in walk(top) if node["Node Type"] in ("Index Scan", "Bitmap Heap Scan", "Seq Scan",
+                                                                     "Index Only Scan")]
+        figures["heap_rows"].append(sum(node["Actual Rows"] + node.get("Rows Removed by Filter", 0) for node in scans))
+        figures["found"].append(len(found))
+        figures["exec_ms"].append(plan["Execution Time"])
+        figures["plan_ms"].append(plan["Planning Time"])
+        for node in walk(top):
+            if "Index Name" in node:
+                indexes[node["Index Name"]] = indexes.get(node["Index Name"], 0) + 1
+    print(f"{Case.objects.count():,} cases, {open_cases:,} open; {n} suggestion queries "
+          f"(nearby_open_cases, {routing.conf.get('GRIDGOV_CASE_DUPLICATE_METERS')} m, "
+          f"{routing.conf.get('GRIDGOV_CASE_DUPLICATE_DAYS')} days, {routing.__file__}); indexes read: {indexes}")
+    print(f"  {'per query':<34} {'median':>9} {'p95':>9} {'max':>9}")
+    labels = {"buffers": "buffers (shared hit + read)", "heap_rows": "heap rows fetched",
+              "found": "suggestions found", "exec_ms": "execution ms (EXPLAIN ANALYZE)", "plan_ms": "planning ms",
+              "call_ms": "call ms (Python, wall)"}
+    for key, label in labels.items():
+        values = figures[key]
+        print(f"  {label:<34} {statistics.median(values):>9.2f} {bc.pct(values, 95):>9.2f} {max(values):>9.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases loaded before measuring")
@@ -160,6 +233,8 @@ def main():
     parser.add_argument("--skip-load", action="store_true", help="reuse the database as it is")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of the rates: N requests of each endpoint in-process, CPU and queries a request")
+    parser.add_argument("--suggestions", type=int, default=0, metavar="N",
+                        help="instead of the rates: N duplicate-suggestion queries in-process, with their plans")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     bc.database_and_var_dir(args, "bench_intake", DEFAULT_URL)
@@ -188,6 +263,11 @@ def main():
 
     def bare_body(rng):
         return {"note": "巷口垃圾桶满溢，请尽快清运"}
+
+    if args.suggestions:
+        subprocess.run([bc.PYTHON, __file__, "--_suggestions", str(args.suggestions), json.dumps(info)],
+                       env=bc._env(args), cwd=bc.ROOT, check=True, timeout=3600)
+        return
 
     if args.profile:
         env = bc._env(args)
@@ -237,5 +317,7 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--_profile":
         profile_in_process(int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--_suggestions":
+        suggestions_in_process(int(sys.argv[2]), json.loads(sys.argv[3]))
     else:
         main()
