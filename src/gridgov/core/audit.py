@@ -25,12 +25,18 @@ def snapshot(obj, fields: list[str] | None = None) -> dict:
     data = {}
     for name in names:
         value = getattr(obj, name, None)
-        if isinstance(value, models.Model):
-            value = value.pk
-        if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
-            value = str(value)
+        # Most values are plain: one type lookup instead of two isinstance() calls (an import of a
+        # county snapshots a million objects).
+        if value is not None and type(value) not in _PLAIN:
+            if isinstance(value, models.Model):
+                value = value.pk
+            if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
+                value = str(value)
         data[name] = value
     return data
+
+
+_PLAIN = frozenset({str, int, bool, float})
 
 
 def _path_of(obj) -> str:

@@ -25,9 +25,17 @@ class SealedValue:
         return crypto.decrypt(token) if token else ""
 
     def __set__(self, instance, value):
+        enc, digest = self.seal(value)
+        setattr(instance, self.enc_field, enc)
+        setattr(instance, self.hash_field, digest)
+
+    def seal(self, value, digest: str | None = None) -> tuple[str, str | None]:
+        """The two column values for a plaintext: (ciphertext, blind index), or ("", None) for none.
+        `digest`: its blind index when the caller has it already (an import looked the person up by it)."""
         value = self.normalize(value) if value else ""
-        setattr(instance, self.enc_field, crypto.encrypt(value) if value else "")
-        setattr(instance, self.hash_field, crypto.blind_index(value) if value else None)
+        if not value:
+            return "", None
+        return crypto.encrypt(value), digest or crypto.blind_index(value)
 
     def hash_of(self, value: str) -> str:
         return crypto.blind_index(self.normalize(value))

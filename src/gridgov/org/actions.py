@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, personal
+from gridgov.core import audit, bulk, personal
 from gridgov.core.scoping import PERSONAL_ROLES, ROLES, VIEW_PERSONAL, permits
 
 from . import codes, geo
@@ -153,22 +153,25 @@ def do_create_household(actor, number: str, grid: Grid, address: str) -> Househo
 def build_person(name: str, grid: Grid, id_number: str = "", phone: str = "", gender: str = "",
                  birth_date: datetime.date | None = None, household: Household | None = None,
                  relation: str = "", is_party_member: bool = False, party_org: PartyOrg | None = None,
-                 checked: bool = False) -> Person:
+                 checked: bool = False, id_hash: str | None = None, household_id: int | None = None,
+                 party_org_id: int | None = None) -> Person:
     """An unsaved, validated Person (shared by the form path and the bulk import path). `checked`: the
     import has validated and normalised the ID number and phone already (a county's million people
-    were checked twice)."""
-    person = Person(name=name.strip(), grid=grid, household=household, relation=relation,
-                    is_party_member=is_party_member, party_org=party_org, path=grid.path)
+    were checked twice), and gives the ID number's blind index it looked the person up by (`id_hash`)
+    and the household and organisation by id."""
     if id_number:
         id_number = id_number if checked else personal.validate_id_number(id_number)
-        person.id_number = id_number
-        person.gender = gender or personal.gender_from_id(id_number)
-        person.birth_date = birth_date or personal.birth_date_from_id(id_number)
-    else:
-        person.gender, person.birth_date = gender, birth_date
-    if phone:
-        person.phone = phone if checked else personal.validate_phone(phone)
-    return person
+        gender = gender or personal.gender_from_id(id_number)
+        birth_date = birth_date or personal.birth_date_from_id(id_number)
+    if phone and not checked:
+        phone = personal.validate_phone(phone)
+    id_number_enc, id_number_hash = Person.id_number.seal(id_number, id_hash)
+    phone_enc, phone_hash = Person.phone.seal(phone)
+    related = {"household": household} if household is not None else {"household_id": household_id}
+    related.update({"party_org": party_org} if party_org is not None else {"party_org_id": party_org_id})
+    return bulk.instance(Person, name=name.strip(), grid=grid, relation=relation, is_party_member=is_party_member,
+                         path=grid.path, gender=gender, birth_date=birth_date, id_number_enc=id_number_enc,
+                         id_number_hash=id_number_hash, phone_enc=phone_enc, phone_hash=phone_hash, **related)
 
 
 @transaction.atomic

@@ -1051,8 +1051,8 @@ class WorkbookImport:
                 else:
                     self._count("household", "unchanged")
             else:
-                new.append(Household(number=row.number, grid_id=grid.pk, address=row.address,
-                                     is_party_central=is_central, path=node.path))
+                new.append(bulk.instance(Household, number=row.number, grid_id=grid.pk, address=row.address,
+                                         is_party_central=is_central, path=node.path))
             self.progress.advance()
         for node in flagged:
             obj = stored[node.pk]
@@ -1093,8 +1093,8 @@ class WorkbookImport:
                 if pk is None:
                     person = build_person(row.name, grid, id_number=row.id_number, phone=row.phone,
                                           gender=row.gender, birth_date=row.birth_date, relation=row.relation,
-                                          is_party_member=row.party, checked=True)
-                    person.household_id, person.party_org_id = house_pk, org_pk
+                                          is_party_member=row.party, checked=True, id_hash=row.id_hash or None,
+                                          household_id=house_pk, party_org_id=org_pk)
                     new.append(person)
                 else:
                     person = stored[pk]
@@ -1142,7 +1142,7 @@ class WorkbookImport:
                 if (person.pk, kind, grid_pk) not in held:
                     held.add((person.pk, kind, grid_pk))
                     # The person instance, not just its id: the audit row's str(post) names them without a query.
-                    new.append(Post(person=person, kind=kind, grid_id=grid_pk, path=path))
+                    new.append(bulk.instance(Post, person=person, kind=kind, grid_id=grid_pk, path=path))
         self._save(Post, "post", new, [], [])
 
     def apply_heads(self, touched: set[int]) -> None:
