@@ -159,12 +159,6 @@ _COMPILED: dict = {}
 _SLOTS = ("category", "lat_lo", "lat_hi", "lng_lo", "lng_hi", "since", "until", "exclude")
 
 
-def _shape(cells: list[int]):
-    if len(cells) > MAX_CELLS:
-        return "range"
-    return 1 << (len(cells) - 1).bit_length()
-
-
 def _compiled(conn, shape) -> tuple:
     got = _COMPILED.get((conn.alias, shape))
     if got is None:
@@ -216,16 +210,19 @@ def _box(lat: float, lng: float, meters: float) -> tuple[float, float, float, fl
 
 
 def _cell_values(box: tuple) -> tuple:
-    """(shape, {slot: value}) of the cells the box touches."""
-    cells = CASE_CELL.cells_of_box(*box)
-    shape = _shape(cells)
-    if shape == "range":
+    """(shape, {slot: value}) of the cells the box touches, or None for an empty box (a distance below
+    zero). A shape is the number of cells asked for, rounded up to a power of two, or "range"."""
+    rows, columns = CASE_CELL.cell_range(box[0], box[1]), CASE_CELL.cell_range(box[2], box[3])
+    if not rows or not columns:
+        return None
+    if len(rows) * len(columns) > MAX_CELLS:
         # Every cell of the latitude rows the box spans, from its first longitude column to its last
-        # (a row's columns lie within ±ROW/2 of row·ROW for any longitude a point has).
-        half = CASE_CELL.ROW // 2
-        rows, columns = CASE_CELL.cell_range(box[0], box[1]), CASE_CELL.cell_range(box[2], box[3])
-        return shape, {"cell_lo": rows[0] * CASE_CELL.ROW + max(columns[0], -half + 1),
-                       "cell_hi": rows[-1] * CASE_CELL.ROW + min(columns[-1], half - 1)}
+        # (a row's columns lie within ±ROW/2 of row·ROW for any longitude a point has); within bigint.
+        half, limit = CASE_CELL.ROW // 2, 2**63 - 1
+        return "range", {"cell_lo": max(-limit, rows[0] * CASE_CELL.ROW + max(columns[0], -half + 1)),
+                         "cell_hi": min(limit, rows[-1] * CASE_CELL.ROW + min(columns[-1], half - 1))}
+    cells = [row * CASE_CELL.ROW + column for row in rows for column in columns]
+    shape = 1 << (len(cells) - 1).bit_length()
     cells += [cells[-1]] * (shape - len(cells))
     return shape, {f"cell{i}": cell for i, cell in enumerate(cells)}
 
@@ -242,8 +239,11 @@ def _nearby_rows(category_id: int, lat: float, lng: float, around=None, exclude_
     around = around or timezone.now()
     box = _box(lat, lng, meters)
     window = datetime.timedelta(days=days)
+    cells = _cell_values(box)
+    if cells is None:
+        return []
+    shape, values = cells
     conn = connections[Case.objects.db]
-    shape, values = _cell_values(box)
     sql, slots, col, converters = _compiled(conn, shape)
     values.update({"category": category_id, "lat_lo": box[0], "lat_hi": box[1], "lng_lo": box[2], "lng_hi": box[3],
                    "since": conn.ops.adapt_datetimefield_value(around - window),
