@@ -44,7 +44,7 @@ def _path_of(obj) -> str:
     return getattr(obj, getattr(obj, "scope_path_field", "path"), "") or ""
 
 
-def _entry(action: str, obj, before, after, actor=None) -> AuditEntry:
+def _entry(action: str, obj, before, after, actor=None, object_repr: str | None = None) -> AuditEntry:
     actor = actor if actor is not None else current_actor()
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -52,7 +52,7 @@ def _entry(action: str, obj, before, after, actor=None) -> AuditEntry:
         action=action,
         object_type=obj._meta.label_lower if isinstance(obj, models.Model) else str(obj),
         object_id=str(getattr(obj, "pk", "") or ""),
-        object_repr=str(obj)[:200],
+        object_repr=(str(obj) if object_repr is None else object_repr)[:200],
         path=_path_of(obj),
         before=before,
         after=after,
@@ -107,8 +107,8 @@ def _run_entry(action, run, actor) -> AuditEntry:
     first, last = run[0][0], run[-1][0]
     has_before = any(before for _obj, before, _after in run)
     entry = _entry(action, first, {str(obj.pk): before for obj, before, _after in run} if has_before else None,
-                   {str(obj.pk): after for obj, _before, after in run}, actor)
-    entry.object_id, entry.object_repr = "", f"#{first.pk}–#{last.pk}"
+                   {str(obj.pk): after for obj, _before, after in run}, actor, object_repr=f"#{first.pk}–#{last.pk}")
+    entry.object_id = ""
     entry.first_object_id, entry.last_object_id = first.pk, last.pk
     return entry
 

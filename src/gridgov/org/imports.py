@@ -19,7 +19,9 @@ the batch being written.
 
 import datetime
 import json
+import multiprocessing
 import re
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +38,7 @@ from django.utils.translation import ngettext
 from openpyxl.utils.datetime import from_excel
 from python_calamine import CalamineError, CalamineWorkbook
 
-from gridgov.core import audit, bulk, jobs, personal
+from gridgov.core import audit, bulk, crypto, jobs, personal
 from gridgov.core.models import AuditEntry, Job
 from gridgov.core.scoping import CHANGE, IMPORT, can, restrict
 
@@ -49,6 +51,9 @@ BATCH = 2000
 LOOKUP_CHUNK = 2000
 JOB_KIND = "org.import"
 ANALYZE_AFTER_ROWS = 10_000
+# A people sheet this long is checked by two processes, one half each (see _check_half): below it,
+# starting the second process costs more than it saves.
+PARALLEL_CHECK_ROWS = 20_000
 
 # The scoping policy has an "import" action for the registry proper; party organisations and posts
 # are changed by those who may change them.
@@ -111,6 +116,34 @@ class HouseRow(_Row):
 class PersonRow(_Row):
     __slots__ = ("name", "gender", "birth_date", "id_number", "id_hash", "phone", "house_no", "relation",
                  "grid_code", "party", "org_code", "posts")
+
+
+_PERSON_SLOTS = ("row", "sheet", *PersonRow.__slots__)
+
+
+def _may_fork() -> bool:
+    # Forking a process with other threads running could copy a lock one of them holds (the job
+    # worker, a test server): then the sheet is checked by this process alone.
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+# What the forked checker reads: (the import, its sheet, the column positions, the first row of its half).
+_FORKED_SHEET = None
+
+
+def _check_half() -> tuple[list[tuple], list, int, int]:
+    """In the forked child: check the people from the sheet's middle row to its end, with the parent's
+    settings, keys and translation. It never touches the database (the parent's connection is left
+    alone: a forked child ends with os._exit)."""
+    parent, ws, index_of, middle = _FORKED_SHEET
+    checker = WorkbookImport(parent.actor, None, parent.max_errors, parent.source_name)
+    checker.progress = _Progress(None, 0)
+    rows = ws.iter_rows()
+    for _skipped in range(middle - 1):  # the header and the parent's half
+        next(rows, None)
+    checker.read_rows(ws, rows, checker.read_person, index_of, middle, None)
+    people = [tuple(getattr(row, name) for name in _PERSON_SLOTS) for row in checker.rows["people"]]
+    return people, checker.errors, checker.error_count, checker.progress.done
 
 
 class Node:
@@ -339,11 +372,47 @@ class WorkbookImport:
         if missing:
             return
         index_of = [positions.get(c.header) for c in sheet.columns]
-        for number, values in enumerate(rows, start=2):
+        count = ws.end[0] if ws.end else 0
+        if sheet.kind == "people" and count >= PARALLEL_CHECK_ROWS and _may_fork():
+            self.read_people_in_two(ws, index_of, count)
+            return
+        self.read_rows(ws, rows, reader, index_of, 2, None)
+
+    def read_rows(self, ws, rows, reader, index_of, first: int, stop: int | None) -> None:
+        """Rows numbered `first` (the sheet's row number of the next row of `rows`) up to `stop`."""
+        for number, values in enumerate(rows, start=first):
+            if stop is not None and number >= stop:
+                return
             self.progress.advance()
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             reader(ws.name, number, [values[i] if i is not None and i < len(values) else None for i in index_of])
+
+    def read_people_in_two(self, ws, index_of, count: int) -> None:
+        """The people sheet's second half checked by a forked process while this one checks the first
+        (checking is a million people's ID numbers, phones and blind indexes: most of a county's read).
+        The child reads the sheet this process has parsed already (inherited by fork, not sent), and
+        sends back its rows and errors; both are kept in row order, as one process would keep them."""
+        middle = 2 + count // 2  # sheet row number of the child's first row (the header is row 1)
+        global _FORKED_SHEET
+        _FORKED_SHEET = (self, ws, index_of, middle)
+        try:
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                child = pool.apply_async(_check_half)
+                rows = ws.iter_rows()
+                next(rows, None)  # the header
+                self.read_rows(ws, rows, self.read_person, index_of, 2, middle)
+                people, errors, error_count, advanced = child.get()
+        finally:
+            _FORKED_SHEET = None
+        for values in people:
+            row = PersonRow()
+            for name, value in zip(_PERSON_SLOTS, values):
+                setattr(row, name, value)
+            self.rows["people"].append(row)
+        self.errors += errors[:max(0, self.max_errors - len(self.errors))]
+        self.error_count += error_count
+        self.progress.advance(advanced)
 
     def _required(self, row, sheet, column, value) -> str:
         text = _text(value)
@@ -451,7 +520,7 @@ class WorkbookImport:
         elif self._required(row, sheet, "身份证号", raw_id):
             try:
                 row.id_number = personal.validate_id_number(_text(raw_id))
-                row.id_hash = Person.id_number.hash_of(row.id_number)
+                row.id_hash = crypto.blind_index(row.id_number)  # normalised by validate_id_number
             except personal.InvalidIdentifier as exc:
                 self.error(row, sheet, "身份证号", _text(raw_id), str(exc))
         row.gender = self._enum(row, sheet, "性别", cells[1], excel.GENDERS, default="")

@@ -191,16 +191,16 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number_enc = models.TextField(blank=True, default="")
-    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True)
     phone_enc = models.TextField(blank=True, default="")
-    phone_hash = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, null=True, blank=True)
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
         verbose_name=_("household"),
     )
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices, blank=True)
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="people", verbose_name=_("grid"))
-    is_party_member = models.BooleanField(_("party member"), default=False, db_index=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
     party_org = models.ForeignKey(
         PartyOrg, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
         verbose_name=_("party organisation"),
@@ -220,6 +220,12 @@ class Person(models.Model):
         ordering = ["path", "household_id", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The blind indexes are only ever compared for equality: declared here rather than with
+        # unique=/db_index= on the fields, which on PostgreSQL add a second, varchar_pattern_ops index of
+        # each for LIKE. No index on is_party_member alone: every query that filters on it filters by
+        # path too. Three fewer indexes to fill per person when a county is imported.
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_once")]
+        indexes = [models.Index(fields=["phone_hash"], name="person_phone_hash")]
 
     def __str__(self):
         return self.name

@@ -1,0 +1,75 @@
+"""A long people sheet is checked by two processes (imports.read_people_in_two): what the import
+reports and writes is the same as when one process checks it all, errors in row order included."""
+
+import os
+
+import pytest
+
+from gridgov.org import imports
+from gridgov.org.imports import MAX_ERRORS, ImportFailed, import_workbook
+from gridgov.org.models import Person
+from tests.org.test_import_support import person_id, write_workbook
+
+GRID = "445321104201001"
+
+
+def _people(count: int, bad_rows: set[int] = frozenset()) -> list[dict]:
+    """`count` people of grid a1; the sheet rows (numbered from 2) in `bad_rows` get a phone that is no phone."""
+    return [{"姓名": f"人{i}", "身份证号": person_id(200 + i), "所属网格编码": GRID,
+             "手机号": "12" if i + 2 in bad_rows else f"139{i:08d}"} for i in range(count)]
+
+
+@pytest.fixture
+def in_two(monkeypatch, tmp_path):
+    """Two processes from 10 rows on. Each process that checks a person notes its pid where the test
+    can see that a second one ran."""
+    monkeypatch.setattr(imports, "PARALLEL_CHECK_ROWS", 10)
+    pids = tmp_path / "pids"
+    read_person = imports.WorkbookImport.read_person
+
+    def noted(self, sheet, number, cells):
+        with open(pids, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return read_person(self, sheet, number, cells)
+
+    monkeypatch.setattr(imports.WorkbookImport, "read_person", noted)
+    return lambda: set(map(int, pids.read_text().split())) - {os.getpid()}
+
+
+def _refusal(path) -> ImportFailed:
+    with pytest.raises(ImportFailed) as failed:
+        import_workbook(path)
+    return failed.value
+
+
+def test_errors_of_both_halves_come_back_in_row_order(town, tmp_path, monkeypatch, in_two):
+    path = write_workbook(tmp_path / "bad.xlsx", people=_people(40, bad_rows={5, 20, 30, 41}))
+    people_before = Person.objects.count()
+    two = _refusal(path)
+    assert in_two()  # a second process checked people
+    monkeypatch.setattr(imports, "PARALLEL_CHECK_ROWS", 10**9)
+    one = _refusal(path)
+    assert [e.as_dict() for e in two.errors] == [e.as_dict() for e in one.errors]
+    assert [e.row for e in two.errors] == [5, 20, 30, 41]
+    assert two.count == one.count == 4
+    assert Person.objects.count() == people_before
+
+
+def test_the_cap_on_errors_holds_across_the_halves(town, tmp_path, in_two):
+    rows = MAX_ERRORS + 50
+    failed = _refusal(write_workbook(tmp_path / "many.xlsx", people=_people(rows, bad_rows=set(range(2, rows + 2)))))
+    assert in_two()
+    assert failed.count == rows
+    assert len(failed.errors) == MAX_ERRORS
+    assert [e.row for e in failed.errors] == list(range(2, MAX_ERRORS + 2))
+
+
+def test_people_checked_in_two_are_written_as_one_process_writes_them(town, tmp_path, in_two):
+    summary = import_workbook(write_workbook(tmp_path / "ok.xlsx", people=_people(31)))
+    assert in_two()
+    assert summary["people"]["created"] == 31
+    stored = list(Person.objects.filter(name__startswith="人").order_by("pk"))
+    assert [p.name for p in stored] == [f"人{i}" for i in range(31)]
+    assert [p.id_number for p in stored] == [person_id(200 + i) for i in range(31)]
+    assert [p.phone for p in stored] == [f"139{i:08d}" for i in range(31)]
+    assert all(p.grid_id == town.a1.pk for p in stored)
