@@ -58,7 +58,7 @@ def _edges(rng, centre):
 def scattered(personas, cfg):
     """About 3,000 cases of two categories in every state (many open), some without a point, over 40
     days, scattered at several scales around each centre, on cell edges and on the box edges of some
-    query points; returns (query points, their box-edge points' owners)."""
+    query points; returns the query points."""
     rng = random.Random(18)
     grid = personas.town.a1
     points = []
