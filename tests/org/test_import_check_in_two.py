@@ -1,7 +1,9 @@
 """A long people sheet is checked by two processes (imports.read_people_in_two): what the import
 reports and writes is the same as when one process checks it all, errors in row order included."""
 
+import multiprocessing
 import os
+import signal
 
 import pytest
 
@@ -73,3 +75,17 @@ def test_people_checked_in_two_are_written_as_one_process_writes_them(town, tmp_
     assert [p.id_number for p in stored] == [person_id(200 + i) for i in range(31)]
     assert [p.phone for p in stored] == [f"139{i:08d}" for i in range(31)]
     assert all(p.grid_id == town.a1.pk for p in stored)
+
+
+def test_checking_in_two_ends_in_a_process_that_catches_sigterm(town, tmp_path, in_two):
+    """As in the job worker, which catches SIGTERM to stop between jobs: the child must still end."""
+    caught = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: caught.append(True))
+    try:
+        summary = import_workbook(write_workbook(tmp_path / "ok.xlsx", people=_people(12)))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert in_two()
+    assert summary["people"]["created"] == 12
+    assert multiprocessing.active_children() == []
+    assert caught == []

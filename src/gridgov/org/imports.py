@@ -21,6 +21,7 @@ import datetime
 import json
 import multiprocessing
 import re
+import signal
 import threading
 import uuid
 import zipfile
@@ -125,6 +126,13 @@ def _may_fork() -> bool:
     # Forking a process with other threads running could copy a lock one of them holds (the job
     # worker, a test server): then the sheet is checked by this process alone.
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _default_signals() -> None:
+    # The job worker catches SIGTERM to stop between jobs; a forked child inheriting that handler
+    # would ignore the pool's terminate() and never end.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 # What the forked checker reads: (the import, its sheet, the column positions, the first row of its half).
@@ -396,15 +404,18 @@ class WorkbookImport:
         middle = 2 + count // 2  # sheet row number of the child's first row (the header is row 1)
         global _FORKED_SHEET
         _FORKED_SHEET = (self, ws, index_of, middle)
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=_default_signals)
         try:
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                child = pool.apply_async(_check_half)
-                rows = ws.iter_rows()
-                next(rows, None)  # the header
-                self.read_rows(ws, rows, self.read_person, index_of, 2, middle)
-                people, errors, error_count, advanced = child.get()
+            child = pool.apply_async(_check_half)
+            rows = ws.iter_rows()
+            next(rows, None)  # the header
+            self.read_rows(ws, rows, self.read_person, index_of, 2, middle)
+            people, errors, error_count, advanced = child.get()
+            pool.close()  # the child ends by itself, without a signal
         finally:
             _FORKED_SHEET = None
+            pool.terminate()
+            pool.join()
         for values in people:
             row = PersonRow()
             for name, value in zip(_PERSON_SLOTS, values):
