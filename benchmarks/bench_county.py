@@ -75,6 +75,8 @@ def phase_export(args) -> dict:
     _setup()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # its thread would keep the import from checking in two processes
+
     from gridgov.org.exports import export_workbook
 
     bar = tqdm(unit=" rows", desc="export", mininterval=5)
@@ -95,6 +97,8 @@ def phase_import(args) -> dict:
     _setup()
     from django.db import connection
     from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # its thread would keep the import from checking in two processes
 
     from gridgov.core.context import acting_as
     from gridgov.org.imports import import_workbook

@@ -1,11 +1,14 @@
 """A long people sheet is checked by two processes (imports.read_people_in_two): what the import
 reports and writes is the same as when one process checks it all, errors in row order included."""
 
+import io
 import multiprocessing
 import os
 import signal
+import threading
 
 import pytest
+from django.core.management import call_command
 
 from gridgov.org import imports
 from gridgov.org.imports import MAX_ERRORS, ImportFailed, import_workbook
@@ -48,7 +51,7 @@ def test_errors_of_both_halves_come_back_in_row_order(town, tmp_path, monkeypatc
     path = write_workbook(tmp_path / "bad.xlsx", people=_people(40, bad_rows={5, 20, 30, 41}))
     people_before = Person.objects.count()
     two = _refusal(path)
-    assert in_two()  # a second process checked people
+    assert in_two(), threading.enumerate()  # a second process checked people
     monkeypatch.setattr(imports, "PARALLEL_CHECK_ROWS", 10**9)
     one = _refusal(path)
     assert [e.as_dict() for e in two.errors] == [e.as_dict() for e in one.errors]
@@ -89,3 +92,11 @@ def test_checking_in_two_ends_in_a_process_that_catches_sigterm(town, tmp_path, 
     assert summary["people"]["created"] == 12
     assert multiprocessing.active_children() == []
     assert caught == []
+
+
+def test_the_import_command_checks_in_two(town, tmp_path, in_two):
+    """`gridgov import` shows a progress bar: the bar must leave no thread behind that keeps it from forking."""
+    call_command("import", write_workbook(tmp_path / "ok.xlsx", people=_people(12)), stderr=io.StringIO(),
+                 stdout=io.StringIO())
+    assert in_two(), threading.enumerate()
+    assert Person.objects.filter(name__startswith="人").count() == 12

@@ -38,6 +38,10 @@ from . import codes, names
 from .actions import do_create_user, set_geometry
 from .models import Grid, Household, PartyOrg, Person, Post, Region, User
 
+# tqdm's monitor is a thread that outlives the bar; a process with other threads does not fork,
+# and the import checks a long people sheet in a forked process (org.imports.read_people_in_two).
+tqdm.monitor_interval = 0
+
 PASSWORD = "Gridgov-2026"
 DEFAULT_SEED = 2022
 BATCH_SIZE = 5000

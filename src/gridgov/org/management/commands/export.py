@@ -14,6 +14,10 @@ from gridgov.core.context import acting_as
 from gridgov.org.exports import KINDS, export_workbook, may_export_full
 from gridgov.org.models import User
 
+# tqdm's monitor is a thread that outlives the bar; a process with other threads does not fork,
+# and the import checks a long people sheet in a forked process (org.imports.read_people_in_two).
+tqdm.monitor_interval = 0
+
 
 class Command(BaseCommand):
     # Plain text like the other commands: argparse cannot format lazy translations.

@@ -12,6 +12,10 @@ from gridgov.core.context import acting_as
 from gridgov.org.imports import ImportFailed, import_workbook
 from gridgov.org.models import User
 
+# tqdm's monitor is a thread that outlives the bar; a process with other threads does not fork,
+# and the import checks a long people sheet in a forked process (org.imports.read_people_in_two).
+tqdm.monitor_interval = 0
+
 
 def find_user(username: str | None):
     """None (the system) without --as; otherwise that active account."""
