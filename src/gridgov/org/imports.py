@@ -52,7 +52,7 @@ BATCH = 2000
 LOOKUP_CHUNK = 2000
 JOB_KIND = "org.import"
 ANALYZE_AFTER_ROWS = 10_000
-# A people sheet this long is checked by two processes, one half each (see _check_half): below it,
+# A people sheet this long is checked by two processes (see read_people_in_two): below it,
 # starting the second process costs more than it saves.
 PARALLEL_CHECK_ROWS = 20_000
 
@@ -135,19 +135,19 @@ def _default_signals() -> None:
         signal.signal(sig, signal.SIG_DFL)
 
 
-# What the forked checker reads: (the import, its sheet, the column positions, the first row of its half).
+# What the forked checker reads: (the import, its sheet, the column positions, the first row of its part).
 _FORKED_SHEET = None
 
 
 def _check_half() -> tuple[list[tuple], list, int, int]:
-    """In the forked child: check the people from the sheet's middle row to its end, with the parent's
+    """In the forked child: check the people from row `middle` to the sheet's end, with the parent's
     settings, keys and translation. It never touches the database (the parent's connection is left
     alone: a forked child ends with os._exit)."""
     parent, ws, index_of, middle = _FORKED_SHEET
     checker = WorkbookImport(parent.actor, None, parent.max_errors, parent.source_name)
     checker.progress = _Progress(None, 0)
     rows = ws.iter_rows()
-    for _skipped in range(middle - 1):  # the header and the parent's half
+    for _skipped in range(middle - 1):  # the header and the parent's part
         next(rows, None)
     checker.read_rows(ws, rows, checker.read_person, index_of, middle, None)
     people = [tuple(getattr(row, name) for name in _PERSON_SLOTS) for row in checker.rows["people"]]
