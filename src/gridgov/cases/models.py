@@ -9,7 +9,7 @@ goes through a do_<verb> function in actions.py.
 import math
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,11 +196,15 @@ class CaseQuerySet(RestrictedQuerySet):
     def count(self) -> int:
         return self._known_count if self._known_count is not None else super().count()
 
-    # Set by queries.case_list: a slice reads the page's ids first (see __getitem__).
+    # Set by queries.case_list: a slice reads the page's ids first (see __getitem__), and for a list of
+    # everything under one town or village, merges its grids' own newest cases (see _ids_newest_per_grid).
     _page_by_key = False
+    _page_subtree: str | None = None
 
-    def page_by_key(self) -> "CaseQuerySet":
+    def page_by_key(self, subtree: str | None = None) -> "CaseQuerySet":
+        """`subtree`: a path prefix the queryset's filters amount to (and nothing else filters)."""
         self._page_by_key = True
+        self._page_subtree = subtree
         return self
 
     def __getitem__(self, k):
@@ -209,11 +213,36 @@ class CaseQuerySet(RestrictedQuerySet):
         joins and sorts every case of the node to keep 50 (a village of 4,000 cases at 20M: 32 ms)."""
         if not (self._page_by_key and isinstance(k, slice) and k.step is None and self._result_cache is None):
             return super().__getitem__(k)
-        ids = list(self.values_list("pk", flat=True)[k])
+        if self._page_subtree and k.stop is not None and connections[self.db].vendor == "postgresql":
+            ids = self._ids_newest_per_grid(self._page_subtree, k.start or 0, k.stop)
+        else:
+            ids = list(self.values_list("pk", flat=True)[k])
         page = type(self)(self.model, using=self._db).filter(pk__in=ids)
         page.query.select_related = self.query.select_related
         page.query.order_by = self.query.order_by
         return page
+
+    def _ids_newest_per_grid(self, subtree: str, start: int, stop: int) -> list[int]:
+        """The ids of cases [start, stop) newest first under `subtree`, as a merge of each grid's newest
+        `stop` cases. A case's path is its grid's path, so the grids under the prefix name every path its
+        cases can have. `path LIKE 'town%' ORDER BY created_at` over case_path_created reads every entry of
+        the town's 147 paths to keep 50 (125,208 entries, 49 ms at 50M cases); one backward index scan per
+        grid, each stopping after `stop` entries, reads at most that many per grid and never more than the
+        town holds (50M: 8 ms for the first page). PostgreSQL only: SQLite has no LATERAL, and a database
+        small enough for SQLite reads a town's entries quickly."""
+        if stop <= start:
+            return []
+        connection = connections[self.db]
+        grids = Grid.objects.using(self.db).filter(path__startswith=subtree).order_by().values("path")
+        grid_sql, grid_params = grids.query.sql_with_params()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        sql = (f"SELECT c.id FROM ({grid_sql}) g CROSS JOIN LATERAL ("
+               f"SELECT id, created_at FROM {table} c WHERE c.path = g.path "
+               f"ORDER BY c.created_at DESC, c.id DESC LIMIT %s) c "
+               f"ORDER BY c.created_at DESC, c.id DESC LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*grid_params, stop, stop - start, start))
+            return [row[0] for row in cursor.fetchall()]
 
 
 MAX_PLACE = 200
@@ -677,4 +706,10 @@ class CaseDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["grid", "day"], name="caseday_grid_day")]
-        indexes = [models.Index(fields=["path", "day"], name="caseday_path_day", opclasses=["varchar_pattern_ops", ""])]
+        indexes = [
+            # `reported` rides in the index (PostgreSQL; SQLite ignores INCLUDE) so the count of a town's list,
+            # the sum of its daily rows over all time (95,000 rows at 50M cases), is read from the index
+            # alone instead of 4,000 heap pages.
+            models.Index(fields=["path", "day"], name="caseday_path_day", opclasses=["varchar_pattern_ops", ""],
+                         include=["reported"]),
+        ]
