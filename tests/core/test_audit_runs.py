@@ -89,3 +89,22 @@ def test_the_export_gives_a_line_per_object_of_a_run(personas, login):
         line = lines[str(person.pk)]
         assert person.name in line[8] and line[7] in ("", None)
     assert all(len(str(v or "")) <= 32767 for row in lines.values() for v in row)
+
+
+def test_snapshots_of_many_are_each_objects_snapshot(personas):
+    """The import's batch path (audit.snapshots) gives what snapshot() gives one object at a time: dates
+    as text, related objects as ids, missing values as None, whatever mix of types a batch holds."""
+    import datetime
+
+    from gridgov.cases.models import Category
+    from gridgov.org.models import Household
+
+    people = _people(personas, 2, 1)
+    people[0].birth_date = datetime.date(1970, 3, 9)
+    people[1].household = Household.objects.first()
+    people[2].name = None
+    assert audit.snapshots(people) == [audit.snapshot(p) for p in people]
+    assert audit.snapshots(people)[0]["birth_date"] == "1970-03-09"
+    categories = [Category(code="09", name="其他")]  # a model without audit_fields: every column but sealed ones
+    assert audit.snapshots(categories) == [audit.snapshot(c) for c in categories]
+    assert audit.snapshots([]) == []

@@ -123,9 +123,11 @@ def ensure_key(using: str = "default") -> None:
 
 
 def encrypt(plaintext: str) -> str:
-    ensure_key()
+    master = settings.DATA_KEY
+    if _fingerprint_of(master) not in _checked:  # a county's import encrypts two million values
+        ensure_key()
     nonce = os.urandom(12)
-    sealed = _aead().encrypt(nonce, plaintext.encode(), None)
+    sealed = _keys(master)[0].encrypt(nonce, plaintext.encode(), None)
     return f"{_VERSION}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 

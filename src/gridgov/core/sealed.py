@@ -29,10 +29,12 @@ class SealedValue:
         setattr(instance, self.enc_field, enc)
         setattr(instance, self.hash_field, digest)
 
-    def seal(self, value, digest: str | None = None) -> tuple[str, str | None]:
+    def seal(self, value, digest: str | None = None, normalized: bool = False) -> tuple[str, str | None]:
         """The two column values for a plaintext: (ciphertext, blind index), or ("", None) for none.
-        `digest`: its blind index when the caller has it already (an import looked the person up by it)."""
-        value = self.normalize(value) if value else ""
+        `digest`: its blind index when the caller has it already (an import looked the person up by it);
+        `normalized`: the caller has normalised the value already (an import's checks did)."""
+        if not normalized:
+            value = self.normalize(value) if value else ""
         if not value:
             return "", None
         return crypto.encrypt(value), digest or crypto.blind_index(value)

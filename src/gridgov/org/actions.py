@@ -165,8 +165,8 @@ def build_person(name: str, grid: Grid, id_number: str = "", phone: str = "", ge
         birth_date = birth_date or personal.birth_date_from_id(id_number)
     if phone and not checked:
         phone = personal.validate_phone(phone)
-    id_number_enc, id_number_hash = Person.id_number.seal(id_number, id_hash)
-    phone_enc, phone_hash = Person.phone.seal(phone)
+    id_number_enc, id_number_hash = Person.id_number.seal(id_number, id_hash, normalized=checked)
+    phone_enc, phone_hash = Person.phone.seal(phone, normalized=checked)
     related = {"household": household} if household is not None else {"household_id": household_id}
     related.update({"party_org": party_org} if party_org is not None else {"party_org_id": party_org_id})
     return bulk.instance(Person, name=name.strip(), grid=grid, relation=relation, is_party_member=is_party_member,

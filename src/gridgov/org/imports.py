@@ -17,6 +17,7 @@ a gigabyte); the parser holds the sheets' cells while they are read; model insta
 the batch being written.
 """
 
+import contextlib
 import datetime
 import json
 import multiprocessing
@@ -52,6 +53,9 @@ BATCH = 2000
 LOOKUP_CHUNK = 2000
 JOB_KIND = "org.import"
 ANALYZE_AFTER_ROWS = 10_000
+# SQLite's page cache while an import writes (KiB): a county's person table with its indexes is some
+# 400 MB, and a quarter of it in memory keeps the hash indexes' pages at hand.
+IMPORT_CACHE_KIB = 256 * 1024
 # A people sheet this long is checked by two processes (see read_people_in_two): below it,
 # starting the second process costs more than it saves.
 PARALLEL_CHECK_ROWS = 20_000
@@ -312,7 +316,7 @@ class WorkbookImport:
             self.progress.finish()
             return {kind: {"rows": len(rows)} for kind, rows in self.rows.items()}
         self.progress.phase = "write"
-        with transaction.atomic():
+        with transaction.atomic(), _sqlite_page_cache(IMPORT_CACHE_KIB):
             self.apply()
         self.refresh_statistics()
         self.progress.finish()
@@ -961,7 +965,7 @@ class WorkbookImport:
         """Insert new objects whose ids are reserved, with their audit rows."""
         for batch in _chunks(new, BATCH):
             bulk.insert(batch)
-            audit.record_runs(f"{action_prefix}.create", [(o, None, audit.snapshot(o)) for o in batch],
+            audit.record_runs(f"{action_prefix}.create", list(zip(batch, [None] * len(batch), audit.snapshots(batch))),
                               actor=self.actor)
             self._count(model.scope_kind, "created", len(batch))
 
@@ -1248,6 +1252,25 @@ class WorkbookImport:
         for household in self.new_households:
             household.head_id = self.heads.get(household.pk)
         self._create(Household, "household", self.new_households)
+
+
+@contextlib.contextmanager
+def _sqlite_page_cache(kib: int):
+    """SQLite's page cache raised to `kib` for the write, then set back. Its default of 2 MB holds a
+    sliver of the person table's hash indexes, whose keys arrive in random order, so at a county's size
+    almost every insert read its index pages back from the OS."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _HeaderRow(_Row):
