@@ -56,6 +56,8 @@ ANALYZE_AFTER_ROWS = 10_000
 # SQLite's page cache while an import writes (KiB): a county's person table with its indexes is some
 # 400 MB, and a quarter of it in memory keeps the hash indexes' pages at hand.
 IMPORT_CACHE_KIB = 256 * 1024
+# New rows of a table from which its plain indexes are built after the write rather than kept (SQLite).
+INDEX_LATER_ROWS = 20_000
 # A people sheet this long is checked by two processes (see read_people_in_two): below it,
 # starting the second process costs more than it saves.
 PARALLEL_CHECK_ROWS = 20_000
@@ -316,11 +318,19 @@ class WorkbookImport:
             self.progress.finish()
             return {kind: {"rows": len(rows)} for kind, rows in self.rows.items()}
         self.progress.phase = "write"
-        with transaction.atomic(), _sqlite_page_cache(IMPORT_CACHE_KIB):
+        with transaction.atomic(), _sqlite_page_cache(IMPORT_CACHE_KIB), bulk.sqlite_indexes_later(self._filled_anew()):
             self.apply()
         self.refresh_statistics()
         self.progress.finish()
         return self.summary
+
+    def _filled_anew(self) -> list:
+        """The tables this import adds more rows to than they hold (a county's first import), when that
+        is many rows: their indexes are built after the write (bulk.sqlite_indexes_later)."""
+        new_people = sum(1 for r in self.rows["people"] if r.id_hash not in self.person_pk)
+        new_households = sum(1 for n in self.houses.values() if n.row is not None and not n.pk)
+        return [model for model, new in ((Person, new_people), (Household, new_households))
+                if new >= INDEX_LATER_ROWS and new >= model.objects.count()]
 
     def refresh_statistics(self) -> None:
         """After a large import PostgreSQL's planner still believes the tables are small until

@@ -1,0 +1,81 @@
+"""An import that fills a table mostly anew builds that table's plain indexes after writing on SQLite
+(bulk.sqlite_indexes_later): the same indexes are there afterwards, unique ones are kept throughout so
+a duplicate is still refused, and an import that fails leaves them as they were. PostgreSQL keeps its
+indexes."""
+
+import pytest
+from django.db import connection
+
+from gridgov.org import imports
+from gridgov.org.imports import import_workbook
+from gridgov.org.models import Person
+from tests.org.test_import_support import person_id, write_workbook
+
+GRID = "445321104201001"
+
+
+def _people(count: int) -> list[dict]:
+    return [{"姓名": f"人{i}", "身份证号": person_id(300 + i), "所属网格编码": GRID} for i in range(count)]
+
+
+def _indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'org_person'")
+        else:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'org_person'")
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture
+def few_rows_are_many(monkeypatch):
+    monkeypatch.setattr(imports, "INDEX_LATER_ROWS", 10)
+
+
+@pytest.fixture
+def indexes_during_write(monkeypatch):
+    """The person table's indexes as the write of people sees them."""
+    seen = {}
+    apply_people = imports.WorkbookImport.apply_people
+
+    def noting(self):
+        seen.update(_indexes())
+        return apply_people(self)
+
+    monkeypatch.setattr(imports.WorkbookImport, "apply_people", noting)
+    return seen
+
+
+def test_the_indexes_are_built_again_after_the_write(town, tmp_path, few_rows_are_many, indexes_during_write):
+    before = _indexes()
+    summary = import_workbook(write_workbook(tmp_path / "many.xlsx", people=_people(12)))
+    assert summary["people"]["created"] == 12
+    assert _indexes() == before
+    if connection.vendor == "sqlite":
+        unique = {name for name, sql in before.items() if sql is None or "UNIQUE" in sql.upper()}
+        plain = set(before) - unique
+        assert plain and unique
+        assert set(indexes_during_write) == unique  # only the plain ones were set aside
+    else:
+        assert indexes_during_write == before
+    # The rebuilt indexes answer: by grid, by path, by phone hash.
+    assert Person.objects.filter(grid=town.a1, name__startswith="人").count() == 12
+
+
+def test_a_failed_import_leaves_the_indexes_as_they_were(town, tmp_path, few_rows_are_many, monkeypatch):
+    before = _indexes()
+
+    def broken(self, touched):
+        raise RuntimeError("the write fails after the people")
+
+    monkeypatch.setattr(imports.WorkbookImport, "apply_heads", broken)
+    with pytest.raises(RuntimeError):
+        import_workbook(write_workbook(tmp_path / "many.xlsx", people=_people(12)))
+    assert _indexes() == before
+    assert not Person.objects.filter(name__startswith="人").exists()
+
+
+def test_a_small_import_into_a_full_table_keeps_the_indexes(town, tmp_path, indexes_during_write):
+    before = _indexes()
+    import_workbook(write_workbook(tmp_path / "few.xlsx", people=_people(12)))  # 12 < INDEX_LATER_ROWS
+    assert indexes_during_write == before
