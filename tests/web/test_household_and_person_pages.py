@@ -61,3 +61,20 @@ def test_birth_dates_follow_chinese_conventions(personas, login):
     page = login(personas.worker_a1).get(f"/people/{town.zhang.pk}/").content.decode()
     birth = town.zhang.birth_date
     assert f"{birth.year}年{birth.month}月{birth.day}日" in page
+
+
+def test_household_list_counts_each_households_members_and_its_total_without_them(personas, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    town = personas.town
+    actions.do_create_household(None, "H445321104201002009", town.a2, "碧塘村二巷9号")  # nobody lives here yet
+    client = login(personas.secretary_a)
+    client.get("/households/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/households/").context["page"]
+    assert {h.number: h.member_count for h in page} == {
+        town.house_a1.number: 2, town.house_a1b.number: 1, town.house_a2.number: 1, "H445321104201002009": 0}
+    assert page.paginator.count == 4
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "org_household" in q["sql"])
+    assert "org_person" not in count, count  # the total is the households', not a grouping of their members

@@ -15,7 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -254,7 +255,12 @@ def _search_households(queryset, q: str):
 
 
 def _household_rows(queryset):
-    return (queryset.select_related("grid", "head").annotate(member_count=Count("members"))
+    # The members counted by a subquery per row rather than a join grouped by household: the
+    # paginator's count then leaves it out instead of grouping the whole village (866 households of a
+    # million-people county on SQLite: 29-36 ms for the count alone).
+    members = (Person.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
+               .annotate(n=Count("pk")).values("n"))
+    return (queryset.select_related("grid", "head").annotate(member_count=Coalesce(Subquery(members), 0))
             .order_by("path", "number"))
 
 
