@@ -227,9 +227,10 @@ def caches_recheck_every_lookup(monkeypatch):
     fingerprint checks. A test's rows are rolled back without the on-commit invalidation, so the next
     test would see them within that time: here every lookup checks the fingerprint, as in a process
     that has not looked for a while. Tests of the hot path set the real interval back."""
-    from gridgov.cases import calendar, memo
+    from gridgov.cases import calendar, memo, queries
     from gridgov.org import geo
 
     monkeypatch.setattr(geo, "RECHECK_SECONDS", 0)
     monkeypatch.setattr(calendar, "RECHECK_SECONDS", 0)
     monkeypatch.setattr(memo, "RECHECK_SECONDS", 0)  # the report's copies of categories and grids
+    monkeypatch.setattr(queries, "PAST_RECHECK_SECONDS", -1)  # the lists' counts of days gone by

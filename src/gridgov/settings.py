@@ -176,9 +176,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Covering indexes (INCLUDE) serve PostgreSQL's large tables; SQLite builds the same index without
-    # the extra columns, which is all it needs, so its warning at every migrate says nothing useful.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

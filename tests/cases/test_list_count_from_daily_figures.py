@@ -36,3 +36,35 @@ def test_an_unfiltered_list_does_not_count_the_cases(api_client, cases):
     sql = [q["sql"] for q in queries.captured_queries]
     assert not any("COUNT(" in s and "cases_case" in s and "caseday" not in s for s in sql)
     assert any("cases_caseday" in s for s in sql)
+
+
+
+@pytest.mark.parametrize("evening", [
+    (2026, 3, 2), (2026, 12, 31), (2027, 2, 28), (2028, 2, 29), (2026, 9, 30), (2027, 1, 31),
+])
+def test_the_kept_count_of_past_days_carries_over_midnight(personas, report, monkeypatch, clock, api_client,
+                                                           evening):
+    """With the interval of a running server, the sum of the days before today is kept per process: a
+    case reported today counts at once, and after midnight yesterday's cases are among the days gone
+    by, counted once — on any date, year ends and leap days included."""
+    import datetime
+
+    from gridgov.cases import queries
+
+    from .conftest import local
+
+    monkeypatch.setattr(queries, "PAST_RECHECK_SECONDS", 600)
+    queries._past_reported.clear()
+    clock.move_to(local(*evening, 9, 0) - datetime.timedelta(days=3))
+    report()
+    clock.move_to(local(*evening, 23, 58))
+    client = api_client("secretary_a")
+    assert client.get("/api/v1/cases").json()["count"] == 1  # the past: kept from here on
+    report()
+    assert client.get("/api/v1/cases").json()["count"] == 2  # today's rows are read each time
+    clock.move_to(local(*evening, 23, 59, 59))
+    report()
+    clock.move_to(local(*evening, 23, 59, 59) + datetime.timedelta(seconds=2))  # the next day
+    assert client.get("/api/v1/cases").json()["count"] == 3
+    report()
+    assert client.get("/api/v1/cases").json()["count"] == 4 == Case.objects.count()

@@ -100,19 +100,3 @@ def test_a_user_without_a_subtree_reads_as_before(spread, api_client):
                        .order_by("-created_at", "-id").values_list("pk", flat=True))
     assert not [q for q in queries_run.captured_queries if "LATERAL" in q["sql"]]
 
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE columns are PostgreSQL's")
-def test_a_towns_count_can_be_read_from_the_daily_index_alone(spread):
-    """The list's count sums `reported` over the node's daily rows for all time: the index carries the
-    column, so PostgreSQL need not visit the rows (at 50M cases a town's 95,000 rows, 4,000 heap pages)."""
-    from gridgov.cases.models import CaseDay
-
-    rows = CaseDay.objects.filter(path__startswith=spread.town.town.path).values("reported")
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A test's few rows would be scanned whole; ask whether the index alone can answer.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using caseday_path_day" in plan, plan

@@ -706,10 +706,4 @@ class CaseDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["grid", "day"], name="caseday_grid_day")]
-        indexes = [
-            # `reported` rides in the index (PostgreSQL; SQLite ignores INCLUDE) so the count of a town's list,
-            # the sum of its daily rows over all time (95,000 rows at 50M cases), is read from the index
-            # alone instead of 4,000 heap pages.
-            models.Index(fields=["path", "day"], name="caseday_path_day", opclasses=["varchar_pattern_ops", ""],
-                         include=["reported"]),
-        ]
+        indexes = [models.Index(fields=["path", "day"], name="caseday_path_day", opclasses=["varchar_pattern_ops", ""])]

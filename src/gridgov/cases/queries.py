@@ -33,6 +33,7 @@ PostgreSQL, CASE WHEN on SQLite). Both give the same figures; the tests hold the
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -85,12 +86,39 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
             if node is None:
                 # A node outside the user's subtree: nothing, and no count of someone else's cases.
                 return qs.none().with_count(0)
-            qs = qs.with_count(_rows_under(node).aggregate(n=Coalesce(Sum("reported"), 0))["n"])
+            qs = qs.with_count(reported_under(node))
             # A town or anything under it (codes are fixed-width: 445321.104.): its page is a merge of its
             # grids' newest cases. Above a town the cases of a county or province are a large share of the
             # table, and PostgreSQL finds the newest of them faster by date (index case_created).
             return qs.page_by_key(subtree=node if node.count(".") >= 2 else None)
     return qs.page_by_key()
+
+
+# Each process keeps, per node, the sum of `reported` over the daily rows of the days before today for
+# this many seconds: a day's `reported` is final once the day is over (a rebuild of the figures aside,
+# which the lists then show within this time).
+PAST_RECHECK_SECONDS = 600
+_past_reported: dict[str, tuple[datetime.date, float, int]] = {}
+
+
+def reported_under(path: str) -> int:
+    """Every case ever reported under `path` (the count of its unfiltered list): the days before today
+    from this process's copy, today's through each grid's (grid, day) row. Summing all of a town's daily
+    rows on every page read 100,626 rows at 50M cases (21 ms); today's are at most one per grid. One
+    query either way: a copy too old is read again in the same pass as today's rows."""
+    today = timezone.localdate()
+    now = time.monotonic()
+    kept = _past_reported.get(path)
+    if kept is None or kept[0] != today or now - kept[1] > PAST_RECHECK_SECONDS:
+        sums = _rows_under(path).aggregate(past=Coalesce(Sum("reported", filter=Q(day__lt=today)), 0),
+                                           since=Coalesce(Sum("reported", filter=Q(day__gte=today)), 0))
+        if len(_past_reported) > 10_000:  # nodes come from users' scopes and filters: bounded, but be sure
+            _past_reported.clear()
+        _past_reported[path] = (today, now, sums["past"])
+        return sums["past"] + sums["since"]
+    grids = Grid.objects.filter(path__startswith=path) if path else Grid.objects.all()
+    since = CaseDay.objects.filter(day__gte=today, grid_id__in=grids.values("pk"))
+    return kept[2] + since.aggregate(n=Coalesce(Sum("reported"), 0))["n"]
 
 
 def _narrower(path: str, other: str) -> str | None:
