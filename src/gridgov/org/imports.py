@@ -17,7 +17,6 @@ a gigabyte); the parser holds the sheets' cells while they are read; model insta
 the batch being written.
 """
 
-import contextlib
 import datetime
 import json
 import multiprocessing
@@ -53,8 +52,8 @@ BATCH = 2000
 LOOKUP_CHUNK = 2000
 JOB_KIND = "org.import"
 ANALYZE_AFTER_ROWS = 10_000
-# SQLite's page cache while an import writes (KiB): a county's person table with its indexes is some
-# 400 MB, and a quarter of it in memory keeps the hash indexes' pages at hand.
+# SQLite's page cache while an import writes (KiB), against its default of 2 MB: a county's person table
+# with its indexes is hundreds of megabytes, and its hash indexes take keys in random order.
 IMPORT_CACHE_KIB = 256 * 1024
 # New rows of a table from which its plain indexes are built after the write rather than kept (SQLite).
 INDEX_LATER_ROWS = 20_000
@@ -318,7 +317,8 @@ class WorkbookImport:
             self.progress.finish()
             return {kind: {"rows": len(rows)} for kind, rows in self.rows.items()}
         self.progress.phase = "write"
-        with transaction.atomic(), _sqlite_page_cache(IMPORT_CACHE_KIB), bulk.sqlite_indexes_later(self._filled_anew()):
+        with (transaction.atomic(), bulk.sqlite_page_cache(IMPORT_CACHE_KIB),
+              bulk.sqlite_indexes_later(self._filled_anew())):
             self.apply()
         self.refresh_statistics()
         self.progress.finish()
@@ -1262,25 +1262,6 @@ class WorkbookImport:
         for household in self.new_households:
             household.head_id = self.heads.get(household.pk)
         self._create(Household, "household", self.new_households)
-
-
-@contextlib.contextmanager
-def _sqlite_page_cache(kib: int):
-    """SQLite's page cache raised to `kib` for the write, then set back. Its default of 2 MB holds a
-    sliver of the person table's hash indexes, whose keys arrive in random order, so at a county's size
-    almost every insert read its index pages back from the OS."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _HeaderRow(_Row):
