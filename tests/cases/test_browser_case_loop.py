@@ -68,6 +68,9 @@ def phone(browser, base_url, username):
 
 
 def no_sideways_scroll(page):
+    # A click that follows a link returns once the navigation starts; read straight away, the new document
+    # may not have its root element yet (scrollingElement is null), so wait until it has been parsed.
+    page.wait_for_function("document.readyState !== 'loading' && document.scrollingElement !== null")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
 
 

@@ -5,7 +5,12 @@ page's GCJ-02 conversion (web/mapbase.js) gives the published reference points l
 import pytest
 
 from gridgov.cases import actions
-from tests.cases.test_browser_case_loop import categories, closing_connections, phone  # noqa: F401
+from tests.cases.test_browser_case_loop import (  # noqa: F401
+    categories,
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 from tests.web.test_field_gcj02 import REFERENCE
 
 from .conftest import POINT_A1
@@ -31,7 +36,7 @@ def test_handler_and_reporter_see_the_pin_and_the_grid(live_server, categories, 
         tip = (pin["x"] + pin["width"] / 2, pin["y"] + pin["height"])
         assert outline["x"] <= tip[0] <= outline["x"] + outline["width"]
         assert outline["y"] <= tip[1] <= outline["y"] + outline["height"] + 1
-        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+        no_sideways_scroll(page)
         if username == "worker_a1":
             for w_lat, w_lng, g_lat, g_lng in REFERENCE:
                 lat, lng = page.evaluate(f"() => GridgovMap.wgsToGcj({w_lat}, {w_lng})")

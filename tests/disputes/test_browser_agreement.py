@@ -7,7 +7,11 @@ from django.conf import settings
 
 from gridgov.disputes import actions
 from gridgov.disputes.models import Dispute
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 from .conftest import png_bytes
 
@@ -17,7 +21,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"disputes-{name}.png"), full_page=True)
 

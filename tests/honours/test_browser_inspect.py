@@ -11,7 +11,11 @@ from PIL import Image
 
 from gridgov.honours import actions
 from gridgov.honours.models import Entry
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 from .conftest import CRITERIA, SCORES, THRESHOLDS
 
@@ -21,7 +25,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"honours-{name}.png"), full_page=True)
 

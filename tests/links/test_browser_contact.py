@@ -8,7 +8,11 @@ from django.conf import settings
 
 from gridgov.links import actions
 from gridgov.links.models import Contact
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +20,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"links-{name}.png"), full_page=True)
 

@@ -5,7 +5,12 @@ sent once — exactly one contact, with what was typed."""
 import pytest
 
 from gridgov.links.models import Contact
-from tests.cases.test_browser_case_loop import closing_connections, jpeg_bytes, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    jpeg_bytes,
+    no_sideways_scroll,
+    phone,
+)
 from tests.cases.test_field_offline import wait_until
 from tests.links.test_browser_contact import linked_households  # noqa: F401
 
@@ -42,7 +47,7 @@ def test_a_contact_made_offline_is_kept_then_sent_once(live_server, linked_house
     page.wait_for_selector("#outbox:not([hidden]) li.outbox-item.waiting")
     waiting = page.inner_text("#outbox")
     assert "待发送" in waiting and "联户走访" in waiting and "巷口路灯坏了一个月" in waiting
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     assert not Contact.objects.exists()
 
     context.set_offline(False)  # the signal returns: sent by itself

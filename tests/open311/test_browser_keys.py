@@ -3,7 +3,7 @@
 import pytest
 
 from gridgov.open311.models import ApiKey
-from tests.cases.test_browser_case_loop import closing_connections
+from tests.cases.test_browser_case_loop import closing_connections, no_sideways_scroll
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,13 +28,13 @@ def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, person
     page.click("#issue-key button[type=submit]")
     secret = page.locator("#issued input").input_value()
     assert secret.startswith("o311_")
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     page.screenshot(path=str(screenshots / "open311-keys-issued.png"), full_page=True)
     page.goto(f"{base}/open311/v2/keys/")
     assert secret not in page.content()
     page.click("text=吊销")
     page.wait_for_selector("text=吊销于")
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     page.screenshot(path=str(screenshots / "open311-keys-revoked.png"), full_page=True)
     assert ApiKey.objects.get().revoked_at is not None
     page.click("text=服务的附加字段")
@@ -46,6 +46,6 @@ def test_issue_and_revoke_a_key_on_a_phone(live_server, transactional_db, person
     page.fill("textarea[name=values]", "bag=几袋\ncart=一车")
     page.click("#attribute-form button[type=submit]")
     page.wait_for_selector("text=bag=几袋")
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     page.screenshot(path=str(screenshots / "open311-attributes.png"), full_page=True)
     context.close()

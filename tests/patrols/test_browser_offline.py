@@ -9,7 +9,11 @@ import pytest
 from gridgov.core import clock
 from gridgov.patrols import actions
 from gridgov.patrols.models import CheckIn, Patrol
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 from tests.cases.test_field_offline import wait_until
 from tests.links.test_browser_offline import KEPT
 
@@ -46,7 +50,7 @@ def test_a_check_in_made_offline_keeps_its_time_and_is_sent_once(live_server, on
     page.wait_for_selector("#patrol-saved:not([hidden])")
     page.wait_for_selector("#outbox:not([hidden]) li.outbox-item.waiting")
     assert "待发送" in page.inner_text("#outbox") and "巡查签到" in page.inner_text("#outbox")
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     page.wait_for_timeout(1000)  # walked on a while without signal, then ended the patrol there
     page.click("#finish-patrol")
     ended = clock.now()

@@ -6,7 +6,11 @@ import pytest
 from django.conf import settings
 
 from gridgov.patrols.models import Patrol
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 from .conftest import POINT_A1, POINT_A2
 
@@ -16,7 +20,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"patrols-{name}.png"), full_page=True)
 

@@ -6,7 +6,11 @@ import pytest
 from django.conf import settings
 
 from gridgov.services.models import Application, Material
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 from .conftest import photo
 
@@ -15,7 +19,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"services-{name}.png"), full_page=True)
 

@@ -10,7 +10,11 @@ from django.conf import settings
 from gridgov.core import clock
 from gridgov.volunteers import actions
 from gridgov.volunteers.models import Signup, Volunteer
-from tests.cases.test_browser_case_loop import closing_connections, phone
+from tests.cases.test_browser_case_loop import (
+    closing_connections,
+    no_sideways_scroll,
+    phone,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +22,7 @@ SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 def shot(page, name):
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    no_sideways_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"volunteers-{name}.png"), full_page=True)
 
@@ -38,6 +42,7 @@ def test_a_resident_signs_up_and_checks_in_with_the_code(live_server, activity, 
     context, page = phone(browser, live_server.url, "resident_a1")
     page.goto(f"{live_server.url}/volunteers/")
     page.click("#upcoming >> text=清理河道")
+    page.wait_for_url(f"{live_server.url}/volunteers/{activity.pk}/")
     shot(page, "activity")
     page.click("#sign-up")
     page.wait_for_selector("#consent-text")

@@ -35,6 +35,7 @@ def _log_in(page, base_url, username, screenshot=None):
 
 
 def _horizontal_overflow(page) -> int:
+    page.wait_for_function("document.readyState !== 'loading' && document.scrollingElement !== null")
     return page.evaluate("document.scrollingElement.scrollWidth")
 
 
