@@ -3,6 +3,7 @@
 (a callable) is never shared between two objects."""
 
 import pytest
+from django.db.models.signals import post_init
 
 from gridgov.core import bulk
 from gridgov.core.models import Job
@@ -31,3 +32,24 @@ def test_a_callable_default_is_made_for_each_object():
 def test_an_unknown_field_is_refused():
     with pytest.raises(TypeError, match="no field colour"):
         bulk.instance(Household, colour="red")
+
+
+def test_a_related_object_fills_its_column_and_its_cache(town, django_assert_num_queries):
+    post = bulk.instance(Post, person=town.zhang, kind="grid_worker", grid=town.a1, path=town.a1.path)
+    assert _columns(post) == _columns(Post(person=town.zhang, kind="grid_worker", grid=town.a1, path=town.a1.path))
+    with django_assert_num_queries(0):
+        assert post.person is town.zhang and post.grid is town.a1
+
+
+def test_a_model_with_init_listeners_goes_through_its_constructor():
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(note, sender=Household)
+    try:
+        household = bulk.instance(Household, number="H2", address="二巷", grid_id=2, path="445321.")
+    finally:
+        post_init.disconnect(note, sender=Household)
+    assert seen == [household] and household.number == "H2"

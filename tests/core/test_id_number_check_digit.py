@@ -1,12 +1,21 @@
 """GB 11643-1999 citizen ID numbers: the check character, and what validate_id_number accepts."""
 
 import datetime
+import re
+import unicodedata
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gridgov.core.personal import InvalidIdentifier, id_check_char, id_check_ok, validate_id_number
+from gridgov.core.personal import (
+    InvalidIdentifier,
+    id_check_char,
+    id_check_ok,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+)
 
 # Messages are compared with their English msgids.
 pytestmark = pytest.mark.usefixtures("english")
@@ -83,3 +92,18 @@ def test_validation_accepts_exactly_the_computed_check_character(region, birth, 
     else:
         with pytest.raises(InvalidIdentifier):
             validate_id_number(body + char)
+
+
+def _normalised_the_long_way(raw: str, strip: str) -> str:
+    return re.sub(strip, "", unicodedata.normalize("NFKC", raw))
+
+
+# Cells as workbooks hold them: plain digits, lower-case x, full-width forms, spaces, dashes, other scripts.
+_CELL = st.text(st.sampled_from("0123456789xX４５Ｘ -()+\t\u3000\u00a0ab"), max_size=20)
+
+
+@given(_CELL)
+def test_the_quick_path_for_plain_cells_normalises_as_the_long_way(raw):
+    assert normalize_id_number(raw) == _normalised_the_long_way(raw, r"\s").upper()
+    long_phone = _normalised_the_long_way(raw, r"[\s\-()]")
+    assert normalize_phone(raw) == (long_phone.removeprefix("+86"))

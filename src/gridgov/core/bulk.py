@@ -35,47 +35,56 @@ def instance(model: type[models.Model], **values) -> models.Model:
     the other fields at their defaults: what `model(**values)` gives, at a fraction of the cost —
     Django's keyword path looks up every field's descriptor and default, and was a fifth of a county
     import."""
-    args, related = [], []
-    for field, default in _defaults(model):
-        if field.attname in values:
-            args.append(values.pop(field.attname))
-        elif field.name in values:  # a related object: its id in the column, the object in the cache
-            target = values.pop(field.name)
-            args.append(None if target is None else target.pk)
-            if target is not None:
-                related.append((field, target))
-        else:
-            args.append(field.get_default() if default is _CALL else default)
-    if values:
-        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(values))}")
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        obj = model(*args)
+    spec = _spec(model)
+    related = []
+    for name in values.keys() & spec.relations.keys():  # a related object: its id in the column, it in the cache
+        field, target = spec.relations[name], values.pop(name)
+        values[field.attname] = None if target is None else target.pk
+        if target is not None:
+            related.append((field, target))
+    unknown = values.keys() - spec.attnames
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    columns = dict(spec.defaults)
+    for attname, field in spec.made_anew:
+        if attname not in values:
+            columns[attname] = field.get_default()
+    columns.update(values)
+    if (pre_init.receivers and pre_init.has_listeners(model)) or (post_init.receivers and
+                                                                  post_init.has_listeners(model)):
+        obj = model(*(columns[attname] for attname in spec.order))
     else:
-        # What Model.__init__ leaves behind for positional values, without its setattr through each
-        # field's descriptor (a fresh instance has no cached relation for them to clear).
+        # What Model.__init__ leaves behind, without its setattr through each field's descriptor (a fresh
+        # instance has no cached relation for them to clear).
         obj = model.__new__(model)
         obj._state = ModelState()
-        obj.__dict__.update(zip(_attnames(model), args))
+        obj.__dict__.update(columns)
     for field, target in related:
         field.set_cached_value(obj, target)
     return obj
 
 
-_CALL = object()
+class _Spec:
+    """What instance() needs of a model, worked out once: a ForeignKey's get_default() looks at the
+    related model each time (a county's 20,000 posts, four foreign keys each, spent 0.8 s on them
+    under the profiler), and a loop over every field per object was most of what was left."""
+
+    def __init__(self, model):
+        fields = model._meta.concrete_fields
+
+        def made_anew(f) -> bool:
+            return (f.has_default() and callable(f.default)) or f.has_db_default()
+
+        self.order = tuple(f.attname for f in fields)
+        self.attnames = frozenset(self.order)
+        self.defaults = {f.attname: f.get_default() for f in fields if not made_anew(f)}
+        self.made_anew = tuple((f.attname, f) for f in fields if made_anew(f))
+        self.relations = {f.name: f for f in fields if f.is_relation and f.name != f.attname}
 
 
 @functools.cache
-def _defaults(model) -> tuple[tuple[models.Field, object], ...]:
-    """Each concrete field with its default, or _CALL where the default is made anew each time (a
-    callable, a database default). A ForeignKey's get_default() looks at the related model each time:
-    a county's 20,000 posts, four foreign keys each, spent 0.8 s on them under the profiler."""
-    made_anew = lambda f: (f.has_default() and callable(f.default)) or f.has_db_default()  # noqa: E731
-    return tuple((f, _CALL if made_anew(f) else f.get_default()) for f in model._meta.concrete_fields)
-
-
-@functools.cache
-def _attnames(model) -> tuple[str, ...]:
-    return tuple(f.attname for f in model._meta.concrete_fields)
+def _spec(model) -> _Spec:
+    return _Spec(model)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

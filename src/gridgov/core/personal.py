@@ -35,6 +35,10 @@ def _ascii(raw) -> str:
 
 
 def normalize_id_number(raw: str) -> str:
+    # What a workbook's cell almost always holds, and NFKC and \s change nothing in it (a county's import
+    # normalises a million of them).
+    if type(raw) is str and raw.isascii() and raw.isalnum():
+        return raw.upper()
     return re.sub(r"\s", "", _ascii(raw)).upper()
 
 
@@ -64,9 +68,8 @@ def gender_from_id(value: str) -> str:
 
 
 def normalize_phone(raw: str) -> str:
-    value = re.sub(r"[\s\-()]", "", _ascii(raw))
-    if value.startswith("+86"):
-        value = value[3:]
+    value = raw if type(raw) is str and raw.isascii() and raw.isdigit() else re.sub(r"[\s\-()]", "", _ascii(raw))
+    value = value.removeprefix("+86")
     return value
 
 
