@@ -108,3 +108,9 @@ def test_snapshots_of_many_are_each_objects_snapshot(personas):
     categories = [Category(code="09", name="其他")]  # a model without audit_fields: every column but sealed ones
     assert audit.snapshots(categories) == [audit.snapshot(c) for c in categories]
     assert audit.snapshots([]) == []
+    from gridgov.org.models import Person
+
+    # Fields left unloaded are not in an object's dict: they are read (loaded) as attributes.
+    partly = list(Person.objects.only("pk", "name").order_by("pk")[:2])
+    expected = [audit.snapshot(p) for p in Person.objects.order_by("pk")[:2]]
+    assert audit.snapshots(partly) == expected and expected[0]["grid_id"] is not None

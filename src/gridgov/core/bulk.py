@@ -159,14 +159,20 @@ def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
 
 
 def _rows(objs: Iterable[models.Model], fields: list[models.Field]):
-    # Every value in one C call (attrgetter), then Django's conversion only where the field needs it.
-    values_of = operator.attrgetter(*(f.attname for f in fields))
+    # Every value in one C call, then Django's conversion only where the field needs it. The values are
+    # read from the instance's dict: a foreign key's column is behind a descriptor with __set__, which
+    # Python calls on every read (four a person); attributes only for an object without them all there.
+    attnames = [f.attname for f in fields]
+    from_dict, from_attributes = operator.itemgetter(*attnames), operator.attrgetter(*attnames)
     db = connections[connection.alias]  # the real connection: the proxy costs a lookup per value
     converting = [(i, f.get_db_prep_save, f.get_internal_type() == "DateField")
                   for i, f in enumerate(fields) if f.get_internal_type() not in _PASSTHROUGH]
     adapt_date = db.ops.adapt_datefield_value
     for obj in objs:
-        values = values_of(obj)
+        try:
+            values = from_dict(obj.__dict__)
+        except KeyError:
+            values = from_attributes(obj)
         values = list(values) if len(fields) > 1 else [values]
         for i, prep_save, is_date in converting:
             value = values[i]
