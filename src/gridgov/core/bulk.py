@@ -185,37 +185,63 @@ def _rows(objs: Iterable[models.Model], fields: list[models.Field]):
 
 
 @contextlib.contextmanager
-def sqlite_indexes_later(tables: Iterable[type[models.Model]]):
-    """On SQLite, the plain (non-unique) indexes of `tables` dropped for the block and built again at its
-    end, in the caller's transaction: for a table that a write fills mostly anew (a county's first import),
-    building an index from the finished table is a sort, while keeping it means a B-tree insert per row at
-    a random place (971,668 people: 20.4 s of inserts with every index, 13.9 s without them and building
-    them after). Unique indexes stay, so duplicates are still refused row by row. Indexes led by a
-    foreign key stay too: while a deferred reference waits for its row (a person's household, written
-    after the people), SQLite looks up the waiting references of each parent row it inserts through
-    that index, and without it scans the whole table each time. Elsewhere, nothing."""
+def indexes_later(tables: Iterable[type[models.Model]]):
+    """The plain (non-unique) indexes of `tables` dropped for the block and built again at its end, in the
+    caller's transaction: for a table that a write fills mostly anew (a county's first import), building
+    an index from the finished table is a sort, while keeping it means a B-tree insert per row at a
+    random place. Unique indexes and constraints stay, so duplicates are still refused row by row.
+
+    SQLite (971,668 people: 20.4 s of inserts with every index, 13.9 s without them and building them
+    after): indexes led by a foreign key stay too — while a deferred reference waits for its row (a
+    person's household, written after the people), SQLite looks up the waiting references of each
+    parent row it inserts through that index, and without it scans the whole table each time.
+
+    PostgreSQL: the hash indexes of a million people outgrow the default 128 MB of shared buffers, and
+    inserting their random keys one by one was half of a county's write. DROP INDEX locks the table
+    against readers until the commit, so callers use this only where nobody else has rows to read (see
+    imports.WorkbookImport._filled_anew)."""
     tables = [m._meta.db_table for m in tables]
-    if connection.vendor != "sqlite" or not tables:
+    if not tables:
         yield
         return
-    later = []
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"PRAGMA foreign_key_list({connection.ops.quote_name(table)})")
-            references = {row[3] for row in cursor.fetchall()}  # the "from" column of each foreign key
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           "AND tbl_name = %s", [table])
-            for name, sql in cursor.fetchall():
-                cursor.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
-                leading = next((row[2] for row in cursor.fetchall() if row[0] == 0), None)
-                if not sql.lstrip().upper().startswith("CREATE UNIQUE") and leading not in references:
-                    later.append((name, sql))
+        later = [index for table in tables for index in _plain_indexes(cursor, table)]
         for name, _sql in later:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and later:
+            # The foreign keys' checks wait for the commit (Django makes them DEFERRABLE INITIALLY DEFERRED),
+            # and PostgreSQL builds no index on a table with checks pending: they are run now, then
+            # deferred again for the rest of the transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # For this transaction only: the default 64 MB sorts a million keys through temporary files.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, sql in later:
             cursor.execute(sql)
+
+
+def _plain_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, the SQL that makes it again) of the indexes indexes_later() may set aside."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                       "JOIN pg_class c ON c.oid = i.indexrelid "
+                       "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary "
+                       "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                       [connection.ops.quote_name(table)])
+        return cursor.fetchall()
+    cursor.execute(f"PRAGMA foreign_key_list({connection.ops.quote_name(table)})")
+    references = {row[3] for row in cursor.fetchall()}  # the "from" column of each foreign key
+    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                   "AND tbl_name = %s", [table])
+    plain = []
+    for name, sql in cursor.fetchall():
+        cursor.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
+        leading = next((row[2] for row in cursor.fetchall() if row[0] == 0), None)
+        if not sql.lstrip().upper().startswith("CREATE UNIQUE") and leading not in references:
+            plain.append((name, sql))
+    return plain
 
 
 @contextlib.contextmanager

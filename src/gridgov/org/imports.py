@@ -55,7 +55,8 @@ ANALYZE_AFTER_ROWS = 10_000
 # SQLite's page cache while an import writes (KiB), against its default of 2 MB: a county's person table
 # with its indexes is hundreds of megabytes, and its hash indexes take keys in random order.
 IMPORT_CACHE_KIB = 256 * 1024
-# New rows of a table from which its plain indexes are built after the write rather than kept (SQLite).
+# New rows of a table from which its plain indexes are built after the write rather than kept; on
+# PostgreSQL also the most the table may hold before (see _filled_anew).
 INDEX_LATER_ROWS = 20_000
 # A people sheet this long is checked by two processes (see read_people_in_two): below it,
 # starting the second process costs more than it saves.
@@ -318,19 +319,28 @@ class WorkbookImport:
             return {kind: {"rows": len(rows)} for kind, rows in self.rows.items()}
         self.progress.phase = "write"
         with (transaction.atomic(), bulk.sqlite_page_cache(IMPORT_CACHE_KIB),
-              bulk.sqlite_indexes_later(self._filled_anew())):
+              bulk.indexes_later(self._filled_anew())):
             self.apply()
         self.refresh_statistics()
         self.progress.finish()
         return self.summary
 
     def _filled_anew(self) -> list:
-        """The tables this import adds more rows to than they hold (a county's first import), when that
-        is many rows: their indexes are built after the write (bulk.sqlite_indexes_later)."""
+        """The tables this import adds many rows to, more than they hold: their indexes are built after
+        the write (bulk.indexes_later). On PostgreSQL only a table that holds next to nothing yet (a
+        county's first import into a new installation): dropping an index there locks the table
+        against every reader until the commit, a minute or two in which no page that reads people
+        would answer; SQLite's readers go on reading what was committed before."""
         new_people = sum(1 for r in self.rows["people"] if r.id_hash not in self.person_pk)
         new_households = sum(1 for n in self.houses.values() if n.row is not None and not n.pk)
-        return [model for model, new in ((Person, new_people), (Household, new_households))
-                if new >= INDEX_LATER_ROWS and new >= model.objects.count()]
+        anew = []
+        for model, new in ((Person, new_people), (Household, new_households)):
+            if new < INDEX_LATER_ROWS:
+                continue
+            held = model.objects.count()
+            if new >= held and (connection.vendor == "sqlite" or held < INDEX_LATER_ROWS):
+                anew.append(model)
+        return anew
 
     def refresh_statistics(self) -> None:
         """After a large import PostgreSQL's planner still believes the tables are small until
