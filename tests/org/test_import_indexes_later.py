@@ -6,8 +6,9 @@ finished), and an import that fails leaves them as they were. On PostgreSQL only
 next to nothing: dropping an index locks out every reader until the commit."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
+from gridgov.core import bulk
 from gridgov.org import imports
 from gridgov.org.imports import import_workbook
 from gridgov.org.models import Person
@@ -100,3 +101,24 @@ def test_postgresql_keeps_the_indexes_of_a_table_others_read(town, tmp_path, few
     else:
         assert len(indexes_during_write) < len(before)
     assert _indexes() == before
+
+
+def _foreign_keys() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid IN ('org_person'::regclass, 'org_household'::regclass) AND contype = 'f'")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite's foreign keys are part of the table")
+def test_postgresql_adds_the_foreign_keys_again_and_they_hold(town, tmp_path, few_rows_are_many):
+    before = _foreign_keys()
+    assert len(before) >= 5  # a person's grid, household, party organisation; a household's grid and head
+    import_workbook(write_workbook(tmp_path / "many.xlsx", people=_people(12)))
+    assert _foreign_keys() == before
+    # Set aside for the block, the keys still check every row written in it when they are added again.
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.indexes_later([Person]):
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE org_person SET grid_id = 987654 WHERE id = %s", [town.zhang.pk])
+    assert Person.objects.get(pk=town.zhang.pk).grid_id == town.zhang.grid_id
+    assert _foreign_keys() == before
