@@ -59,6 +59,11 @@ def instance(model: type[models.Model], **values) -> models.Model:
         obj = model.__new__(model)
         obj._state = ModelState()
         obj.__dict__.update(columns)
+        if related:
+            # The relation cache set as one dict: set_cached_value() goes through the state's lazy
+            # descriptor each time (0.35 s of a 100k-people import).
+            obj._state.fields_cache = {field.cache_name: target for field, target in related}
+            return obj
     for field, target in related:
         field.set_cached_value(obj, target)
     return obj
@@ -135,8 +140,9 @@ def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
     for field in stamped:
         for obj in objs:
             field.pre_save(obj, add=True)
+    alias = connection.alias  # once: the proxy's lookup per object was 0.4 s of a 100k-people import
     for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, alias
     rows = _rows(objs, fields)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
