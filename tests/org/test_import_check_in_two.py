@@ -100,3 +100,35 @@ def test_the_import_command_checks_in_two(town, tmp_path, in_two):
                  stdout=io.StringIO())
     assert in_two(), threading.enumerate()
     assert Person.objects.filter(name__startswith="人").count() == 12
+
+
+def test_errors_of_the_other_sheets_come_before_the_peoples_checked_meanwhile(town, tmp_path, monkeypatch, in_two):
+    """The forked process starts on the people before this one checks the households: the errors still
+    come sheet by sheet, as one process reports them."""
+    households = [{"户编号": "HBAD", "所属网格编码": GRID, "地址": "碧塘村一巷9号", "党员中心户": "也许"}]
+    path = write_workbook(tmp_path / "bad.xlsx", households=households,
+                          people=_people(30, bad_rows={3, 25}))
+    two = _refusal(path)
+    assert in_two()
+    monkeypatch.setattr(imports, "PARALLEL_CHECK_ROWS", 10**9)
+    one = _refusal(path)
+    assert [e.as_dict() for e in two.errors] == [e.as_dict() for e in one.errors]
+    assert [(e.sheet, e.row) for e in two.errors] == [("户", 2), ("人员", 3), ("人员", 25)]
+
+
+def test_rows_sent_back_as_columns_are_the_rows_checked():
+    """What the forked process sends (one list per slot, dates as day numbers) becomes the same rows."""
+    import datetime
+
+    rows = []
+    for number, birth, posts in ((2, datetime.date(1949, 10, 1), ()), (3, None, (("grid_worker", ""),)),
+                                 (4, datetime.date(2000, 2, 29), (("secretary", GRID), ("grid_leader", "")))):
+        row = imports.PersonRow()
+        for name in imports._PERSON_SLOTS:
+            setattr(row, name, f"{name}{number}")
+        row.row, row.birth_date, row.posts, row.party = number, birth, posts, number % 2 == 0
+        rows.append(row)
+    back = imports._rows_of(imports._columns_of(rows))
+    assert [[getattr(r, n) for n in imports._PERSON_SLOTS] for r in back] == \
+        [[getattr(r, n) for n in imports._PERSON_SLOTS] for r in rows]
+    assert all(type(r) is imports.PersonRow for r in back)

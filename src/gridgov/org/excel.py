@@ -50,9 +50,12 @@ REGION_KIND_LEVEL = {Region.Kind.COUNTY: 1, Region.Kind.TOWN: 2, Region.Kind.VIL
 PARTY_KINDS = {"党委": PartyOrg.Kind.COMMITTEE, "党支部": PartyOrg.Kind.BRANCH, "网格党小组": PartyOrg.Kind.GROUP}
 PARTY_KIND_ALIASES = {"党总支": PartyOrg.Kind.BRANCH, "党小组": PartyOrg.Kind.GROUP}
 
-GENDERS = {"男": Person.Gender.MALE, "女": Person.Gender.FEMALE}
-RELATIONS = {"户主": Person.Relation.HEAD, "配偶": Person.Relation.SPOUSE, "子女": Person.Relation.CHILD,
-             "父母": Person.Relation.PARENT, "孙子女": Person.Relation.GRANDCHILD, "其他": Person.Relation.OTHER}
+# Plain strings, not the choices' members: an import's million rows are pickled between the two
+# processes that check them and snapshotted for the audit, where a member costs a call each.
+GENDERS = {"男": Person.Gender.MALE.value, "女": Person.Gender.FEMALE.value}
+RELATIONS = {"户主": Person.Relation.HEAD.value, "配偶": Person.Relation.SPOUSE.value,
+             "子女": Person.Relation.CHILD.value, "父母": Person.Relation.PARENT.value,
+             "孙子女": Person.Relation.GRANDCHILD.value, "其他": Person.Relation.OTHER.value}
 # 政治面貌: only party membership is kept, so export writes 中共党员 or 群众.
 POLITICAL = {"中共党员": True, "中共预备党员": True, "共青团员": False, "民主党派": False,
              "无党派人士": False, "群众": False}

@@ -20,6 +20,7 @@ the batch being written.
 import datetime
 import json
 import multiprocessing
+import operator
 import re
 import signal
 import threading
@@ -145,7 +146,60 @@ def _default_signals() -> None:
 _FORKED_SHEET = None
 
 
-def _check_half() -> tuple[list[tuple], list, int, int]:
+class _ForkedCheck:
+    """A forked process checking a people sheet from row `middle` to its end (_check_half)."""
+
+    def __init__(self, parent, ws, index_of: list, middle: int):
+        global _FORKED_SHEET
+        self.ws, self.index_of, self.middle = ws, index_of, middle
+        _FORKED_SHEET = (parent, ws, index_of, middle)
+        self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_default_signals)
+        try:
+            self.child = self.pool.apply_async(_check_half)
+        finally:
+            _FORKED_SHEET = None  # the child has its copy: the fork happened when the pool started
+
+    def close(self) -> None:
+        self.pool.close()  # a child that is done ends by itself, without a signal
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _parse_sheets(path, workbook, found: list) -> list:
+    """(sheet, parsed calamine sheet) for each (sheet, name) found. A long people sheet is parsed in a
+    thread with its own handle on the file while this one parses the others: calamine lets go of the
+    GIL while it parses, and a county's people sheet took 7 of the 8 s spent parsing. The thread is
+    over before anything forks (_may_fork)."""
+    people = [(i, name) for i, (sheet, name) in enumerate(found) if sheet.kind == "people"]
+    if len(found) < 2 or len(people) != 1:
+        return [(sheet, workbook.get_sheet_by_name(name)) for sheet, name in found]
+    index, people_name = people[0]
+    result: dict = {}
+
+    def parse_people():
+        try:
+            other = CalamineWorkbook.from_path(str(path))
+            try:
+                result["sheet"] = other.get_sheet_by_name(people_name)
+            finally:
+                other.close()
+        except CalamineError as exc:
+            result["error"] = exc
+
+    parser = threading.Thread(target=parse_people, name="gridgov-parse-people")
+    parser.start()
+    try:
+        parsed = [(sheet, None if i == index else workbook.get_sheet_by_name(name))
+                  for i, (sheet, name) in enumerate(found)]
+    finally:
+        parser.join()
+    if "error" in result:
+        raise result["error"]
+    parsed[index] = (parsed[index][0], result["sheet"])
+    return parsed
+
+
+def _check_half() -> tuple[list[list], list, int, int]:
     """In the forked child: check the people from row `middle` to the sheet's end, with the parent's
     settings, keys and translation. It never touches the database (the parent's connection is left
     alone: a forked child ends with os._exit)."""
@@ -156,8 +210,29 @@ def _check_half() -> tuple[list[tuple], list, int, int]:
     for _skipped in range(middle - 1):  # the header and the parent's part
         next(rows, None)
     checker.read_rows(ws, rows, checker.read_person, index_of, middle, None)
-    people = [tuple(getattr(row, name) for name in _PERSON_SLOTS) for row in checker.rows["people"]]
-    return people, checker.errors, checker.error_count, checker.progress.done
+    return _columns_of(checker.rows["people"]), checker.errors, checker.error_count, checker.progress.done
+
+
+# The people rows go back to the parent as one list per slot, birth dates as day numbers: pickling (in the
+# child) and unpickling (in the parent, after its own part) took 2.8 s for half a county's rows as tuples
+# with dates, 1.4 s like this.
+_BIRTH_DATE = _PERSON_SLOTS.index("birth_date")
+
+
+def _columns_of(rows: list[PersonRow]) -> list[list]:
+    columns = [list(map(operator.attrgetter(name), rows)) for name in _PERSON_SLOTS]
+    columns[_BIRTH_DATE] = [None if day is None else day.toordinal() for day in columns[_BIRTH_DATE]]
+    return columns
+
+
+def _rows_of(columns: list[list]) -> list[PersonRow]:
+    columns[_BIRTH_DATE] = [None if day is None else datetime.date.fromordinal(day) for day in columns[_BIRTH_DATE]]
+    rows = [PersonRow() for _row in columns[0]]
+    for name, column in zip(_PERSON_SLOTS, columns):
+        put = getattr(PersonRow, name).__set__  # the slot's own descriptor: no lookup by name per row
+        for row, value in zip(rows, column):
+            put(row, value)
+    return rows
 
 
 class Node:
@@ -309,6 +384,10 @@ class WorkbookImport:
     # -- the run ---------------------------------------------------------------------------------
 
     def run(self, path: str | Path, check_only: bool = False) -> dict:
+        with bulk.cyclic_gc_paused():
+            return self._run(path, check_only)
+
+    def _run(self, path: str | Path, check_only: bool) -> dict:
         self.check_permission()
         self.read(path)
         self.resolve()
@@ -374,7 +453,7 @@ class WorkbookImport:
                            % {"names": "、".join(s.name for s in excel.SHEETS)})
                 raise ImportFailed(self.errors, self.error_count)
             try:
-                found = [(sheet, workbook.get_sheet_by_name(name)) for sheet, name in found]
+                found = _parse_sheets(path, workbook, found)
             except CalamineError:
                 self.error(None, "", "", Path(str(path)).name, _("The file is not an .xlsx workbook."))
                 raise ImportFailed(self.errors, self.error_count) from None
@@ -384,30 +463,43 @@ class WorkbookImport:
             self.progress = _Progress(self.progress_callback, 2 * rows)
             readers = {"regions": self.read_region, "grids": self.read_grid, "party_orgs": self.read_party,
                        "households": self.read_household, "people": self.read_person}
-            for sheet, ws in found:
-                self.read_sheet(sheet, ws, readers[sheet.kind])
+            # A long people sheet's second part goes to a forked process first, so that this one checks
+            # the other sheets while it works (their rows and errors still come in sheet order).
+            forked = self._fork_people_check(found)
+            try:
+                for sheet, ws in found:
+                    if forked is not None and ws is forked.ws:
+                        self.read_people_in_two(forked)
+                    else:
+                        self.read_sheet(sheet, ws, readers[sheet.kind])
+            finally:
+                if forked is not None:
+                    forked.close()
         finally:
             workbook.close()
 
-    def read_sheet(self, sheet: excel.Sheet, ws, reader) -> None:
+    def _positions(self, sheet: excel.Sheet, ws, report: bool) -> list | None:
+        """Each of the sheet's columns' position in its header row, or None when a required column is
+        missing (reported as an error if `report`)."""
         # calamine's rows start at the sheet's row 1 (so numbers are Excel's) and its columns at the
         # first used one, the same for the header and the data, so the header's positions still hold.
-        rows = ws.iter_rows()
-        header = next(rows, None) or ()
+        header = next(ws.iter_rows(), None) or ()
         positions: dict[str, int] = {}
         for index, title in enumerate(header):
             positions.setdefault(_text(title), index)
         missing = [c.header for c in sheet.columns if c.required and c.header not in positions]
-        for column in missing:
-            self.error(_HeaderRow(ws.name), ws.name, column, "", _("The column %(column)s is missing.")
-                       % {"column": column})
-        if missing:
+        if report:
+            for column in missing:
+                self.error(_HeaderRow(ws.name), ws.name, column, "", _("The column %(column)s is missing.")
+                           % {"column": column})
+        return None if missing else [positions.get(c.header) for c in sheet.columns]
+
+    def read_sheet(self, sheet: excel.Sheet, ws, reader) -> None:
+        index_of = self._positions(sheet, ws, report=True)
+        if index_of is None:
             return
-        index_of = [positions.get(c.header) for c in sheet.columns]
-        count = ws.end[0] if ws.end else 0
-        if sheet.kind == "people" and count >= PARALLEL_CHECK_ROWS and _may_fork():
-            self.read_people_in_two(ws, index_of, count)
-            return
+        rows = ws.iter_rows()
+        next(rows, None)  # the header
         self.read_rows(ws, rows, reader, index_of, 2, None)
 
     def read_rows(self, ws, rows, reader, index_of, first: int, stop: int | None) -> None:
@@ -420,34 +512,34 @@ class WorkbookImport:
                 continue
             reader(ws.name, number, [values[i] if i is not None and i < len(values) else None for i in index_of])
 
-    def read_people_in_two(self, ws, index_of, count: int) -> None:
-        """The people sheet's second part checked by a forked process while this one checks the first
-        (checking is a million people's ID numbers, phones and blind indexes: most of a county's read).
-        The child reads the sheet this process has parsed already (inherited by fork, not sent), and
-        sends back its rows and errors; both are kept in row order, as one process would keep them."""
-        # The sheet row number of the child's first row (the header is row 1). The child takes less than
-        # half: its rows still have to be made tuples, pickled, sent and unpickled (at a million people,
-        # 83 MB and about 5 s after its checking is done).
-        middle = 2 + count * 55 // 100
-        global _FORKED_SHEET
-        _FORKED_SHEET = (self, ws, index_of, middle)
-        pool = multiprocessing.get_context("fork").Pool(1, initializer=_default_signals)
-        try:
-            child = pool.apply_async(_check_half)
-            rows = ws.iter_rows()
-            next(rows, None)  # the header
-            self.read_rows(ws, rows, self.read_person, index_of, 2, middle)
-            people, errors, error_count, advanced = child.get()
-            pool.close()  # the child ends by itself, without a signal
-        finally:
-            _FORKED_SHEET = None
-            pool.terminate()
-            pool.join()
-        for values in people:
-            row = PersonRow()
-            for name, value in zip(_PERSON_SLOTS, values):
-                setattr(row, name, value)
-            self.rows["people"].append(row)
+    def _fork_people_check(self, found: list) -> "_ForkedCheck | None":
+        """The first people sheet of PARALLEL_CHECK_ROWS rows or more, its second part handed to a forked
+        process (checking is a million people's ID numbers, phones and blind indexes: most of a county's
+        read). None when there is no such sheet, its header lacks a column (read_sheet reports it), or
+        this process may not fork."""
+        for sheet, ws in found:
+            count = ws.end[0] if ws.end else 0
+            if sheet.kind != "people" or count < PARALLEL_CHECK_ROWS:
+                continue
+            index_of = self._positions(sheet, ws, report=False)
+            if index_of is None or not _may_fork():
+                return None
+            # The sheet row number of the child's first row (the header is row 1). The child takes a
+            # little less than half: it first steps over this process's rows, and its rows still have to
+            # be pickled, sent and unpickled (at a million people about 90 MB, 1.5 s), while this
+            # process also checks the other sheets (measured best at a county's size).
+            return _ForkedCheck(self, ws, index_of, 2 + count * 52 // 100)
+        return None
+
+    def read_people_in_two(self, forked: "_ForkedCheck") -> None:
+        """This process's part of the people sheet, then the forked process's rows and errors after it,
+        in row order, as one process would keep them. The child reads the sheet this process parsed
+        (inherited by fork, not sent)."""
+        rows = forked.ws.iter_rows()
+        next(rows, None)  # the header
+        self.read_rows(forked.ws, rows, self.read_person, forked.index_of, 2, forked.middle)
+        columns, errors, error_count, advanced = forked.child.get()
+        self.rows["people"] += _rows_of(columns)
         self.errors += errors[:max(0, self.max_errors - len(self.errors))]
         self.error_count += error_count
         self.progress.advance(advanced)
@@ -642,11 +734,11 @@ class WorkbookImport:
     def _load(self, model, field: str, keys: set, columns: tuple) -> dict:
         """Stored objects by natural key, one query per chunk of keys."""
         found = {}
-        keys = sorted(k for k in keys if k)
-        # A county's first import asks for a million keys in 500 queries of a table with no rows in it.
+        # A county's first import asks for a million keys in 500 queries of a table with no rows in it
+        # (and sorting them first was most of a second).
         if len(keys) > LOOKUP_CHUNK and not model.objects.exists():
             return found
-        for chunk in _chunks(keys):
+        for chunk in _chunks(sorted(k for k in keys if k)):
             for values in model.objects.filter(**{f"{field}__in": chunk}).values_list(field, *columns):
                 found[values[0]] = values[1:]
         return found
