@@ -64,3 +64,17 @@ def test_clearing_a_value_clears_both_columns(town):
     person = Person.objects.get(pk=town.zhang.pk)
     person.phone = ""
     assert (person.phone_enc, person.phone_hash, person.phone) == ("", None, "")
+
+
+def test_the_search_hash_stays_the_hmac_sha256_stored_rows_were_made_with(settings):
+    """Hashes already in a database must still match new ones: HMAC-SHA256 under the derived search key,
+    for every key a process has used (the keyed copy is kept per key)."""
+    import hashlib
+    import hmac
+
+    for key in ("first installation's key", "second installation's key"):
+        settings.DATA_KEY = key
+        search_key = crypto._derive(key, b"gridgov personal data search")
+        for value in ("445321198112120113", "13800000011", "张三"):
+            expected = hmac.new(search_key, value.encode(), hashlib.sha256).hexdigest()
+            assert crypto.blind_index(value) == crypto.blind_index(value) == expected
