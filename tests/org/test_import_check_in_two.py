@@ -132,3 +132,34 @@ def test_rows_sent_back_as_columns_are_the_rows_checked():
     assert [[getattr(r, n) for n in imports._PERSON_SLOTS] for r in back] == \
         [[getattr(r, n) for n in imports._PERSON_SLOTS] for r in rows]
     assert all(type(r) is imports.PersonRow for r in back)
+
+
+def test_a_people_sheet_that_fails_to_parse_in_its_thread_fails_the_import_as_before(town, tmp_path, monkeypatch):
+    """The people sheet is parsed in a thread beside the others: what goes wrong there is raised to the
+    import as it would be without the thread (a damaged sheet: the workbook refused, nothing written)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    path = write_workbook(tmp_path / "two.xlsx", households=[{"户编号": "H1", "所属网格编码": GRID, "地址": "一巷"}],
+                          people=_people(3))
+    real = CalamineWorkbook.get_sheet_by_name
+    main = threading.get_ident()
+
+    def damaged_elsewhere(self, name):
+        if threading.get_ident() != main:
+            raise CalamineError("damaged sheet")
+        return real(self, name)
+
+    monkeypatch.setattr(CalamineWorkbook, "get_sheet_by_name", damaged_elsewhere)
+    people_before = Person.objects.count()
+    failed = _refusal(path)
+    assert [e.reason for e in failed.errors] == ["该文件不是 .xlsx 格式的 Excel 文件。"]
+    assert Person.objects.count() == people_before and threading.active_count() == 1
+
+    def broken_elsewhere(self, name):
+        if threading.get_ident() != main:
+            raise MemoryError("no room for the sheet")
+        return real(self, name)
+
+    monkeypatch.setattr(CalamineWorkbook, "get_sheet_by_name", broken_elsewhere)
+    with pytest.raises(MemoryError, match="no room"):
+        import_workbook(path)

@@ -183,7 +183,7 @@ def _parse_sheets(path, workbook, found: list) -> list:
                 result["sheet"] = other.get_sheet_by_name(people_name)
             finally:
                 other.close()
-        except CalamineError as exc:
+        except Exception as exc:  # raised again in the caller's thread, as a parse there would raise it
             result["error"] = exc
 
     parser = threading.Thread(target=parse_people, name="gridgov-parse-people")
