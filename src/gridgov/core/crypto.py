@@ -54,10 +54,6 @@ def _aead() -> AESGCM:
     return _keys(settings.DATA_KEY)[0]
 
 
-def _mac_key() -> bytes:
-    return _keys(settings.DATA_KEY)[1]
-
-
 def fingerprint(master: str | None = None) -> str:
     """The key's fingerprint (64 hex characters): tells keys apart, reveals nothing of them."""
     return _fingerprint_of(settings.DATA_KEY if master is None else master)
