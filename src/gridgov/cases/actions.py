@@ -20,12 +20,12 @@ import uuid
 import warnings
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.core import audit, idempotency, personal
+from gridgov.core import audit, bulk, idempotency, personal
 from gridgov.core.scoping import CHANGE, PERSONAL_ROLES, VIEW, VIEW_PERSONAL, can, permits, restrict
 from gridgov.org import names
 from gridgov.org.models import Person, Region, User
@@ -262,12 +262,12 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     # the commit, because every report of a grid and day updates the same CaseDay row and holds its lock
     # until the transaction ends (reports of one busy grid wait on each other for that long).
     if client_id is None:
-        models.Model.save(case, force_insert=True)
+        bulk.insert_one(case)
     else:
         # A savepoint only where a twin can collide: the same report, sent twice at once.
         try:
             with transaction.atomic():
-                models.Model.save(case, force_insert=True)
+                bulk.insert_one(case)
         except IntegrityError:
             earlier = _reported_before(actor, client_id)
             if earlier is None:
@@ -278,9 +278,10 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
         case.number = _case_number(now, case.pk)
         Case.objects.filter(pk=case.pk).update(number=case.number)
     # Kept on the case, so the answer shows the timeline without reading it back.
-    case.report_event = CaseEvent.objects.create(
-        case=case, action="report", actor=actor, actor_name=source[:150] if actor is None and source else actor_name(actor),
-        to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
+    case.report_event = bulk.insert_one(bulk.instance(
+        CaseEvent, case=case, action="report", actor=actor,
+        actor_name=source[:150] if actor is None and source else actor_name(actor),
+        to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now))
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
     routing.notify(memo.grid_worker_ids(case.path), case, "reported", now, exclude=actor)
     case._rollup_loaded = rollup.snapshot(case)

@@ -101,9 +101,7 @@ def _entry(action: str, obj, before, after, actor=None, object_repr: str | None 
 
 
 def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=None) -> AuditEntry:
-    entry = _entry(action, obj, before, after, actor)
-    entry.save()
-    return entry
+    return bulk.insert_one(_entry(action, obj, before, after, actor))
 
 
 def record_many(action: str, rows: list[tuple], actor=None, batch_size: int = 2000) -> None:
