@@ -207,9 +207,9 @@ def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
     photos = case.photos.all() if photos is None else photos
     duplicates, other_duplicates = [], 0
     if case.state == State.REPORTED:
-        found, other_duplicates = routing.duplicates_for(user, case)
-        duplicates = [{"id": c.pk, "number": c.number, "state": c.state, "distance_m": d, "created_at": c.created_at}
-                      for c, d in found]
+        found, other_duplicates = routing.duplicate_rows_for(user, case)
+        duplicates = [{"id": pk, "number": number, "state": state, "distance_m": d, "created_at": created_at}
+                      for (pk, number, state, _lat, _lng, created_at, _path), d in found]
     sees = queries.sees_reporter(user, case)
     hidden = set() if sees else queries.reporter_account_ids(case)
     return SimpleNamespace(**{
