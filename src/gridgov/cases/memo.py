@@ -18,6 +18,8 @@ import threading
 import time
 
 from django.db import transaction
+
+from gridgov.core import compiled
 from django.db.models.signals import post_delete, post_save
 
 RECHECK_SECONDS = 2.0
@@ -49,17 +51,46 @@ class Copies:
             self._rows = {}
 
 
-def _subcategory(code: str):
+class WholeTable:
+    """Every row of a small table by key, read as a whole at most once per RECHECK_SECONDS: a report
+    names one of a few hundred subcategories, and each kept on its own was read again in nearly every
+    report of a busy process (issue 18). `load()` reads them all as {key: row}."""
+
+    def __init__(self, load):
+        self._load = load
+        self._read: tuple | None = None  # ({key: row}, when)
+
+    def get(self, key):
+        read = self._read
+        now = time.monotonic()
+        if read is None or now - read[1] >= RECHECK_SECONDS:
+            read = self._read = (self._load(), now)
+        return read[0].get(key)
+
+    def clear(self) -> None:
+        self._read = None
+
+
+def _subcategories() -> dict:
     from .models import Category
 
-    return Category.objects.filter(code=code, is_active=True, level=2).first()
+    return {category.code: category for category in Category.objects.filter(is_active=True, level=2)}
 
 
-def _small_grid(code: str):
+def _small_grid_query(code: str):
     from gridgov.org.models import Grid
 
     # Without the boundary: the report needs the grid's id, code, name and path, not its polygon.
-    return Grid.objects.filter(code=code, level=Grid.Level.SMALL).defer("geometry").first()
+    return Grid.objects.filter(code=code, level=Grid.Level.SMALL).defer("geometry")
+
+
+# Its SQL compiled once: a county's thousands of small grids are each read again every RECHECK_SECONDS
+# in every process that takes their reports, and compiling the query was most of that read.
+_SMALL_GRID = compiled.OneRow(_small_grid_query, code="-- a grid's code --")
+
+
+def _small_grid(code: str):
+    return _SMALL_GRID.get(code=code)
 
 
 def _grid_worker_ids(path: str) -> tuple:
@@ -72,7 +103,7 @@ def _grid_worker_ids(path: str) -> tuple:
                  .order_by("pk").values_list("pk", flat=True))
 
 
-subcategories = Copies(_subcategory)
+subcategories = WholeTable(_subcategories)
 small_grids = Copies(_small_grid)
 grid_workers = Copies(_grid_worker_ids)
 
