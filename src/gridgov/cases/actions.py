@@ -250,9 +250,9 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     if not routed:
         grid = routing.grid_for_report(lat, lng, grid)
     now = calendar.now()
-    case = Case(category=category, description=description, lat=lat, lng=lng, place=place, grid=grid,
-                path=grid.path, reporter=reporter_person, reporter_user=actor, channel=channel, state=State.REPORTED,
-                level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
+    case = bulk.instance(Case, category=category, description=description, lat=lat, lng=lng, place=place, grid=grid,
+                         path=grid.path, reporter=reporter_person, reporter_user=actor, channel=channel,
+                         state=State.REPORTED, level=Level.GRID, created_at=now, updated_at=now, client_id=client_id)
     case.reporter_phone = phone
     _start_step(case, now)
     reserved = _reserved_case_id()

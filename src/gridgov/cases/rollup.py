@@ -14,6 +14,7 @@ check: the tests compare the rows with the live aggregates after arbitrary seque
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from collections import defaultdict
 
@@ -93,17 +94,22 @@ def changed(before: list[dict | None], after: list[dict | None]) -> None:
     _add({key: counts for key, counts in deltas.items() if any(counts.values())})
 
 
-def _add(deltas: dict[tuple, dict[str, int]]) -> None:
-    if not deltas:
-        return
+@functools.cache
+def _upsert_sql(vendor: str) -> str:
     from .models import CaseDay
 
     quote = connection.ops.quote_name
     table = quote(CaseDay._meta.db_table)
     columns = ", ".join(quote(name) for name in ["grid_id", "path", "day", *COUNTERS])
     updates = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in COUNTERS)
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(COUNTERS)))}) "
-           f"ON CONFLICT (grid_id, day) DO UPDATE SET {updates}")
+    return (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(COUNTERS)))}) "
+            f"ON CONFLICT (grid_id, day) DO UPDATE SET {updates}")
+
+
+def _add(deltas: dict[tuple, dict[str, int]]) -> None:
+    if not deltas:
+        return
+    sql = _upsert_sql(connection.vendor)  # made once: every report and every step of a case adds here
     with connection.cursor() as cursor:
         # Sorted, so two transactions touching the same rows take their locks in the same order.
         for (grid_id, path, day), counts in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][2])):
