@@ -18,9 +18,9 @@ import threading
 import time
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from gridgov.core import compiled
-from django.db.models.signals import post_delete, post_save
 
 RECHECK_SECONDS = 2.0
 _MISSING = object()
