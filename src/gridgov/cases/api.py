@@ -6,19 +6,20 @@ answers CaseError.status (409 wrong state or actor, 404 out of scope, 400 bad in
 """
 
 import datetime
+import json
 import uuid
-from types import SimpleNamespace
 from typing import Literal
 
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import NinjaJSONEncoder
 from pydantic import field_validator
 
 from gridgov.core.api import ErrorOut, InvalidOut, PageIn, Rendered, page_of
@@ -201,38 +202,49 @@ def photo_url(photo) -> str:
     return reverse("api:case_photo", kwargs={"case_id": photo.case_id, "photo_id": photo.pk})
 
 
-def _detail(user, case: Case, events=None, photos=None) -> SimpleNamespace:
-    """The detail answer; `events` and `photos` default to the case's (prefetched) relations."""
+def _detail(user, case: Case, events=None, photos=None) -> dict:
+    """The detail answer as CaseDetailOut dumps it: its fields in order, plain values. Built by hand
+    because ninja's validation of a returned object through its per-field getter cost more than the rest
+    of the answer; tests/cases/test_api_detail_shape.py holds it equal to the schema's own dump for cases
+    in every state. `events` and `photos` default to the case's (prefetched) relations."""
     events = case.events.all() if events is None else events
     photos = case.photos.all() if photos is None else photos
     duplicates, other_duplicates = [], 0
     if case.state == State.REPORTED:
         found, other_duplicates = routing.duplicate_rows_for(user, case)
-        duplicates = [{"id": pk, "number": number, "state": state, "distance_m": d, "created_at": created_at}
+        duplicates = [{"id": pk, "number": number, "state": state, "distance_m": float(d), "created_at": created_at}
                       for (pk, number, state, _lat, _lng, created_at, _path), d in found]
     sees = queries.sees_reporter(user, case)
     hidden = set() if sees else queries.reporter_account_ids(case)
-    return SimpleNamespace(**{
-        **{f: getattr(case, f) for f in (
-            "id", "number", "state", "level", "priority", "channel", "lat", "lng", "in_pool",
-            "created_at", "deadline", "rework_count", "escalation_count", "late_steps", "rating", "rating_auto",
-            "closed_level", "closed_on_time", "accepted_at", "resolved_at", "closed_at")},
-        "description": queries.text_shown(case.description, sees),
-        "place": queries.text_shown(case.place, sees),
-        "category": case.category, "grid": case.grid, "clock": case.clock(),
-        "assignee": case.assignee.username if case.assignee else None,
-        "assignee_name": case.assignee.label if case.assignee else None,
-        "unit": case.unit.code if case.unit else None,
+    category, grid, assignee = case.category, case.grid, case.assignee
+    return {
+        "id": case.id, "number": case.number, "state": str(case.state), "level": str(case.level),
+        "priority": str(case.priority), "category": category.code, "category_name": category.name,
+        "grid": grid.code, "grid_name": grid.name,
+        "description": queries.text_shown(case.description, sees), "place": queries.text_shown(case.place, sees),
+        "channel": str(case.channel), "lat": case.lat, "lng": case.lng, "in_pool": case.in_pool,
+        "created_at": case.created_at, "deadline": case.deadline, "clock": case.clock(),
+        "assignee": assignee.username if assignee else None, "assignee_name": assignee.label if assignee else None,
+        "unit": case.unit.code if case.unit_id else None,
         "reporter_phone": case.reporter_phone_masked,
+        **{f: getattr(case, f) for f in ("rework_count", "escalation_count", "late_steps")},
+        "rating": str(case.rating), "rating_auto": case.rating_auto, "closed_level": str(case.closed_level),
+        **{f: getattr(case, f) for f in ("closed_on_time", "accepted_at", "resolved_at", "closed_at")},
         "merged_into": case.merged_into_id,
-        "timeline": [{"time": e.time, "action": e.action, "actor": queries.actor_shown(e, hidden), "from_state": e.from_state,
-                      "to_state": e.to_state, "level": e.level, "note": queries.text_shown(e.note, sees), "data": e.data}
-                     for e in events],
+        "timeline": [{"time": e.time, "action": e.action, "actor": queries.actor_shown(e, hidden),
+                      "from_state": e.from_state, "to_state": e.to_state, "level": e.level,
+                      "note": queries.text_shown(e.note, sees), "data": e.data} for e in events],
         "photos": [{"id": p.pk, "url": photo_url(p), "event": p.event_id, "content_type": p.content_type,
                     "width": p.width, "height": p.height, "size": p.size} for p in photos],
         "allowed_actions": allowed_actions(user, case),
         "duplicates": duplicates, "other_duplicates": other_duplicates,
-    })
+    }
+
+
+def _answer(detail: dict, status: int = 200) -> HttpResponse:
+    """The detail as ninja's JSON renderer writes it, without a second validation of what _detail built."""
+    return HttpResponse(json.dumps(detail, cls=NinjaJSONEncoder), status=status,
+                        content_type="application/json; charset=utf-8")
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -325,8 +337,8 @@ def report(request, body: CaseIn):
     # The saved case already holds what the answer shows (its category and grid are the ones checked
     # above, no assignee, unit or merge yet); a new case has its report event and no photo.
     if case.repeated:  # the same client_id again: the case made the first time, as it is now
-        return Status(200, _detail(user, case, events=list(case.events.all()), photos=list(case.photos.all())))
-    return Status(201, _detail(user, case, events=[case.report_event], photos=[]))
+        return _answer(_detail(user, case, events=list(case.events.all()), photos=list(case.photos.all())))
+    return _answer(_detail(user, case, events=[case.report_event], photos=[]), 201)
 
 
 # --- photos ----------------------------------------------------------------------------------------
@@ -482,7 +494,7 @@ def case_detail(request, case_id: int):
     case = queries.case_detail(request.user, case_id)
     if case is None:
         raise Http404
-    return _detail(request.user, case)
+    return _answer(_detail(request.user, case))
 
 
 class RevealOut(Schema):
@@ -589,7 +601,7 @@ def case_action(request, case_id: int, body: ActionIn):
         _run(request.user, case_id, body)
     except CaseError as exc:
         return _refused(exc)
-    return Status(200, _detail(request.user, queries.case_for_response(case_id)))
+    return _answer(_detail(request.user, queries.case_for_response(case_id)))
 
 
 # --- notifications ---------------------------------------------------------------------------------
