@@ -79,3 +79,11 @@ def test_purge_keeps_180_days(db, today, settings):
     with connection.cursor() as cursor:  # the permit went with the purge
         cursor.execute("SELECT count(*) FROM core_audit_purge_permit")
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_request_id_has_no_index_and_the_triggers_survived_dropping_it(db):
+    # 0008 drops the index by name: an AlterField would rebuild the table on SQLite, triggers and all.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "core_auditentry")
+    assert not [name for name, c in constraints.items() if c["index"] and c["columns"] == ["request_id"]]
+    assert [name for name, c in constraints.items() if c["index"] and c["columns"] == ["time"]]

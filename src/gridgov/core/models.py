@@ -48,7 +48,11 @@ class AuditEntry(models.Model):
     path = models.CharField(max_length=255, blank=True, db_index=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    # Not indexed: no page or query looks rows up by it, and request ids are random, so each row's entry
+    # landed on a random page of a large index — with its varchar_pattern_ops twin, two full-page images in
+    # the WAL per audited write after every checkpoint, most of a report's WAL (issue 18). To find one
+    # request's rows, bound the time too (indexed): they are written within the request.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
     # A bulk row (audit.record_runs, imports) covers the objects with ids first..last, all of them, at
     # one path; before/after then map each id to its values. Empty for a row about one object.
     first_object_id = models.BigIntegerField(null=True, blank=True)
