@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from gridgov.cases import actions, channels
-from gridgov.cases.models import Case, Outbox
-from gridgov.core.models import IdempotencyKey
+from gridgov.cases.models import Case, CaseDay, CaseEvent, Notification, Outbox
+from gridgov.core.models import AuditEntry, IdempotencyKey
 from gridgov.core.worker import sweep_idempotency_keys
 
 from .conftest import POINT_A1
@@ -159,6 +159,20 @@ def test_parallel_reports_with_one_client_id_create_once(personas):
                                                         lng=POINT_A1[1], client_id=cid)] * 8)
     assert errors == [] and len({c.pk for c in cases}) == 1 and Case.objects.count() == 1
     assert sorted(c.repeated for c in cases) == [False] + [True] * 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_reports_that_tell_nobody_with_one_client_id_write_once(personas):
+    # A grid worker's report in their own grid tells nobody: on PostgreSQL it is one statement outside any
+    # transaction. The twins' statements fail whole: one case, one event, one audit row, counted once.
+    cid = uuid.uuid4()
+    cases, errors = _at_once([lambda: actions.do_report(personas.worker_a1, "0101", "路灯坏了", lat=POINT_A1[0],
+                                                        lng=POINT_A1[1], client_id=cid)] * 8)
+    assert errors == [] and len({c.pk for c in cases}) == 1 and Case.objects.count() == 1
+    assert sorted(c.repeated for c in cases) == [False] + [True] * 7
+    assert CaseEvent.objects.count() == 1 and Notification.objects.count() == 0
+    assert AuditEntry.objects.filter(action="case.report").count() == 1
+    assert CaseDay.objects.get().reported == 1
 
 
 class Crash(BaseException):

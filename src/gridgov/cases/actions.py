@@ -12,6 +12,7 @@ and are idempotent: a second run, or a run after a restart, changes and notifies
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import os
@@ -198,7 +199,6 @@ def _case_number(now, pk: int) -> str:
     return f"{timezone.localtime(now):%Y%m%d}-{pk:06d}"
 
 
-@transaction.atomic
 def do_report(actor, category, description, lat=None, lng=None, grid=None, reporter_phone="", channel=None,
               reporter_person: Person | None = None, routed: bool = False, source: str = "",
               reporter_checked: bool = False, client_id: uuid.UUID | str | None = None, place: str = "") -> Case:
@@ -256,11 +256,42 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
     case.reporter_phone = phone
     _start_step(case, now)
     reserved = _reserved_case_id()
-    if reserved is not None:
-        case.pk, case.number = reserved, _case_number(now, reserved)
-    # The insert without Case.save()'s update of the daily figures: that upsert is made last, just before
-    # the commit, because every report of a grid and day updates the same CaseDay row and holds its lock
-    # until the transaction ends (reports of one busy grid wait on each other for that long).
+    if reserved is None:
+        with transaction.atomic():
+            return _write_report_in_steps(case, actor, channel, source, client_id, now)
+    # PostgreSQL: the id taken ahead lets the case, its event, its audit row and the day's figures go as one
+    # statement (bulk.insert_together). The upsert of the figures locks the grid's day row, which every
+    # report of that grid and day updates: it comes with the last statement before the commit, so that lock
+    # is held for as short a time as before (it used to be a statement of its own, made last).
+    case.pk, case.number = reserved, _case_number(now, reserved)
+    case.report_event = _report_event(case, actor, channel, source, now)
+    entry = audit.entry("case.report", case, None, audit.snapshot(case), actor=actor)
+    figures = rollup.upserts([None], [rollup.tracked(case)])
+    to_tell = [uid for uid in memo.grid_worker_ids(case.path) if actor is None or uid != actor.pk]
+    # One statement is atomic by itself: a report that tells nobody (a grid worker's own) is sent without a
+    # transaction around it, BEGIN and COMMIT being two round trips of its four. Inbox rows to write make it
+    # two statements, and a client_id whose twin may collide inside a caller's transaction needs a savepoint
+    # to read the twin afterwards: those go in a block (the inbox rows first: their case is written after
+    # them, and foreign keys are checked at commit).
+    in_block = bool(to_tell) or (client_id is not None and connection.in_atomic_block)
+    try:
+        with transaction.atomic() if in_block else contextlib.nullcontext():
+            if to_tell:
+                routing.notify(to_tell, case, "reported", now, exclude=actor)
+            bulk.insert_together([case, case.report_event, entry], then=figures)
+    except IntegrityError:
+        earlier = _reported_before(actor, client_id) if client_id is not None else None
+        if earlier is None:
+            raise
+        return earlier  # the other one made it
+    case.repeated = False
+    case._rollup_loaded = rollup.snapshot(case)
+    return case
+
+
+def _write_report_in_steps(case: Case, actor, channel: str, source: str, client_id, now) -> Case:
+    """A new case written the portable way: its id from the insert, then its number, event, audit row,
+    inbox rows and last the day's figures (the upsert locks the grid's day row until the commit)."""
     if client_id is None:
         bulk.insert_one(case)
     else:
@@ -274,19 +305,21 @@ def do_report(actor, category, description, lat=None, lng=None, grid=None, repor
                 raise
             return earlier  # the other one made it
     case.repeated = False
-    if reserved is None:
-        case.number = _case_number(now, case.pk)
-        Case.objects.filter(pk=case.pk).update(number=case.number)
-    # Kept on the case, so the answer shows the timeline without reading it back.
-    case.report_event = bulk.insert_one(bulk.instance(
-        CaseEvent, case=case, action="report", actor=actor,
-        actor_name=source[:150] if actor is None and source else actor_name(actor),
-        to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now))
+    case.number = _case_number(now, case.pk)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    case.report_event = bulk.insert_one(_report_event(case, actor, channel, source, now))
     audit.record("case.report", case, None, audit.snapshot(case), actor=actor)
     routing.notify(memo.grid_worker_ids(case.path), case, "reported", now, exclude=actor)
     case._rollup_loaded = rollup.snapshot(case)
     rollup.changed([None], [case._rollup_loaded])
     return case
+
+
+def _report_event(case: Case, actor, channel: str, source: str, now) -> CaseEvent:
+    # Kept on the case, so the answer shows the timeline without reading it back.
+    return bulk.instance(CaseEvent, case=case, action="report", actor=actor,
+                         actor_name=source[:150] if actor is None and source else actor_name(actor),
+                         to_state=case.state, level=case.level, note="", data={"channel": channel}, time=now)
 
 
 def _reported_before(actor, client_id: uuid.UUID) -> Case | None:

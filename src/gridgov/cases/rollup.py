@@ -45,6 +45,11 @@ def snapshot(case) -> dict | None:
     """The tracked fields of a case as they are now (None for a case not saved yet)."""
     if case.pk is None or case._state.adding:
         return None
+    return tracked(case)
+
+
+def tracked(case) -> dict:
+    """The tracked fields of a case, saved or about to be."""
     return {name: getattr(case, name) for name in TRACKED}
 
 
@@ -86,12 +91,26 @@ def _accumulate(totals: dict, values: dict | None, sign: int = 1) -> None:
 
 def changed(before: list[dict | None], after: list[dict | None]) -> None:
     """Add to the daily rows what a change of cases from `before` to `after` values changed."""
+    statements = upserts(before, after)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+
+def upserts(before: list[dict | None], after: list[dict | None]) -> list[tuple[str, list]]:
+    """The statements `changed` runs, for a caller that sends them with other writes (bulk.insert_together).
+    Sorted by grid and day, so two transactions touching the same rows take their locks in the same order."""
     deltas = _totals()
     for values in before:
         _accumulate(deltas, values, -1)
     for values in after:
         _accumulate(deltas, values)
-    _add({key: counts for key, counts in deltas.items() if any(counts.values())})
+    sql = _upsert_sql(connection.vendor)  # made once: every report and every step of a case adds here
+    adapt = connection.ops.adapt_datefield_value
+    return [(sql, [grid_id, path, adapt(day), *(counts.get(name, 0) for name in COUNTERS)])
+            for (grid_id, path, day), counts in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][2]))
+            if any(counts.values())]
 
 
 @functools.cache
@@ -104,17 +123,6 @@ def _upsert_sql(vendor: str) -> str:
     updates = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in COUNTERS)
     return (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(COUNTERS)))}) "
             f"ON CONFLICT (grid_id, day) DO UPDATE SET {updates}")
-
-
-def _add(deltas: dict[tuple, dict[str, int]]) -> None:
-    if not deltas:
-        return
-    sql = _upsert_sql(connection.vendor)  # made once: every report and every step of a case adds here
-    with connection.cursor() as cursor:
-        # Sorted, so two transactions touching the same rows take their locks in the same order.
-        for (grid_id, path, day), counts in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][2])):
-            cursor.execute(sql, [grid_id, path, connection.ops.adapt_datefield_value(day),
-                                 *(counts.get(name, 0) for name in COUNTERS)])
 
 
 def rebuild(batch: int = 20_000) -> int:

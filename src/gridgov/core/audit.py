@@ -81,7 +81,8 @@ def _path_of(obj) -> str:
     return getattr(obj, getattr(obj, "scope_path_field", "path"), "") or ""
 
 
-def _entry(action: str, obj, before, after, actor=None, object_repr: str | None = None) -> AuditEntry:
+def entry(action: str, obj, before, after, actor=None, object_repr: str | None = None) -> AuditEntry:
+    """The audit row record() writes, not written yet: for a caller that sends it with its other writes."""
     actor = actor if actor is not None else current_actor()
     # bulk.instance, not AuditEntry(...): an import makes tens of thousands of these, and Django's
     # keyword constructor was most of their cost.
@@ -101,13 +102,13 @@ def _entry(action: str, obj, before, after, actor=None, object_repr: str | None 
 
 
 def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=None) -> AuditEntry:
-    return bulk.insert_one(_entry(action, obj, before, after, actor))
+    return bulk.insert_one(entry(action, obj, before, after, actor))
 
 
 def record_many(action: str, rows: list[tuple], actor=None, batch_size: int = 2000) -> None:
     """Bulk path for imports: rows of (obj, before, after)."""
     AuditEntry.objects.bulk_create(
-        [_entry(action, obj, before, after, actor) for obj, before, after in rows], batch_size=batch_size
+        [entry(action, obj, before, after, actor) for obj, before, after in rows], batch_size=batch_size
     )
 
 
@@ -146,14 +147,14 @@ def _run_entry(action, run, actor) -> AuditEntry:
     """One audit row for a run of (pk, obj, before, after) with consecutive ids at one path."""
     if len(run) == 1:
         _pk, obj, before, after = run[0]
-        return _entry(action, obj, before, after, actor)
+        return entry(action, obj, before, after, actor)
     first, last = run[0][0], run[-1][0]
     has_before = any(before for _pk, _obj, before, _after in run)
-    entry = _entry(action, run[0][1], {str(pk): before for pk, _obj, before, _after in run} if has_before else None,
-                   {str(pk): after for pk, _obj, _before, after in run}, actor, object_repr=f"#{first}–#{last}")
-    entry.object_id = ""
-    entry.first_object_id, entry.last_object_id = first, last
-    return entry
+    row = entry(action, run[0][1], {str(pk): before for pk, _obj, before, _after in run} if has_before else None,
+                {str(pk): after for pk, _obj, _before, after in run}, actor, object_repr=f"#{first}–#{last}")
+    row.object_id = ""
+    row.first_object_id, row.last_object_id = first, last
+    return row
 
 
 def entries_about(model_label: str, pk: int):
