@@ -35,7 +35,10 @@ def _case(town, category, number, pk=None):
     return case
 
 
-def test_a_case_its_event_its_audit_row_and_its_figures_in_one_statement(personas, category):
+@pytest.mark.parametrize("logged", [False, True], ids=["numbered", "logged"])
+def test_a_case_its_event_its_audit_row_and_its_figures_in_one_statement(personas, category, logged):
+    # Unlogged, PostgreSQL gets the statement with $n placeholders through psycopg's RawCursor; with the
+    # queries logged (DEBUG, the tests' query counts), Django's own cursor with %s.
     town = personas.town
     saved = _case(town, category, "20261206-000001")
     saved.save()  # Case.save() adds its day's figures itself
@@ -50,9 +53,13 @@ def test_a_case_its_event_its_audit_row_and_its_figures_in_one_statement(persona
     entry = audit.entry("case.report", case, None, audit.snapshot(case))
     figures = rollup.upserts([None], [rollup.tracked(case)])
     assert len(figures) == 1
-    with CaptureQueriesContext(connection) as queries:
+    if logged:
+        with CaptureQueriesContext(connection) as queries:
+            bulk.insert_together([case, event, entry], then=figures)
+        assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 4)
+    else:
+        assert not connection.queries_logged
         bulk.insert_together([case, event, entry], then=figures)
-    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 4)
 
     assert case.pk == given and event.pk is not None and entry.pk is not None
     assert not any(obj._state.adding for obj in (case, event, entry))
@@ -81,6 +88,7 @@ def test_a_failing_part_writes_nothing(personas, category):
     entry = audit.entry("case.report", twin, None, {})
     counts = (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count(),
               CaseDay.objects.get(grid=town.a1).reported)
+    assert not connection.queries_logged  # the numbered path: its error is Django's IntegrityError too
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_together([twin, event, entry], then=rollup.upserts([None], [rollup.tracked(twin)]))
     assert (Case.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count(),
