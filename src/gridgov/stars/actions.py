@@ -29,8 +29,8 @@ from gridgov.core.scoping import TOWN_ADMIN, VILLAGE_SECRETARY
 from gridgov.org.models import Region
 
 from . import metrics, scoring
-from .models import (Assessment, Entry, Income, Indicator, MentorPair, Method, Objection, Scheme, Score, Star,
-                     State, VetoFlag, VetoItem)
+from .models import (Assessment, Entry, EvidenceFile, Income, Indicator, MentorPair, Method, Objection, Scheme,
+                     Score, Star, State, VetoFlag, VetoItem)
 
 
 class StarError(Exception):
@@ -435,7 +435,6 @@ def do_remove_indicator(actor, indicator: Indicator) -> None:
     """Take an indicator off its star while no village has submitted. The star's indicators must still
     give the points it needs (the rule of do_update_indicator), and an indicator with rewards, penalties
     or evidence recorded against it stays: removing it would erase those records."""
-    from .models import EvidenceFile
 
     scheme = indicator.star.scheme
     _require_scheme_admin(actor, scheme)
@@ -841,7 +840,7 @@ DOCUMENT_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlfo
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
-def do_add_evidence(actor, assessment: Assessment, indicator: Indicator, upload) -> "EvidenceFile":
+def do_add_evidence(actor, assessment: Assessment, indicator: Indicator, upload) -> EvidenceFile:
     """A photo or document for an indicator: the village while drafting, the town until it has reviewed."""
     import os
     import uuid
@@ -850,7 +849,6 @@ def do_add_evidence(actor, assessment: Assessment, indicator: Indicator, upload)
 
     from gridgov.cases.actions import CaseError, clean_image
 
-    from .models import EvidenceFile
 
     if not _covers(actor, assessment.path):
         raise StarError(_("No such assessment."), status=404)
