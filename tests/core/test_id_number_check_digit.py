@@ -107,3 +107,28 @@ def test_the_quick_path_for_plain_cells_normalises_as_the_long_way(raw):
     assert normalize_id_number(raw) == _normalised_the_long_way(raw, r"\s").upper()
     long_phone = _normalised_the_long_way(raw, r"[\s\-()]")
     assert normalize_phone(raw) == (long_phone.removeprefix("+86"))
+
+
+def _born_on(day: datetime.date) -> str:
+    body = f"445321{day:%Y%m%d}011"
+    return body + id_check_char(body)
+
+
+@pytest.mark.parametrize("utc_moment", [
+    "2026-03-01T15:30:00", "2026-03-01T16:30:00", "2026-12-31T15:59:00", "2026-12-31T16:01:00",
+    "2028-02-28T16:30:00", "2028-02-29T12:00:00", "2030-06-30T23:59:00", "2031-01-01T00:00:00",
+])
+def test_a_birth_today_by_the_installations_calendar_is_accepted_and_tomorrow_refused(utc_moment, settings):
+    # The installation's day (Asia/Shanghai, 8 h ahead of UTC), whatever the server's own date is.
+    import time_machine
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    moment = datetime.datetime.fromisoformat(utc_moment).replace(tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        today = timezone.localdate()
+        assert today == (moment + datetime.timedelta(hours=8)).date()
+        assert validate_id_number(_born_on(today)) == _born_on(today)
+        assert validate_id_number(_born_on(today - datetime.timedelta(days=1)))
+        with pytest.raises(InvalidIdentifier, match="impossible birth date"):
+            validate_id_number(_born_on(today + datetime.timedelta(days=1)))
