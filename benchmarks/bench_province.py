@@ -48,7 +48,7 @@ DEMO_COUNTY, DEMO_TOWN = "445321", "104"
 # Indexes of cases_case whose keys are spread over the whole table (a path, a grid, a state, a category):
 # COPY into them touches leaf pages everywhere, so they are built after the load instead. The others take
 # keys in time order (or are NULL throughout) and are kept.
-SCATTERED = ("case_path_state", "case_running_path_deadline", "case_state_deadline", "case_open_category_cell",
+SCATTERED = ("case_path_state", "case_running_overdue_page", "case_state_deadline", "case_open_category_cell",
              "cases_case_grid_id_af7609ce", "cases_case_category_id_c6dc5a5a")
 # The daily rows are written in (grid, path, day) order: the unique (grid, day) index takes them in order.
 DAY_SCATTERED = ("caseday_path_day", "cases_caseday_grid_id_e98e5987")

@@ -116,3 +116,14 @@ def test_a_villages_overdue_cases_come_from_an_index(personas, report):
     plan = _plan(queries.case_list(personas.secretary_a, overdue=True).order_by())
     full_scan = ("Seq Scan on cases_case" in plan) if connection.vendor == "postgresql" else ("SCAN cases_case" in plan)
     assert not full_scan, plan
+
+
+def test_the_overdue_page_needs_nothing_from_the_table_but_the_index():
+    """A node's overdue page (its running cases past their deadline, newest first) can be sorted from the
+    partial index of running cases alone: at 50M cases a town's 9,215 overdue cases were each read from
+    the table for their date (benchmarks/bench_province.py --explain prints the plan there; a test's few
+    rows make any plan as good as another). The state is the index's condition, which PostgreSQL needs
+    not read again; SQLite does read it from the table."""
+    with connection.cursor() as cursor:
+        index = connection.introspection.get_constraints(cursor, "cases_case")["case_running_overdue_page"]
+    assert index["columns"] == ["path", "deadline", "created_at", "id"]

@@ -399,10 +399,12 @@ class Case(models.Model):
             # the database collation; SQLite ignores opclasses and uses case_sensitive_like).
             models.Index(fields=["path", "state"], name="case_path_state", opclasses=["varchar_pattern_ops", ""]),
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
-            # The `overdue` filter of a node's list: its running cases past their deadline, read from the
-            # index alone (a village of 90,000 cases at 1M: 38 -> 1 ms for the count).
-            models.Index(fields=["path", "deadline"], name="case_running_path_deadline",
-                         opclasses=["varchar_pattern_ops", ""], condition=Q(state__in=CLOCKED_STATES)),
+            # The `overdue` filter of a node's list: its running cases past their deadline, counted and
+            # paged from the index alone (a village of 90,000 cases at 1M: 38 -> 1 ms for the count). The
+            # page is the newest of them: created_at and id are in the index so that a town's 9,215 at
+            # 50M cases are sorted without reading each one's row from the table.
+            models.Index(fields=["path", "deadline", "created_at", "id"], name="case_running_overdue_page",
+                         opclasses=["varchar_pattern_ops", "", "", ""], condition=Q(state__in=CLOCKED_STATES)),
             models.Index(fields=["path"], name="case_pool", opclasses=["varchar_pattern_ops"],
                          condition=Q(in_pool=True)),
             models.Index(fields=["created_at"], name="case_created"),

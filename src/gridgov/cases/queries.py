@@ -73,7 +73,7 @@ def case_list(user, state=None, grid_path=None, region_path=None, category=None,
         # "overdue" as the clock shows it: an open, running step past its deadline (flagged by the
         # worker or not yet).
         now = timezone.now()
-        late = Q(state__in=CLOCKED_STATES, deadline__lt=now)  # the condition of index case_running_path_deadline
+        late = Q(state__in=CLOCKED_STATES, deadline__lt=now)  # the condition of index case_running_overdue_page
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if mine:
         qs = qs.filter(Q(reporter_id=user.person_id) if user.person_id else Q(reporter_user=user))
