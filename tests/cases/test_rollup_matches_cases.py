@@ -158,3 +158,21 @@ def test_every_counter_of_the_daily_figures_against_a_worked_example(personas, c
     kept = day_rows()
     rollup.rebuild()
     assert day_rows() == kept
+
+
+@pytest.mark.parametrize("grids_at_once", [1, 2, 500])
+def test_a_rebuild_a_few_grids_at_a_time_writes_the_rows_the_actions_wrote(personas, cfg, report, drive, clock,
+                                                                           grids_at_once):
+    """rebuild() holds one batch of grids' rows at a time (a province's 40M rows would not fit in memory):
+    cases of several grids on several days, rebuilt one grid at a time or all at once, give the same rows."""
+    from .conftest import POINT_B1
+
+    drive(report(), "closed")
+    report(point=POINT_B1)
+    clock.shift(datetime.timedelta(days=1))
+    drive(report(), "accepted")
+    report(point=POINT_B1)
+    kept = day_rows()
+    assert len({grid for grid, *_ in kept}) == 2 and len({day for _, _, day, *_ in kept}) == 2
+    assert rollup.rebuild(grids_at_once=grids_at_once) == len(kept)
+    assert day_rows() == kept
