@@ -78,7 +78,7 @@ def province(url: str, counties: int, towns: int) -> dict:
         with conn.cursor().copy("COPY clone (county, town) FROM STDIN") as copy:
             for row in clones:
                 copy.write_row(row)
-        old_path, old_code = f"{DEMO_COUNTY}.{DEMO_TOWN}.", f"{DEMO_COUNTY}{DEMO_TOWN}"
+        old_path = f"{DEMO_COUNTY}.{DEMO_TOWN}."
         conn.execute(
             "INSERT INTO org_region (code, name, level, kind, path, parent_id) "
             "SELECT county || '000000', '县' || county, 1, 'county', county || '.', NULL "

@@ -3,7 +3,6 @@ yet a change made in this process is seen by the very next lookup."""
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

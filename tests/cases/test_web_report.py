@@ -44,7 +44,7 @@ def test_resident_reports_with_a_pin_and_two_photos(personas, cfg, login, clock)
     detail = client.get(response["Location"])
     assert detail.status_code == 200
     assert case.number in detail.content.decode()
-    assert detail.content.decode().count(f"/cases/photos/") >= 2
+    assert detail.content.decode().count("/cases/photos/") >= 2
 
 
 def test_report_by_choosing_the_grid(personas, cfg, login, clock):

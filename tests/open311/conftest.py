@@ -26,7 +26,7 @@ def published(request):
 
 
 @pytest.fixture
-def key(personas, cfg):
+def key(personas, cfg):  # noqa: F811 (the fixture imported above)
     """(ApiKey, secret) for a client of the test town, issued by its town admin."""
     return actions.do_issue_key(personas.town_admin, "县热线", personas.town.town)
 

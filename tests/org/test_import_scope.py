@@ -19,7 +19,7 @@ OUTSIDE = "This row lies outside the part of the tree you may import."
 def other_town(town):
     """A second town of the county, outside the town administrator's scope."""
     t = actions.do_create_region(None, "445321105000", "六祖镇", parent=town.county)
-    v = actions.do_create_region(None, "445321105201", "龙山村", parent=t)
+    actions.do_create_region(None, "445321105201", "龙山村", parent=t)
     tg = actions.do_create_grid(None, "445321105000000", "六祖镇网格")
     vg = actions.do_create_grid(None, "445321105201000", "龙山村网格", parent=tg)
     g = actions.do_create_grid(None, "445321105201001", "龙山第一网格", parent=vg)
