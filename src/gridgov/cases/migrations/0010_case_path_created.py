@@ -2,15 +2,18 @@
 
 from django.db import migrations, models
 
+from gridgov.core.online_indexes import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY on PostgreSQL: a large table stays writable
 
     dependencies = [
         ('cases', '0009_case_place'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(fields=['path', 'created_at', 'id'], name='case_path_created', opclasses=['varchar_pattern_ops', '', '']),
         ),

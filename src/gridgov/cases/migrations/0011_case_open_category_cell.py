@@ -5,19 +5,22 @@
 import gridgov.cases.models
 from django.db import migrations, models
 
+from gridgov.core.online_indexes import AddIndexOnline, RemoveIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY on PostgreSQL: a large table stays writable
 
     dependencies = [
         ('cases', '0010_case_path_created'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name='case',
             index=models.Index(models.F('category'), gridgov.cases.models.PointCell(per_degree=500), models.F('created_at'), condition=models.Q(('state__in', ('reported', 'accepted', 'dispatched', 'in_progress', 'suspended', 'resolved'))), name='case_open_category_cell'),
         ),
-        migrations.RemoveIndex(
+        RemoveIndexOnline(
             model_name='case',
             name='case_open_category_lat',
         ),
