@@ -176,7 +176,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("GRIDGOV_DB_PREPARED", True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("GRIDGOV_DB_JIT", False):
+    # No JIT compilation: it pays off for queries running seconds, and every query here runs milliseconds.
+    # At 50M cases a town's list count (100,415 daily rows, 45 ms) was planned above jit_above_cost and spent
+    # 100-240 ms more compiling it (docs/scale.md). Sent as a connection option (libpq `options`),
+    # which PgBouncer refuses unless listed in its ignore_startup_parameters: there set GRIDGOV_DB_JIT=1 and
+    # `ALTER DATABASE ... SET jit = off` instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("GRIDGOV_DB_PREPARED", True):
     # Values bound on the server and statements prepared after their 5th run on a connection: planning
     # the duplicate suggestions' and the token's queries was 0.9 ms of PostgreSQL's CPU in every report
     # (pg_stat_statements at 1M cases, issue 18). Django leaves this off for PgBouncer's transaction
