@@ -15,19 +15,14 @@ class _ConcurrentOnPostgres:
     plain: type  # the operation's form on other databases
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        run = super().database_forwards if _concurrent(schema_editor) else self._plain("database_forwards")
-        run(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        run = super().database_backwards if _concurrent(schema_editor) else self._plain("database_backwards")
-        run(app_label, schema_editor, from_state, to_state)
-
-    def _plain(self, method: str):
-        return getattr(self.plain, method).__get__(self)
-
-
-def _concurrent(schema_editor) -> bool:
-    return schema_editor.connection.vendor == "postgresql"
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
 
 
 class AddIndexOnline(_ConcurrentOnPostgres, AddIndexConcurrently):
